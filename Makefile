@@ -1,0 +1,47 @@
+# Trygghetskartan — the two commands: `make run` and `make test`.
+PYTHON ?= python3
+VENV   ?= .venv
+BIN     = $(VENV)/bin
+PORT   ?= 8501
+
+.PHONY: run test bench lint format setup setup-dev db clean
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install -q --upgrade pip
+
+$(VENV)/.runtime: $(BIN)/python requirements.txt pyproject.toml
+	$(BIN)/pip install -q -r requirements.txt
+	touch $@
+
+$(VENV)/.dev: $(VENV)/.runtime requirements-dev.txt
+	$(BIN)/pip install -q -r requirements-dev.txt
+	touch $@
+
+setup: $(VENV)/.runtime
+
+setup-dev: $(VENV)/.dev
+
+db: setup
+	$(BIN)/trygg init
+	$(BIN)/trygg demo --if-empty
+
+run: db
+	$(BIN)/streamlit run dashboard/app.py --server.port $(PORT)
+
+test: setup-dev
+	$(BIN)/python -m pytest
+
+bench: setup-dev
+	$(BIN)/python -m pytest benchmarks --benchmark-only -p no:cacheprovider
+
+lint: setup-dev
+	$(BIN)/ruff check src dashboard tests geodata surveys
+	$(BIN)/ruff format --check src dashboard tests geodata surveys
+
+format: setup-dev
+	$(BIN)/ruff format src dashboard tests geodata surveys
+	$(BIN)/ruff check --fix src dashboard tests geodata surveys
+
+clean:
+	rm -rf $(VENV) .pytest_cache .ruff_cache

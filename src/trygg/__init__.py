@@ -1,0 +1,3 @@
+"""Trygghetskartan: trygghet, brott och medborgarlöften per plats."""
+
+__version__ = "0.1.0"

@@ -1,0 +1,99 @@
+"""Import batches: every import is one batch that keeps the original file's bytes."""
+
+from __future__ import annotations
+
+import getpass
+import hashlib
+import os
+from datetime import datetime
+
+from sqlalchemy import Connection, Engine, select
+
+from trygg.store import schema
+
+ACTIVE = "active"
+ROLLED_BACK = "rolled_back"
+
+
+def sha256(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+def current_user() -> str:
+    """Who uploads: ``TRYGG_USER`` if set, else the login name."""
+    try:
+        return os.environ.get("TRYGG_USER") or getpass.getuser()
+    except OSError:
+        return "okänd"
+
+
+def find_active_copy(connection: Connection, kommun: str, kind: str, digest: str) -> int | None:
+    """The id of an active batch of the same kind and kommun with identical bytes, if any."""
+    table = schema.import_batch
+    return connection.execute(
+        select(table.c.id)
+        .where(table.c.kommun_kod == kommun)
+        .where(table.c.kind == kind)
+        .where(table.c.sha256 == digest)
+        .where(table.c.status == ACTIVE)
+        .order_by(table.c.id.desc())
+    ).scalars().first()
+
+
+def create_batch(
+    connection: Connection,
+    *,
+    kommun: str,
+    kind: str,
+    file_name: str,
+    data: bytes,
+    uploaded_by: str | None = None,
+    source: str | None = None,
+) -> int:
+    """Insert an active batch holding ``data``; return its id. Counts are set later."""
+    result = connection.execute(
+        schema.import_batch.insert().values(
+            kommun_kod=kommun,
+            kind=kind,
+            file_name=file_name,
+            sha256=sha256(data),
+            original=data,
+            uploaded_at=datetime.now().replace(microsecond=0),
+            uploaded_by=uploaded_by or current_user(),
+            source=source,
+            rows_total=0,
+            rows_accepted=0,
+            rows_rejected=0,
+            status=ACTIVE,
+        )
+    )
+    return result.inserted_primary_key[0]
+
+
+def record_counts(
+    connection: Connection,
+    batch_id: int,
+    *,
+    total: int,
+    accepted: int,
+    rejected: int,
+    summary: dict | None = None,
+) -> None:
+    connection.execute(
+        schema.import_batch.update()
+        .where(schema.import_batch.c.id == batch_id)
+        .values(rows_total=total, rows_accepted=accepted, rows_rejected=rejected, summary=summary)
+    )
+
+
+def list_batches(engine: Engine, kommun: str) -> list[dict]:
+    """The kommun's batches, newest first, without the original bytes."""
+    table = schema.import_batch
+    columns = [c for c in table.c if c.name != "original"]
+    with engine.connect() as connection:
+        rows = connection.execute(
+            select(*columns).where(table.c.kommun_kod == kommun).order_by(table.c.id.desc())
+        ).mappings()
+        return [
+            {**row, "uploaded_at": row["uploaded_at"].isoformat(sep=" ")} for row in rows
+        ]

@@ -1,0 +1,230 @@
+"""The ``trygg`` command line. Every refusal is one Swedish sentence, never a traceback."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+from datetime import date
+
+from trygg import batches, commitments, demo, places, store
+from trygg.errors import TryggError
+from trygg.strings import t
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    try:
+        engine = store.make_engine(args.db)
+        if args.command != "init":
+            store.ensure_schema(engine)
+        return args.handler(engine, args) or 0
+    except TryggError as err:
+        print(str(err), file=sys.stderr)
+        return 1
+    except Exception as err:
+        if os.environ.get("TRYGG_DEBUG"):
+            raise
+        print(t("err.unexpected", kind=type(err).__name__, reason=err), file=sys.stderr)
+        return 1
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="trygg", description="Trygghetskartan: platser, medborgarlöften och trygghetsdata."
+    )
+    parser.add_argument(
+        "--db", help="databasfil eller SQLAlchemy-URL (standard: $TRYGG_DB eller data/trygg.sqlite)"
+    )
+    sub = parser.add_subparsers(dest="command", required=True, metavar="KOMMANDO")
+
+    cmd = sub.add_parser("init", help="skapa eller uppgradera databasen")
+    cmd.set_defaults(handler=cmd_init)
+
+    cmd = sub.add_parser("demo", help="läs in de fem demokommunerna")
+    cmd.add_argument("--if-empty", action="store_true", help="bara om databasen saknar platser")
+    cmd.set_defaults(handler=cmd_demo)
+
+    cmd = sub.add_parser("kommuner", help="lista kommunerna i databasen")
+    cmd.add_argument("--format", choices=["json", "text"], default="text")
+    cmd.set_defaults(handler=cmd_kommuner)
+
+    cmd = sub.add_parser("import-places", help="läs in platser (ytor) från ett kartlager")
+    cmd.add_argument("file")
+    _kommun(cmd)
+    cmd.add_argument("--kommun-name", help="kommunens namn om den är ny")
+    cmd.add_argument("--layer")
+    cmd.add_argument("--name-field")
+    cmd.add_argument("--alias-field")
+    cmd.add_argument("--kind-field")
+    cmd.add_argument("--population-field")
+    cmd.add_argument("--crs", help="lagrets koordinatsystem, t.ex. EPSG:3006")
+    cmd.add_argument("--replace", action="store_true", help="ersätt kommunens platser")
+    cmd.add_argument("--json", action="store_true")
+    cmd.set_defaults(handler=cmd_import_places)
+
+    cmd = sub.add_parser("places", help="lista kommunens platser")
+    _kommun(cmd)
+    cmd.add_argument("--format", choices=["json", "text"], default="text")
+    cmd.set_defaults(handler=cmd_places)
+
+    cmd = sub.add_parser("export", help="exportera kommunens platser")
+    _kommun(cmd)
+    cmd.add_argument("--format", choices=["geojson"], default="geojson")
+    cmd.add_argument("--out", default="-", help="fil, eller - för standard ut")
+    cmd.set_defaults(handler=cmd_export)
+
+    cmd = sub.add_parser("import-commitments", help="läs in medborgarlöften (YAML eller CSV)")
+    cmd.add_argument("file")
+    _kommun(cmd)
+    cmd.add_argument("--json", action="store_true")
+    cmd.set_defaults(handler=cmd_import_commitments)
+
+    cmd = sub.add_parser("export-commitments", help="skriv medborgarlöften till YAML eller CSV")
+    _kommun(cmd)
+    cmd.add_argument("--out", required=True, help="fil som slutar på .yaml eller .csv")
+    cmd.set_defaults(handler=cmd_export_commitments)
+
+    cmd = sub.add_parser("commitments", help="lista åtaganden")
+    _kommun(cmd)
+    cmd.add_argument("--place", help="bara åtaganden knutna till platsen (namn eller alias)")
+    cmd.add_argument("--format", choices=["json", "text"], default="text")
+    cmd.set_defaults(handler=cmd_commitments)
+
+    cmd = sub.add_parser("follow-up", help="registrera en uppföljning av ett åtagande")
+    cmd.add_argument("commitment_id", type=int)
+    cmd.add_argument("--status", required=True)
+    cmd.add_argument("--comment", default="")
+    cmd.add_argument("--date", default=None, help="ÅÅÅÅ-MM-DD (standard: i dag)")
+    cmd.set_defaults(handler=cmd_follow_up)
+
+    cmd = sub.add_parser("batches", help="lista importer (batcher)")
+    _kommun(cmd)
+    cmd.add_argument("--format", choices=["json", "text"], default="text")
+    cmd.set_defaults(handler=cmd_batches)
+    return parser
+
+
+def _kommun(cmd: argparse.ArgumentParser) -> None:
+    cmd.add_argument("--kommun", required=True, help="kommunkod, fyra siffror (t.ex. 0683)")
+
+
+def _print_json(value) -> None:
+    print(json.dumps(value, ensure_ascii=False, indent=2, default=str))
+
+
+def cmd_init(engine, _args) -> None:
+    revision = store.upgrade(engine)
+    print(f"Databasen är klar ({engine.url.render_as_string(hide_password=True)}, "
+          f"schema {revision}).")
+
+
+def cmd_demo(engine, args) -> None:
+    if args.if_empty and not demo.is_empty(engine):
+        print("Databasen har redan platser; demodata lästes inte in igen.")
+        return
+    demo.load_demo(engine, progress=print)
+
+
+def cmd_kommuner(engine, args) -> None:
+    rows = store.list_kommuner(engine)
+    if args.format == "json":
+        _print_json(rows)
+    for row in rows if args.format == "text" else []:
+        print(f"{row['kod']}  {row['namn']}  ({row['places']} platser)")
+
+
+def cmd_import_places(engine, args) -> None:
+    result = places.import_places(
+        engine,
+        args.file,
+        args.kommun,
+        layer=args.layer,
+        name_field=args.name_field,
+        alias_field=args.alias_field,
+        kind_field=args.kind_field,
+        population_field=args.population_field,
+        crs=args.crs,
+        replace=args.replace,
+        kommun_name=args.kommun_name,
+    )
+    if args.json:
+        _print_json(result)
+        return
+    for warning in result["warnings"]:
+        print(f"Varning: {warning}", file=sys.stderr)
+    print(f"{result['places']} platser sparade för kommun {result['kommun']} "
+          f"(batch {result['batch_id']}).")
+
+
+def cmd_places(engine, args) -> None:
+    with engine.connect() as connection:
+        store.require_kommun(connection, args.kommun)
+    frame = places.load_places(engine, args.kommun)
+    rows = [
+        {"id": int(r.id), "name": r.name, "aliases": r.aliases, "kind": r.kind,
+         "population": None if r.population is None or r.population != r.population
+         else int(r.population), "area_km2": round(r.area_m2 / 1e6, 4)}
+        for r in frame.itertuples()
+    ]
+    if args.format == "json":
+        _print_json(rows)
+        return
+    for row in rows:
+        print(f"{row['id']:>4}  {row['name']}  ({row['kind']}, {row['area_km2']} km²)")
+
+
+def cmd_export(engine, args) -> None:
+    with engine.connect() as connection:
+        store.require_kommun(connection, args.kommun)
+    text = json.dumps(places.export_geojson(engine, args.kommun), ensure_ascii=False)
+    if args.out == "-":
+        print(text)
+    else:
+        with open(args.out, "w", encoding="utf-8") as handle:
+            handle.write(text)
+
+
+def cmd_import_commitments(engine, args) -> None:
+    result = commitments.import_commitments(engine, args.file, args.kommun)
+    if args.json:
+        _print_json(result)
+        return
+    state = " (filen var redan inläst; inget ändrades)" if result["unchanged"] else ""
+    print(f"{result['commitments']} åtaganden i {result['medborgarloften']} medborgarlöften "
+          f"sparade för kommun {result['kommun']}{state}.")
+
+
+def cmd_export_commitments(engine, args) -> None:
+    count = commitments.export_commitments(engine, args.kommun, args.out)
+    print(f"{count} åtaganden skrivna till {args.out}.", file=sys.stderr)
+
+
+def cmd_commitments(engine, args) -> None:
+    rows = commitments.list_commitments(engine, args.kommun, args.place)
+    if args.format == "json":
+        _print_json(rows)
+        return
+    for row in rows:
+        where = ", ".join(row["places"]) or "hela kommunen"
+        print(f"[{row['party']}] {row['text']} — {where} ({row['status']})")
+
+
+def cmd_follow_up(engine, args) -> None:
+    when = commitments.parse_date_arg(args.date) if args.date else date.today()
+    follow_id = commitments.record_follow_up(
+        engine, args.commitment_id, status=args.status, comment=args.comment, when=when
+    )
+    print(f"Uppföljning {follow_id} sparad.")
+
+
+def cmd_batches(engine, args) -> None:
+    rows = batches.list_batches(engine, args.kommun)
+    if args.format == "json":
+        _print_json(rows)
+        return
+    for row in rows:
+        print(f"{row['id']:>4}  {row['uploaded_at']}  {row['kind']:<12} {row['file_name']}  "
+              f"{row['rows_accepted']}/{row['rows_total']}  {row['status']}")

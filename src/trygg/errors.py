@@ -1,0 +1,28 @@
+"""Errors meant for people: a Swedish sentence, never a traceback."""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass
+
+
+class TryggError(Exception):
+    """A refusal that the user can act on. ``str(err)`` is the whole message."""
+
+
+@dataclass(frozen=True)
+class RowError:
+    """One rejected row of an input file.
+
+    ``row`` is the spreadsheet row number: the header is row 1, the first data row is 2.
+    """
+
+    row: int
+    column: str
+    value: str
+    message: str
+
+    def as_dict(self) -> dict:
+        return asdict(self)
+
+    def __str__(self) -> str:
+        return f"Rad {self.row}, kolumn {self.column!r}, värde {self.value!r}: {self.message}"

@@ -1,0 +1,331 @@
+"""Places: the kommun's named polygons (parks, centres, housing areas, villages).
+
+Places may overlap (Stadsparken lies inside Laholms centrum). They are stored in
+EPSG:3006 as WKB, with their area in m².
+"""
+
+from __future__ import annotations
+
+import json
+from collections import Counter
+from pathlib import Path
+
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+import shapely
+from sqlalchemy import Connection, Engine, delete, select
+
+from trygg import batches, geo
+from trygg.errors import TryggError
+from trygg.scales import DEFAULT_PLACE_KIND, STORE_CRS
+from trygg.store import check_kommun_code, ensure_kommun, schema
+from trygg.strings import t
+
+BATCH_KIND = "places"
+
+#: Field names tried, ignoring case, when the caller names none.
+FIELD_GUESSES = {
+    "name": ("name", "namn", "plats", "omrade", "område"),
+    "alias": ("aliases", "alias", "alias_namn"),
+    "kind": ("kind", "typ", "slag"),
+    "population": ("population", "invanare", "invånare", "befolkning", "folkmangd"),
+}
+
+
+def normalise_name(name: str) -> str:
+    """How names and aliases are compared: case and surrounding whitespace ignored."""
+    return " ".join(str(name).split()).casefold()
+
+
+def split_aliases(value) -> list[str]:
+    """Aliases come as one ``;``-separated field, or as a list."""
+    if _is_missing(value):
+        return []
+    items = value.split(";") if isinstance(value, str) else list(value)
+    return [str(item).strip() for item in items if str(item).strip()]
+
+
+def import_places(
+    engine: Engine,
+    path: str | Path,
+    kommun: str,
+    *,
+    layer: str | None = None,
+    name_field: str | None = None,
+    alias_field: str | None = None,
+    kind_field: str | None = None,
+    population_field: str | None = None,
+    crs: str | None = None,
+    replace: bool = False,
+    kommun_name: str | None = None,
+    uploaded_by: str | None = None,
+) -> dict:
+    """Store a polygon layer as the kommun's places, in one transaction.
+
+    Parameters
+    ----------
+    engine : Engine
+        The store.
+    path : str or Path
+        GeoJSON, GeoPackage, zipped Shapefile or KML.
+    kommun : str
+        Kommunkod, four digits. The kommun is created if missing.
+    layer, name_field, alias_field, kind_field, population_field : str, optional
+        Which layer and fields to read; fields are guessed from common names if omitted.
+    crs : str, optional
+        The layer's CRS when the file lacks one (or to override it), e.g. ``EPSG:3021``.
+    replace : bool
+        Replace the kommun's places: same names are updated (keeping their ids), new
+        names added and names missing from the file removed.
+
+    Returns
+    -------
+    dict
+        ``{"kommun": code, "places": N, "warnings": [...], "batch_id": id}``.
+
+    Examples
+    --------
+    >>> import_places(engine, "omraden.gpkg", "1381", name_field="namn")  # doctest: +SKIP
+    {'kommun': '1381', 'places': 4, 'warnings': [], 'batch_id': 1}
+    """
+    check_kommun_code(kommun)
+    path = Path(path)
+    frame = geo.read_layer(path, layer)
+    if frame.empty:
+        raise TryggError(t("err.places_empty_layer", file=path.name))
+    fields = _resolve_fields(
+        frame,
+        path.name,
+        name=name_field,
+        alias=alias_field,
+        kind=kind_field,
+        population=population_field,
+    )
+    names = _place_names(frame, fields["name"], path.name)
+    frame = geo.to_store_crs(frame, crs, path.name)
+    frame, warnings = geo.check_polygons(frame, names, path.name)
+    records = [
+        _place_record(frame, index, number, names[number - 1], fields)
+        for number, index in enumerate(frame.index, start=1)
+    ]
+    data = path.read_bytes()
+    with engine.begin() as connection:
+        ensure_kommun(connection, kommun, kommun_name)
+        copy = batches.find_active_copy(connection, kommun, BATCH_KIND, batches.sha256(data))
+        if copy is not None and replace and _same_places(connection, kommun, records):
+            return {"kommun": kommun, "places": len(records), "warnings": [], "batch_id": copy,
+                    "unchanged": True}
+        batch_id = batches.create_batch(
+            connection,
+            kommun=kommun,
+            kind=BATCH_KIND,
+            file_name=path.name,
+            data=data,
+            uploaded_by=uploaded_by,
+        )
+        warnings += _store_places(connection, kommun, records, batch_id, replace)
+        batches.record_counts(
+            connection, batch_id, total=len(records), accepted=len(records), rejected=0,
+            summary={"warnings": warnings},
+        )
+    return {"kommun": kommun, "places": len(records), "warnings": warnings, "batch_id": batch_id}
+
+
+def _resolve_fields(frame: gpd.GeoDataFrame, file_name: str, **given: str | None) -> dict:
+    columns = [c for c in frame.columns if c != frame.geometry.name]
+    by_folded = {c.casefold(): c for c in columns}
+    resolved: dict[str, str | None] = {}
+    for role, field in given.items():
+        if field is not None:
+            if field not in columns:
+                if field.casefold() not in by_folded:
+                    raise TryggError(
+                        t(
+                            "err.places_no_field",
+                            field=field,
+                            file=file_name,
+                            fields=", ".join(columns) or "inga",
+                        )
+                    )
+                field = by_folded[field.casefold()]
+            resolved[role] = field
+            continue
+        guesses = (by_folded.get(guess) for guess in FIELD_GUESSES[role])
+        resolved[role] = next((g for g in guesses if g is not None), None)
+    if resolved["name"] is None:
+        raise TryggError(
+            t("err.places_no_field", field="name", file=file_name, fields=", ".join(columns))
+        )
+    return resolved
+
+
+def _place_names(frame: gpd.GeoDataFrame, field: str, file_name: str) -> list[str]:
+    names = []
+    for number, value in enumerate(frame[field], start=1):
+        name = "" if _is_missing(value) else " ".join(str(value).split())
+        if not name:
+            raise TryggError(t("err.places_missing_name", feature=number, file=file_name,
+                               field=field))
+        names.append(name)
+    counts = Counter(normalise_name(n) for n in names)
+    for folded, count in counts.items():
+        if count > 1:
+            numbers = [i for i, n in enumerate(names, start=1) if normalise_name(n) == folded]
+            raise TryggError(
+                t(
+                    "err.places_duplicate_name",
+                    name=names[numbers[0] - 1],
+                    file=file_name,
+                    features=", ".join(map(str, numbers)),
+                )
+            )
+    return names
+
+
+def _is_missing(value) -> bool:
+    if isinstance(value, (list, tuple, np.ndarray)):
+        return False
+    return value is None or bool(pd.isna(value))
+
+
+def _place_record(frame, index, number: int, name: str, fields: dict) -> dict:
+    row = frame.loc[index]
+    geom = row[frame.geometry.name]
+    kind = row[fields["kind"]] if fields["kind"] else None
+    return {
+        "name": name,
+        "aliases": split_aliases(row[fields["alias"]]) if fields["alias"] else [],
+        "kind": DEFAULT_PLACE_KIND if _is_missing(kind) or not str(kind).strip()
+        else str(kind).strip().casefold(),
+        "population": _population(row, fields["population"], number, name),
+        "geom_wkb": shapely.to_wkb(geom),
+        "area_m2": float(geom.area),
+        "note": str(row["note"]) if "note" in frame.columns and not _is_missing(row["note"])
+        else None,
+    }
+
+
+def _population(row, field: str | None, number: int, name: str) -> int | None:
+    if field is None or _is_missing(row[field]) or str(row[field]).strip() == "":
+        return None
+    value = row[field]
+    try:
+        number_value = float(str(value).replace(" ", "").replace(",", "."))
+    except ValueError:
+        number_value = -1.0
+    if number_value < 0 or number_value != int(number_value):
+        raise TryggError(
+            t("err.places_bad_population", feature=number, name=name, value=value, field=field)
+        )
+    return int(number_value)
+
+
+def _same_places(connection: Connection, kommun: str, records: list[dict]) -> bool:
+    stored = connection.execute(
+        select(schema.place.c.name, schema.place.c.geom_wkb).where(
+            schema.place.c.kommun_kod == kommun
+        )
+    ).all()
+    return sorted(stored) == sorted((r["name"], r["geom_wkb"]) for r in records)
+
+
+def _store_places(
+    connection: Connection, kommun: str, records: list[dict], batch_id: int, replace: bool
+) -> list[str]:
+    table = schema.place
+    existing = dict(
+        connection.execute(
+            select(table.c.name, table.c.id).where(table.c.kommun_kod == kommun)
+        ).all()
+    )
+    incoming = {r["name"] for r in records}
+    clashes = sorted(incoming & existing.keys())
+    if clashes and not replace:
+        raise TryggError(t("err.places_exists", kommun=kommun, names=", ".join(clashes)))
+    warnings = []
+    if replace:
+        for name in sorted(existing.keys() - incoming):
+            connection.execute(delete(table).where(table.c.id == existing[name]))
+    for record in records:
+        values = {**record, "kommun_kod": kommun, "batch_id": batch_id}
+        if record["name"] in existing:
+            connection.execute(
+                table.update().where(table.c.id == existing[record["name"]]).values(**values)
+            )
+        else:
+            connection.execute(table.insert().values(**values))
+    return warnings
+
+
+def load_places(engine: Engine, kommun: str) -> gpd.GeoDataFrame:
+    """The kommun's places as a GeoDataFrame in EPSG:3006, largest first.
+
+    Columns: id, name, aliases (list), kind, population, area_m2, note, geometry.
+    """
+    table = schema.place
+    with engine.connect() as connection:
+        rows = connection.execute(
+            select(
+                table.c.id,
+                table.c.name,
+                table.c.aliases,
+                table.c.kind,
+                table.c.population,
+                table.c.area_m2,
+                table.c.note,
+                table.c.geom_wkb,
+            )
+            .where(table.c.kommun_kod == kommun)
+            .order_by(table.c.area_m2.desc(), table.c.name)
+        ).mappings().all()
+    frame = pd.DataFrame([dict(r) for r in rows], columns=[
+        "id", "name", "aliases", "kind", "population", "area_m2", "note", "geom_wkb"
+    ])
+    geometry = gpd.GeoSeries(shapely.from_wkb(frame.pop("geom_wkb").tolist()), crs=STORE_CRS)
+    frame["population"] = frame["population"].astype("Int64")
+    return gpd.GeoDataFrame(frame, geometry=geometry, crs=STORE_CRS)
+
+
+def place_index(connection: Connection, kommun: str) -> dict[str, tuple[int, str]]:
+    """Map every folded name and alias to (place id, place name)."""
+    index: dict[str, tuple[int, str]] = {}
+    rows = connection.execute(
+        select(schema.place.c.id, schema.place.c.name, schema.place.c.aliases)
+        .where(schema.place.c.kommun_kod == kommun)
+        .order_by(schema.place.c.name)
+    ).all()
+    for place_id, name, aliases in rows:
+        for alias in aliases or []:
+            index.setdefault(normalise_name(alias), (place_id, name))
+    for place_id, name, _aliases in rows:
+        index[normalise_name(name)] = (place_id, name)
+    return index
+
+
+def resolve_place(index: dict[str, tuple[int, str]], name: str, kommun: str) -> tuple[int, str]:
+    """Find a place by name or alias; refuse an unknown one, listing the known names."""
+    found = index.get(normalise_name(name))
+    if found is None:
+        known = sorted({place_name for _id, place_name in index.values()})
+        raise TryggError(
+            t("err.place_unknown", name=name, kommun=kommun, known=", ".join(known) or "inga")
+        )
+    return found
+
+
+def export_geojson(engine: Engine, kommun: str) -> dict:
+    """The kommun's places as a WGS84 FeatureCollection.
+
+    Properties: id, kommun, name, aliases (list), kind, population, area_km2, note.
+    """
+    frame = load_places(engine, kommun)
+    frame = frame.assign(
+        kommun=kommun,
+        area_km2=(frame["area_m2"] / 1e6).round(4),
+        population=[None if pd.isna(p) else int(p) for p in frame["population"]],
+    ).drop(columns="area_m2")
+    web = geo.to_web(frame)
+    collection = json.loads(web.to_json(drop_id=True, na="null"))
+    collection.pop("bbox", None)
+    return collection

@@ -1,0 +1,143 @@
+"""Table definitions for queries. Migrations in ``migrations/versions`` create them;
+``tests/test_store.py`` checks that the two agree."""
+
+from __future__ import annotations
+
+from sqlalchemy import (
+    JSON,
+    Boolean,
+    Column,
+    Date,
+    DateTime,
+    Float,
+    ForeignKey,
+    Integer,
+    LargeBinary,
+    MetaData,
+    String,
+    Table,
+    Text,
+    UniqueConstraint,
+)
+
+metadata = MetaData()
+
+kommun = Table(
+    "kommun",
+    metadata,
+    Column("kod", String(4), primary_key=True),
+    Column("namn", Text, nullable=False),
+)
+
+import_batch = Table(
+    "import_batch",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("kommun_kod", String(4), ForeignKey("kommun.kod"), nullable=False),
+    Column("kind", String(40), nullable=False),
+    Column("file_name", Text, nullable=False),
+    Column("sha256", String(64), nullable=False),
+    Column("original", LargeBinary, nullable=False),
+    Column("uploaded_at", DateTime, nullable=False),
+    Column("uploaded_by", Text, nullable=False),
+    Column("source", Text),
+    Column("rows_total", Integer, nullable=False, default=0),
+    Column("rows_accepted", Integer, nullable=False, default=0),
+    Column("rows_rejected", Integer, nullable=False, default=0),
+    Column("status", String(20), nullable=False, default="active"),
+    Column("summary", JSON),
+)
+
+place = Table(
+    "place",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("kommun_kod", String(4), ForeignKey("kommun.kod"), nullable=False),
+    Column("name", Text, nullable=False),
+    Column("aliases", JSON, nullable=False),
+    Column("kind", String(40), nullable=False),
+    Column("population", Integer),
+    Column("geom_wkb", LargeBinary, nullable=False),
+    Column("area_m2", Float, nullable=False),
+    Column("note", Text),
+    Column("batch_id", Integer, ForeignKey("import_batch.id")),
+    UniqueConstraint("kommun_kod", "name", name="uq_place_kommun_name"),
+)
+
+medborgarlofte = Table(
+    "medborgarlofte",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("kommun_kod", String(4), ForeignKey("kommun.kod"), nullable=False),
+    Column("title", Text, nullable=False),
+    Column("period_from", Date),
+    Column("period_to", Date),
+    Column("signed", Date),
+    Column("signatories", JSON, nullable=False),
+    Column("follow_up_cadence", String(20)),
+    Column("source", Text),
+    Column("batch_id", Integer, ForeignKey("import_batch.id")),
+    UniqueConstraint("kommun_kod", "title", name="uq_medborgarlofte_kommun_title"),
+)
+
+#: The promise's designated places (utpekade områden).
+medborgarlofte_place = Table(
+    "medborgarlofte_place",
+    metadata,
+    Column(
+        "medborgarlofte_id",
+        Integer,
+        ForeignKey("medborgarlofte.id", ondelete="CASCADE"),
+        primary_key=True,
+    ),
+    Column("place_id", Integer, ForeignKey("place.id", ondelete="CASCADE"), primary_key=True),
+)
+
+commitment = Table(
+    "commitment",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column(
+        "medborgarlofte_id",
+        Integer,
+        ForeignKey("medborgarlofte.id", ondelete="CASCADE"),
+        nullable=False,
+    ),
+    Column("position", Integer, nullable=False),
+    Column("party", String(20), nullable=False),
+    Column("text", Text, nullable=False),
+    Column("themes", JSON, nullable=False),
+    Column("partners", JSON, nullable=False),
+    Column("designated", Boolean, nullable=False, default=False),
+    Column("status", String(20), nullable=False),
+)
+
+commitment_place = Table(
+    "commitment_place",
+    metadata,
+    Column(
+        "commitment_id",
+        Integer,
+        ForeignKey("commitment.id", ondelete="CASCADE"),
+        primary_key=True,
+    ),
+    Column("place_id", Integer, ForeignKey("place.id", ondelete="CASCADE"), primary_key=True),
+)
+
+follow_up = Table(
+    "follow_up",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column(
+        "commitment_id",
+        Integer,
+        ForeignKey("commitment.id", ondelete="CASCADE"),
+        nullable=False,
+    ),
+    Column("date", Date, nullable=False),
+    Column("status", String(20), nullable=False),
+    Column("comment", Text, nullable=False, default=""),
+    Column("demo", Boolean, nullable=False, default=False),
+    Column("recorded_at", DateTime, nullable=False),
+    Column("recorded_by", Text, nullable=False),
+)
