@@ -30,14 +30,18 @@ def current_user() -> str:
 def find_active_copy(connection: Connection, kommun: str, kind: str, digest: str) -> int | None:
     """The id of an active batch of the same kind and kommun with identical bytes, if any."""
     table = schema.import_batch
-    return connection.execute(
-        select(table.c.id)
-        .where(table.c.kommun_kod == kommun)
-        .where(table.c.kind == kind)
-        .where(table.c.sha256 == digest)
-        .where(table.c.status == ACTIVE)
-        .order_by(table.c.id.desc())
-    ).scalars().first()
+    return (
+        connection.execute(
+            select(table.c.id)
+            .where(table.c.kommun_kod == kommun)
+            .where(table.c.kind == kind)
+            .where(table.c.sha256 == digest)
+            .where(table.c.status == ACTIVE)
+            .order_by(table.c.id.desc())
+        )
+        .scalars()
+        .first()
+    )
 
 
 def create_batch(
@@ -94,6 +98,4 @@ def list_batches(engine: Engine, kommun: str) -> list[dict]:
         rows = connection.execute(
             select(*columns).where(table.c.kommun_kod == kommun).order_by(table.c.id.desc())
         ).mappings()
-        return [
-            {**row, "uploaded_at": row["uploaded_at"].isoformat(sep=" ")} for row in rows
-        ]
+        return [{**row, "uploaded_at": row["uploaded_at"].isoformat(sep=" ")} for row in rows]

@@ -24,6 +24,8 @@ def main(argv: list[str] | None = None) -> int:
     except TryggError as err:
         print(str(err), file=sys.stderr)
         return 1
+    except BrokenPipeError:
+        return 0
     except Exception as err:
         if os.environ.get("TRYGG_DEBUG"):
             raise
@@ -117,8 +119,9 @@ def _print_json(value) -> None:
 
 def cmd_init(engine, _args) -> None:
     revision = store.upgrade(engine)
-    print(f"Databasen är klar ({engine.url.render_as_string(hide_password=True)}, "
-          f"schema {revision}).")
+    print(
+        f"Databasen är klar ({engine.url.render_as_string(hide_password=True)}, schema {revision})."
+    )
 
 
 def cmd_demo(engine, args) -> None:
@@ -155,20 +158,17 @@ def cmd_import_places(engine, args) -> None:
         return
     for warning in result["warnings"]:
         print(f"Varning: {warning}", file=sys.stderr)
-    print(f"{result['places']} platser sparade för kommun {result['kommun']} "
-          f"(batch {result['batch_id']}).")
+    print(
+        f"{result['places']} platser sparade för kommun {result['kommun']} "
+        f"(batch {result['batch_id']})."
+    )
 
 
 def cmd_places(engine, args) -> None:
     with engine.connect() as connection:
         store.require_kommun(connection, args.kommun)
     frame = places.load_places(engine, args.kommun)
-    rows = [
-        {"id": int(r.id), "name": r.name, "aliases": r.aliases, "kind": r.kind,
-         "population": None if r.population is None or r.population != r.population
-         else int(r.population), "area_km2": round(r.area_m2 / 1e6, 4)}
-        for r in frame.itertuples()
-    ]
+    rows = [places.place_properties(row) for row in frame.itertuples()]
     if args.format == "json":
         _print_json(rows)
         return
@@ -193,8 +193,10 @@ def cmd_import_commitments(engine, args) -> None:
         _print_json(result)
         return
     state = " (filen var redan inläst; inget ändrades)" if result["unchanged"] else ""
-    print(f"{result['commitments']} åtaganden i {result['medborgarloften']} medborgarlöften "
-          f"sparade för kommun {result['kommun']}{state}.")
+    print(
+        f"{result['commitments']} åtaganden i {result['medborgarloften']} medborgarlöften "
+        f"sparade för kommun {result['kommun']}{state}."
+    )
 
 
 def cmd_export_commitments(engine, args) -> None:
@@ -226,5 +228,7 @@ def cmd_batches(engine, args) -> None:
         _print_json(rows)
         return
     for row in rows:
-        print(f"{row['id']:>4}  {row['uploaded_at']}  {row['kind']:<12} {row['file_name']}  "
-              f"{row['rows_accepted']}/{row['rows_total']}  {row['status']}")
+        print(
+            f"{row['id']:>4}  {row['uploaded_at']}  {row['kind']:<12} {row['file_name']}  "
+            f"{row['rows_accepted']}/{row['rows_total']}  {row['status']}"
+        )

@@ -315,8 +315,9 @@ def import_commitments(
     path = Path(path)
     file_kommun, promises = read_file(path)
     if file_kommun is not None and file_kommun != kommun:
-        raise TryggError(t("err.commitments_kommun_mismatch", file_kommun=file_kommun,
-                           kommun=kommun))
+        raise TryggError(
+            t("err.commitments_kommun_mismatch", file_kommun=file_kommun, kommun=kommun)
+        )
     data = path.read_bytes()
     with engine.begin() as connection:
         ensure_kommun(connection, kommun)
@@ -331,14 +332,22 @@ def import_commitments(
         if copy is not None:
             return {**summary, "batch_id": copy, "unchanged": True}
         batch_id = batches.create_batch(
-            connection, kommun=kommun, kind=BATCH_KIND, file_name=path.name, data=data,
+            connection,
+            kommun=kommun,
+            kind=BATCH_KIND,
+            file_name=path.name,
+            data=data,
             uploaded_by=uploaded_by,
         )
         for promise in resolved:
             _store_promise(connection, kommun, promise, batch_id)
         batches.record_counts(
-            connection, batch_id, total=summary["commitments"], accepted=summary["commitments"],
-            rejected=0, summary=summary,
+            connection,
+            batch_id,
+            total=summary["commitments"],
+            accepted=summary["commitments"],
+            rejected=0,
+            summary=summary,
         )
     return {**summary, "batch_id": batch_id, "unchanged": False}
 
@@ -405,7 +414,9 @@ def _store_commitments(connection: Connection, promise_id: int, commitments: lis
         }
         commitment_id = existing.get((item["party"], normalise_name(item["text"])))
         if commitment_id is None:
-            commitment_id = connection.execute(table.insert().values(**values)).inserted_primary_key[0]
+            commitment_id = connection.execute(
+                table.insert().values(**values)
+            ).inserted_primary_key[0]
         else:
             connection.execute(table.update().where(table.c.id == commitment_id).values(**values))
         kept.add(commitment_id)
@@ -504,24 +515,34 @@ def load_promises(engine: Engine, kommun: str) -> list[dict]:
                 )
             ).all()
         )
-        promises = connection.execute(
-            select(schema.medborgarlofte)
-            .where(schema.medborgarlofte.c.kommun_kod == kommun)
-            .order_by(schema.medborgarlofte.c.period_from, schema.medborgarlofte.c.id)
-        ).mappings().all()
+        promises = (
+            connection.execute(
+                select(schema.medborgarlofte)
+                .where(schema.medborgarlofte.c.kommun_kod == kommun)
+                .order_by(schema.medborgarlofte.c.period_from, schema.medborgarlofte.c.id)
+            )
+            .mappings()
+            .all()
+        )
         return [_promise_dict(connection, row, names) for row in promises]
 
 
 def _promise_dict(connection: Connection, row, names: dict[int, str]) -> dict:
     link = schema.medborgarlofte_place
-    designated = connection.execute(
-        select(link.c.place_id).where(link.c.medborgarlofte_id == row["id"])
-    ).scalars().all()
-    commitments = connection.execute(
-        select(schema.commitment)
-        .where(schema.commitment.c.medborgarlofte_id == row["id"])
-        .order_by(schema.commitment.c.position)
-    ).mappings().all()
+    designated = (
+        connection.execute(select(link.c.place_id).where(link.c.medborgarlofte_id == row["id"]))
+        .scalars()
+        .all()
+    )
+    commitments = (
+        connection.execute(
+            select(schema.commitment)
+            .where(schema.commitment.c.medborgarlofte_id == row["id"])
+            .order_by(schema.commitment.c.position)
+        )
+        .mappings()
+        .all()
+    )
     return {
         "id": row["id"],
         "title": row["title"],
@@ -537,14 +558,20 @@ def _promise_dict(connection: Connection, row, names: dict[int, str]) -> dict:
 
 def _commitment_dict(connection: Connection, row, names: dict[int, str]) -> dict:
     link = schema.commitment_place
-    place_ids = connection.execute(
-        select(link.c.place_id).where(link.c.commitment_id == row["id"])
-    ).scalars().all()
-    follow_ups = connection.execute(
-        select(schema.follow_up)
-        .where(schema.follow_up.c.commitment_id == row["id"])
-        .order_by(schema.follow_up.c.date, schema.follow_up.c.id)
-    ).mappings().all()
+    place_ids = (
+        connection.execute(select(link.c.place_id).where(link.c.commitment_id == row["id"]))
+        .scalars()
+        .all()
+    )
+    follow_ups = (
+        connection.execute(
+            select(schema.follow_up)
+            .where(schema.follow_up.c.commitment_id == row["id"])
+            .order_by(schema.follow_up.c.date, schema.follow_up.c.id)
+        )
+        .mappings()
+        .all()
+    )
     return {
         "id": row["id"],
         "party": row["party"],

@@ -40,7 +40,11 @@ def load_demo(engine: Engine, progress: Callable[[str], None] = lambda _msg: Non
         kod = folder.name[:4]
         namn = DEMO_KOMMUNER.get(kod)
         places = import_places(
-            engine, folder / "places.geojson", kod, replace=True, kommun_name=namn,
+            engine,
+            folder / "places.geojson",
+            kod,
+            replace=True,
+            kommun_name=namn,
             uploaded_by=DEMO_USER,
         )
         commitments = import_commitments(
@@ -51,6 +55,12 @@ def load_demo(engine: Engine, progress: Callable[[str], None] = lambda _msg: Non
             f"{commitments['commitments']} åtaganden"
             + (" (oförändrat)" if places.get("unchanged") and commitments["unchanged"] else "")
         )
-        loaded.append({"kommun": kod, "namn": namn, "places": places["places"],
-                       "commitments": commitments["commitments"]})
+        loaded.append(
+            {
+                "kommun": kod,
+                "namn": namn,
+                "places": places["places"],
+                "commitments": commitments["commitments"],
+            }
+        )
     return loaded

@@ -63,9 +63,7 @@ def _layer_names(path: Path) -> list[str]:
 def _only_polygon_layer(path: Path, layers: list[str]) -> str:
     """KML folders and multi-layer GeoPackages: take the single polygon layer if there is one."""
     polygon_layers = [
-        name
-        for name, geom in pyogrio.list_layers(path)
-        if geom and "polygon" in str(geom).lower()
+        name for name, geom in pyogrio.list_layers(path) if geom and "polygon" in str(geom).lower()
     ]
     if len(polygon_layers) == 1:
         return str(polygon_layers[0])
@@ -149,6 +147,11 @@ def polygonal_part(geom: shapely.Geometry) -> shapely.Geometry:
         if part.geom_type in POLYGONAL and not part.is_empty
     ]
     return shapely.union_all(parts) if parts else shapely.Polygon()
+
+
+def round_coordinates(geom: shapely.Geometry, decimals: int) -> shapely.Geometry:
+    """Round coordinates (7 decimals of a degree is about 1 cm)."""
+    return shapely.transform(geom, lambda coords: coords.round(decimals))
 
 
 def to_web(frame: gpd.GeoDataFrame, tolerance_m: float = 0.0) -> gpd.GeoDataFrame:

@@ -6,7 +6,6 @@ EPSG:3006 as WKB, with their area in m².
 
 from __future__ import annotations
 
-import json
 from collections import Counter
 from pathlib import Path
 
@@ -14,6 +13,7 @@ import geopandas as gpd
 import numpy as np
 import pandas as pd
 import shapely
+import shapely.geometry
 from sqlalchemy import Connection, Engine, delete, select
 
 from trygg import batches, geo
@@ -114,8 +114,13 @@ def import_places(
         ensure_kommun(connection, kommun, kommun_name)
         copy = batches.find_active_copy(connection, kommun, BATCH_KIND, batches.sha256(data))
         if copy is not None and replace and _same_places(connection, kommun, records):
-            return {"kommun": kommun, "places": len(records), "warnings": [], "batch_id": copy,
-                    "unchanged": True}
+            return {
+                "kommun": kommun,
+                "places": len(records),
+                "warnings": [],
+                "batch_id": copy,
+                "unchanged": True,
+            }
         batch_id = batches.create_batch(
             connection,
             kommun=kommun,
@@ -126,7 +131,11 @@ def import_places(
         )
         warnings += _store_places(connection, kommun, records, batch_id, replace)
         batches.record_counts(
-            connection, batch_id, total=len(records), accepted=len(records), rejected=0,
+            connection,
+            batch_id,
+            total=len(records),
+            accepted=len(records),
+            rejected=0,
             summary={"warnings": warnings},
         )
     return {"kommun": kommun, "places": len(records), "warnings": warnings, "batch_id": batch_id}
@@ -165,8 +174,9 @@ def _place_names(frame: gpd.GeoDataFrame, field: str, file_name: str) -> list[st
     for number, value in enumerate(frame[field], start=1):
         name = "" if _is_missing(value) else " ".join(str(value).split())
         if not name:
-            raise TryggError(t("err.places_missing_name", feature=number, file=file_name,
-                               field=field))
+            raise TryggError(
+                t("err.places_missing_name", feature=number, file=file_name, field=field)
+            )
         names.append(name)
     counts = Counter(normalise_name(n) for n in names)
     for folded, count in counts.items():
@@ -196,12 +206,14 @@ def _place_record(frame, index, number: int, name: str, fields: dict) -> dict:
     return {
         "name": name,
         "aliases": split_aliases(row[fields["alias"]]) if fields["alias"] else [],
-        "kind": DEFAULT_PLACE_KIND if _is_missing(kind) or not str(kind).strip()
+        "kind": DEFAULT_PLACE_KIND
+        if _is_missing(kind) or not str(kind).strip()
         else str(kind).strip().casefold(),
         "population": _population(row, fields["population"], number, name),
         "geom_wkb": shapely.to_wkb(geom),
         "area_m2": float(geom.area),
-        "note": str(row["note"]) if "note" in frame.columns and not _is_missing(row["note"])
+        "note": str(row["note"])
+        if "note" in frame.columns and not _is_missing(row["note"])
         else None,
     }
 
@@ -265,23 +277,28 @@ def load_places(engine: Engine, kommun: str) -> gpd.GeoDataFrame:
     """
     table = schema.place
     with engine.connect() as connection:
-        rows = connection.execute(
-            select(
-                table.c.id,
-                table.c.name,
-                table.c.aliases,
-                table.c.kind,
-                table.c.population,
-                table.c.area_m2,
-                table.c.note,
-                table.c.geom_wkb,
+        rows = (
+            connection.execute(
+                select(
+                    table.c.id,
+                    table.c.name,
+                    table.c.aliases,
+                    table.c.kind,
+                    table.c.population,
+                    table.c.area_m2,
+                    table.c.note,
+                    table.c.geom_wkb,
+                )
+                .where(table.c.kommun_kod == kommun)
+                .order_by(table.c.area_m2.desc(), table.c.name)
             )
-            .where(table.c.kommun_kod == kommun)
-            .order_by(table.c.area_m2.desc(), table.c.name)
-        ).mappings().all()
-    frame = pd.DataFrame([dict(r) for r in rows], columns=[
-        "id", "name", "aliases", "kind", "population", "area_m2", "note", "geom_wkb"
-    ])
+            .mappings()
+            .all()
+        )
+    frame = pd.DataFrame(
+        [dict(r) for r in rows],
+        columns=["id", "name", "aliases", "kind", "population", "area_m2", "note", "geom_wkb"],
+    )
     geometry = gpd.GeoSeries(shapely.from_wkb(frame.pop("geom_wkb").tolist()), crs=STORE_CRS)
     frame["population"] = frame["population"].astype("Int64")
     return gpd.GeoDataFrame(frame, geometry=geometry, crs=STORE_CRS)
@@ -319,13 +336,26 @@ def export_geojson(engine: Engine, kommun: str) -> dict:
 
     Properties: id, kommun, name, aliases (list), kind, population, area_km2, note.
     """
-    frame = load_places(engine, kommun)
-    frame = frame.assign(
-        kommun=kommun,
-        area_km2=(frame["area_m2"] / 1e6).round(4),
-        population=[None if pd.isna(p) else int(p) for p in frame["population"]],
-    ).drop(columns="area_m2")
-    web = geo.to_web(frame)
-    collection = json.loads(web.to_json(drop_id=True, na="null"))
-    collection.pop("bbox", None)
-    return collection
+    frame = geo.to_web(load_places(engine, kommun))
+    features = [
+        {
+            "type": "Feature",
+            "properties": {**place_properties(row), "kommun": kommun},
+            "geometry": shapely.geometry.mapping(geo.round_coordinates(row.geometry, 7)),
+        }
+        for row in frame.itertuples()
+    ]
+    return {"type": "FeatureCollection", "features": features}
+
+
+def place_properties(row) -> dict:
+    """A place row (from :func:`load_places`) as plain JSON-ready properties."""
+    return {
+        "id": int(row.id),
+        "name": row.name,
+        "aliases": list(row.aliases),
+        "kind": row.kind,
+        "population": None if pd.isna(row.population) else int(row.population),
+        "area_km2": round(float(row.area_m2) / 1e6, 4),
+        "note": row.note,
+    }
