@@ -9,10 +9,14 @@ from datetime import datetime
 
 from sqlalchemy import Connection, Engine, select
 
+from trygg.errors import TryggError
 from trygg.store import schema
+from trygg.strings import t
 
 ACTIVE = "active"
 ROLLED_BACK = "rolled_back"
+#: Kinds whose rows are figures; places and promises are replaced by re-importing instead.
+ROLLBACK_KINDS = {"survey", "survey_results", "incidents", "crime_stats"}
 
 
 def sha256(data: bytes) -> str:
@@ -99,3 +103,24 @@ def list_batches(engine: Engine, kommun: str) -> list[dict]:
             select(*columns).where(table.c.kommun_kod == kommun).order_by(table.c.id.desc())
         ).mappings()
         return [{**row, "uploaded_at": row["uploaded_at"].isoformat(sep=" ")} for row in rows]
+
+
+def set_status(engine: Engine, batch_id: int, status: str) -> dict:
+    """Roll a batch back (``rolled_back``) or restore it (``active``); its data is kept."""
+    table = schema.import_batch
+    with engine.begin() as connection:
+        row = (
+            connection.execute(
+                select(
+                    table.c.id, table.c.kommun_kod, table.c.kind, table.c.file_name, table.c.status
+                ).where(table.c.id == batch_id)
+            )
+            .mappings()
+            .first()
+        )
+        if row is None:
+            raise TryggError(t("err.batch_unknown", id=batch_id))
+        if row["kind"] not in ROLLBACK_KINDS:
+            raise TryggError(t("err.batch_not_rollbackable", id=batch_id, kind=row["kind"]))
+        connection.execute(table.update().where(table.c.id == batch_id).values(status=status))
+    return {**row, "previous_status": row["status"], "status": status}

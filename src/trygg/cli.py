@@ -8,8 +8,9 @@ import os
 import sys
 from datetime import date
 
-from trygg import batches, commitments, demo, places, store
+from trygg import batches, commitments, demo, places, stats, store, surveys
 from trygg.errors import TryggError
+from trygg.scales import MIN_N
 from trygg.strings import t
 
 
@@ -102,11 +103,41 @@ def build_parser() -> argparse.ArgumentParser:
     cmd.add_argument("--date", default=None, help="ÅÅÅÅ-MM-DD (standard: i dag)")
     cmd.set_defaults(handler=cmd_follow_up)
 
+    cmd = sub.add_parser("import-survey", help="läs in enkätsvar (CSV, Excel, ODS)")
+    cmd.add_argument("file")
+    _kommun(cmd)
+    cmd.add_argument("--year", type=int, help="enkätåret om filen saknar kolumnen År")
+    cmd.add_argument("--mapping", help="JSON/YAML: kanoniskt namn → rubrik i filen")
+    cmd.add_argument("--source", help="varifrån svaren kommer, t.ex. 'Trygghetsenkät 2024'")
+    cmd.add_argument("--crs", help="koordinatsystem för x/y (standard EPSG:3006)")
+    cmd.add_argument("--kommun-wide", action="store_true", help="svar utan plats")
+    cmd.add_argument("--json", action="store_true")
+    cmd.set_defaults(handler=cmd_import_survey)
+
+    cmd = sub.add_parser("stats", help="trygghetstal per plats")
+    _kommun(cmd)
+    cmd.add_argument("--year", type=int)
+    cmd.add_argument("--min-n", type=int, default=MIN_N, help=f"minsta n (standard {MIN_N})")
+    cmd.add_argument("--format", choices=["json", "csv"], default="json")
+    cmd.set_defaults(handler=cmd_stats)
+
+    for name, text in (
+        ("rollback", "rulla tillbaka en import"),
+        ("restore", "återställ en import"),
+    ):
+        cmd = sub.add_parser(name, help=text)
+        cmd.add_argument("batch_id", type=int)
+        cmd.add_argument("--json", action="store_true")
+        cmd.set_defaults(handler=cmd_batch_status, status=STATUS_FOR[name])
+
     cmd = sub.add_parser("batches", help="lista importer (batcher)")
     _kommun(cmd)
     cmd.add_argument("--format", choices=["json", "text"], default="text")
     cmd.set_defaults(handler=cmd_batches)
     return parser
+
+
+STATUS_FOR = {"rollback": batches.ROLLED_BACK, "restore": batches.ACTIVE}
 
 
 def _kommun(cmd: argparse.ArgumentParser) -> None:
@@ -232,3 +263,47 @@ def cmd_batches(engine, args) -> None:
             f"{row['id']:>4}  {row['uploaded_at']}  {row['kind']:<12} {row['file_name']}  "
             f"{row['rows_accepted']}/{row['rows_total']}  {row['status']}"
         )
+
+
+def cmd_import_survey(engine, args) -> int:
+    result = surveys.import_survey(
+        engine,
+        args.file,
+        args.kommun,
+        year=args.year,
+        mapping=args.mapping,
+        source=args.source,
+        crs=args.crs,
+        kommun_wide=args.kommun_wide,
+    )
+    if args.json:
+        _print_json(result)
+    else:
+        for error in result["errors"]:
+            print(
+                f"Rad {error['row']}, kolumn {error['column']!r}, värde {error['value']!r}: "
+                f"{error['message']}",
+                file=sys.stderr,
+            )
+        print(
+            f"Batch {result['batch_id']}: {result['rows']} rader, {result['accepted']} "
+            f"sparade, {result['rejected']} avvisade ({result['unresolved']} utan plats)."
+        )
+    return 0
+
+
+def cmd_stats(engine, args) -> None:
+    figures = stats.compute_stats(engine, args.kommun, year=args.year, min_n=args.min_n)
+    if args.format == "json":
+        _print_json(figures)
+    else:
+        sys.stdout.write(stats.to_csv(figures))
+
+
+def cmd_batch_status(engine, args) -> None:
+    result = batches.set_status(engine, args.batch_id, args.status)
+    if args.json:
+        _print_json(result)
+        return
+    word = "aktiv igen" if args.status == batches.ACTIVE else "tillbakarullad (data finns kvar)"
+    print(f"Batch {result['id']} ({result['file_name']}) är nu {word}.")

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass, field
+
 #: The five demo kommuner, by kommunkod (a 4-character string: Värnamo is "0683").
 DEMO_KOMMUNER: dict[str, str] = {
     "1381": "Laholm",
@@ -63,3 +65,107 @@ MIN_N = 10
 #: Places and their areas are stored and measured in SWEREF 99 TM.
 STORE_CRS = "EPSG:3006"
 WEB_CRS = "EPSG:4326"
+
+
+# --- Safety survey scales (domain.md) ------------------------------------------------
+
+
+@dataclass(frozen=True)
+class AnswerScale:
+    """An answer scale: codes with their labels, the base codes and the "hit" codes.
+
+    A share is ``hits / base``; codes outside ``base`` (e.g. "Vet ej") are not counted.
+    """
+
+    key: str
+    labels: dict[int, str]
+    base: frozenset[int]
+    hits: frozenset[int]
+    variants: dict[str, int] = field(default_factory=dict)
+
+    def code_for(self, answer: str) -> int | None:
+        """The code of a text label or numeric code, or None when it is not on the scale."""
+        folded = " ".join(answer.split()).casefold()
+        if folded.isdigit():
+            code = int(folded)
+            return code if code in self.labels else None
+        for code, label in self.labels.items():
+            if label.casefold() == folded:
+                return code
+        return self.variants.get(folded)
+
+
+#: "Hur trygg känner du dig när du går ut ensam sent en kväll i området där du bor?"
+TRYGG_KVALL = AnswerScale(
+    key="trygg_kvall",
+    labels={
+        1: "Mycket trygg",
+        2: "Ganska trygg",
+        3: "Ganska otrygg",
+        4: "Mycket otrygg",
+        5: "Går inte ut på grund av otrygghet",
+        6: "Går inte ut av andra skäl",
+        7: "Vet ej",
+    },
+    base=frozenset({1, 2, 3, 4, 5}),
+    hits=frozenset({3, 4, 5}),
+    variants={
+        "vet inte": 7,
+        "går ej ut på grund av otrygghet": 5,
+        "går inte ut pga otrygghet": 5,
+        "går inte ut pga. otrygghet": 5,
+        "går ej ut av andra skäl": 6,
+        "går inte ut av annan anledning": 6,
+    },
+)
+
+#: "Problem i området": nedskräpning, klotter, buskörning …
+PROBLEM = AnswerScale(
+    key="problem",
+    labels={
+        1: "Inget problem",
+        2: "Litet problem",
+        3: "Ganska stort problem",
+        4: "Mycket stort problem",
+        5: "Vet ej",
+    },
+    base=frozenset({1, 2, 3, 4}),
+    hits=frozenset({3, 4}),
+    variants={"vet inte": 5, "inga problem": 1, "ett litet problem": 2},
+)
+
+#: Worry items (oro för inbrott, oro för att bli överfallen …).
+ORO = AnswerScale(
+    key="oro",
+    labels={
+        1: "Inte alls orolig",
+        2: "Lite orolig",
+        3: "Ganska orolig",
+        4: "Mycket orolig",
+        5: "Vet ej",
+    },
+    base=frozenset({1, 2, 3, 4}),
+    hits=frozenset({3, 4}),
+    variants={"vet inte": 5, "inte orolig": 1},
+)
+
+#: Item prefixes and their scale: ``problem_<slug>`` and ``oro_<slug>`` columns.
+ITEM_SCALES: dict[str, AnswerScale] = {"problem": PROBLEM, "oro": ORO}
+
+#: Plain-language names for the usual problem and worry items.
+ITEM_LABELS: dict[str, str] = {
+    "nedskrapning": "Nedskräpning",
+    "klotter": "Klotter",
+    "skadegorelse": "Skadegörelse",
+    "buskorning": "Buskörning med bil eller moped",
+    "narkotikaforsaljning": "Narkotikaförsäljning",
+    "ungdomsgang": "Ungdomsgäng",
+    "brak": "Bråk och slagsmål",
+    "dalig_belysning": "Dålig belysning",
+    "inbrott": "Inbrott i bostaden",
+    "overfall": "Att bli överfallen eller misshandlad",
+    "bilbrott": "Stöld ur eller av bil",
+}
+
+#: Markers meaning "missing" in area-level tables; never zero.
+SUPPRESSION_MARKERS = frozenset({"xx", "..", "–", "-", "—", "uppgift saknas", "x", ""})

@@ -17,6 +17,43 @@ CATALOGUE: dict[str, dict[str, str]] = {
         "err.already_imported": (
             "Filen {file} är redan importerad (batch {batch_id}, samma innehåll). Inget nytt sparades."
         ),
+        # Tables (CSV, Excel)
+        "err.table_empty": "Filen {file} är tom.",
+        "err.table_unreadable": (
+            "Filen {file} kan inte läsas som en tabell (CSV, Excel eller ODS)."
+        ),
+        "err.table_no_rows": "Filen {file} har en rubrikrad men inga datarader.",
+        "err.mapping_unreadable": "Mappningsfilen {file} kunde inte läsas: {reason}",
+        "err.mapping_header_missing": (
+            "Mappningen pekar {canonical} på rubriken {header!r}, som inte finns i filen. "
+            "Rubriker i filen: {headers}."
+        ),
+        # Batches
+        "err.batch_unknown": "Batch {id} finns inte; se trygg batches --kommun KOD.",
+        "err.batch_not_rollbackable": (
+            "Batch {id} är av typen {kind} och kan inte rullas tillbaka; läs in en ny fil "
+            "i stället."
+        ),
+        # Surveys
+        "err.survey_no_location": (
+            "Filen {file} saknar platskolumn: ange Område/plats, lat+lon eller x+y, "
+            "eller använd --kommun-wide för svar som gäller hela kommunen."
+        ),
+        "err.survey_no_year": (
+            "Filen {file} saknar kolumnen År; ange året med --year, t.ex. --year 2024."
+        ),
+        "err.survey_no_places": (
+            "Kommun {kommun} har inga platser ännu; läs in platser med import-places först."
+        ),
+        # Rows of imported tables
+        "row.place_missing": "platsen saknas; förväntade ett platsnamn eller alias",
+        "row.place_unknown_close": "okänd plats; menade du {close}?",
+        "row.place_unknown": "okänd plats; kända platser: {known}",
+        "row.coordinate": "koordinaten kan inte läsas; förväntade ett tal i {crs}",
+        "row.outside_places": "punkten ligger utanför alla platser i kommunen",
+        "row.answer": "svaret finns inte på skalan; förväntade {expected}",
+        "row.weight": "vikten ska vara ett positivt tal (t.ex. 1,25)",
+        "row.year": "året ska vara ett årtal, t.ex. 2024",
         # Places
         "err.places_unreadable": "Filen {file} kunde inte läsas som ett kartlager: {reason}",
         "err.places_layer": "Lagret {layer!r} finns inte i {file}. Lager i filen: {layers}.",
@@ -68,10 +105,114 @@ CATALOGUE: dict[str, dict[str, str]] = {
         "err.commitments_date": "{field} {value!r} är inte ett datum på formen ÅÅÅÅ-MM-DD.",
         "err.commitments_missing": "{field} saknas.",
         "err.commitment_unknown": "Åtagande {id} finns inte.",
+        # Map (trygg.maps)
+        "map.osm_label": "OpenStreetMap",
+        "map.osm_attribution": "© OpenStreetMap-bidragsgivare",
+        "map.custom_label": "egen bakgrundskarta",
+        "map.custom_attribution": "Bakgrundskarta: {host}",
+        "map.selected_layer": "Vald plats",
+        "map.tooltip_aliases": "Kallas även: {aliases}",
+        "map.too_few_answers": "för få svar",
+        "err.tiles_setting": (
+            "TRYGG_TILES={value!r} känns inte igen: ange auto, osm, none eller en adress "
+            "som https://…/{{z}}/{{x}}/{{y}}.png."
+        ),
+        # Dashboard
+        "app.title": "Trygghetskartan",
+        "page.karta": "Karta",
+        "dash.kommun": "Kommun",
+        "dash.kommun_option": "{namn} ({kod})",
+        "dash.kommun_unknown_url": "Kommunkoden {code} i adressen finns inte; visar {namn}.",
+        "dash.place": "Plats",
+        "dash.whole_kommun": "Hela kommunen",
+        "dash.place_unknown_url": "Platsen {name} i adressen finns inte i {kommun}.",
+        "dash.map_help": "Klicka på ett område på kartan eller välj en plats i listan.",
+        "dash.heading_place": "Åtaganden för {place}",
+        "dash.heading_kommun": "Åtaganden i {kommun}",
+        "dash.kommun_wide": "Gäller hela kommunen",
+        "dash.no_place_commitments": "Inga åtaganden är knutna just till {place}.",
+        "dash.no_commitments": "Inga åtaganden är registrerade för {kommun}.",
+        "dash.status": "Status: {status}",
+        "dash.latest_follow_up": "Senaste uppföljning {date}: {status}",
+        "dash.no_follow_up": "Ingen uppföljning registrerad ännu.",
+        "dash.partners": "Tillsammans med: {partners}",
+        "dash.demo_marker": "syntetiska demodata",
+        "dash.demo_caption": (
+            "Uppföljningar märkta ”syntetiska demodata” är påhittade exempel, "
+            "inte verkliga uppgifter."
+        ),
+        "dash.tiles": "Bakgrundskarta",
+        "dash.tiles_auto": "Automatisk",
+        "dash.tiles_on": "Visa {label}",
+        "dash.tiles_off": "Ingen (offline)",
+        "dash.tiles_active_on": "Bakgrundskarta: {label}.",
+        "dash.tiles_active_off": "Ingen bakgrundskarta: kartan fungerar utan internet.",
+        "dash.tiles_auto_offline": (
+            "Automatiskt läge: kartservern svarar inte, så kartan visas utan bakgrund."
+        ),
+        "dash.download_html": "Ladda ner kartan som HTML-fil",
+        "dash.download_help": "En fil som visar kartan i webbläsaren utan internet.",
+        "dash.db_missing": (
+            "Databasen {db} finns inte ännu. Kör `make run` (skapar den med demodata) "
+            "eller `trygg --db {db} demo`."
+        ),
+        "dash.db_empty": (
+            "Databasen {db} innehåller inga platser ännu. Kör `trygg --db {db} demo` "
+            "eller importera kommunens platser."
+        ),
     },
     "en": {
         "err.kommun_code": "The kommun code {code!r} is invalid: it must be four digits, e.g. 0683.",
         "err.unexpected": "An unexpected error occurred ({kind}): {reason}. Nothing was saved.",
+        # Map (trygg.maps)
+        "map.osm_label": "OpenStreetMap",
+        "map.osm_attribution": "© OpenStreetMap contributors",
+        "map.custom_label": "custom basemap",
+        "map.custom_attribution": "Basemap: {host}",
+        "map.selected_layer": "Selected place",
+        "map.tooltip_aliases": "Also called: {aliases}",
+        "map.too_few_answers": "too few answers",
+        "err.tiles_setting": (
+            "TRYGG_TILES={value!r} is not recognised: use auto, osm, none or an address "
+            "like https://…/{{z}}/{{x}}/{{y}}.png."
+        ),
+        # Dashboard
+        "app.title": "Trygghetskartan",
+        "page.karta": "Map",
+        "dash.kommun": "Municipality",
+        "dash.kommun_option": "{namn} ({kod})",
+        "dash.kommun_unknown_url": "The municipality code {code} in the address is unknown; "
+        "showing {namn}.",
+        "dash.place": "Place",
+        "dash.whole_kommun": "The whole municipality",
+        "dash.place_unknown_url": "The place {name} in the address is not in {kommun}.",
+        "dash.map_help": "Click an area on the map or choose a place in the list.",
+        "dash.heading_place": "Commitments for {place}",
+        "dash.heading_kommun": "Commitments in {kommun}",
+        "dash.kommun_wide": "Applies to the whole municipality",
+        "dash.no_place_commitments": "No commitments are tied to {place} itself.",
+        "dash.no_commitments": "No commitments are recorded for {kommun}.",
+        "dash.status": "Status: {status}",
+        "dash.latest_follow_up": "Latest follow-up {date}: {status}",
+        "dash.no_follow_up": "No follow-up recorded yet.",
+        "dash.partners": "Together with: {partners}",
+        "dash.demo_marker": "synthetic demo data",
+        "dash.demo_caption": "Follow-ups marked “synthetic demo data” are invented examples, "
+        "not real records.",
+        "dash.tiles": "Basemap",
+        "dash.tiles_auto": "Automatic",
+        "dash.tiles_on": "Show {label}",
+        "dash.tiles_off": "None (offline)",
+        "dash.tiles_active_on": "Basemap: {label}.",
+        "dash.tiles_active_off": "No basemap: the map works without internet.",
+        "dash.tiles_auto_offline": "Automatic mode: the tile server does not answer, so the map "
+        "has no background.",
+        "dash.download_html": "Download the map as an HTML file",
+        "dash.download_help": "A file that shows the map in a browser without internet.",
+        "dash.db_missing": "The database {db} does not exist yet. Run `make run` (creates it "
+        "with demo data) or `trygg --db {db} demo`.",
+        "dash.db_empty": "The database {db} has no places yet. Run `trygg --db {db} demo` or "
+        "import the municipality's places.",
     },
 }
 

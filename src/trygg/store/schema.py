@@ -11,6 +11,7 @@ from sqlalchemy import (
     DateTime,
     Float,
     ForeignKey,
+    Index,
     Integer,
     LargeBinary,
     MetaData,
@@ -140,4 +141,61 @@ follow_up = Table(
     Column("demo", Boolean, nullable=False, default=False),
     Column("recorded_at", DateTime, nullable=False),
     Column("recorded_by", Text, nullable=False),
+)
+
+survey_response = Table(
+    "survey_response",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("batch_id", Integer, ForeignKey("import_batch.id", ondelete="CASCADE"), nullable=False),
+    Column("kommun_kod", String(4), ForeignKey("kommun.kod"), nullable=False),
+    Column("row_number", Integer, nullable=False),
+    Column("respondent_id", Text),
+    Column("year", Integer, nullable=False),
+    Column("weight", Float, nullable=False),
+    Column("trygg_kvall", Integer),
+    Column("answers", JSON, nullable=False),
+    Column("alder", Text),
+    Column("kon", Text),
+    Column("kommentar", Text),
+    Column("place_text", Text),
+    Column("x", Float),
+    Column("y", Float),
+    Index("ix_survey_response_batch", "batch_id"),
+    Index("ix_survey_response_kommun_year", "kommun_kod", "year"),
+)
+
+#: A respondent counts for every place that holds their point (places overlap).
+survey_response_place = Table(
+    "survey_response_place",
+    metadata,
+    Column(
+        "response_id",
+        Integer,
+        ForeignKey("survey_response.id", ondelete="CASCADE"),
+        primary_key=True,
+    ),
+    Column("place_id", Integer, ForeignKey("place.id", ondelete="CASCADE"), primary_key=True),
+    Index("ix_survey_response_place_place", "place_id"),
+)
+
+#: Area-level figures as delivered (Police trygghetsmätning index, BRÅ NTU percentages).
+survey_result = Table(
+    "survey_result",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("batch_id", Integer, ForeignKey("import_batch.id", ondelete="CASCADE"), nullable=False),
+    Column("kommun_kod", String(4), ForeignKey("kommun.kod"), nullable=False),
+    Column("row_number", Integer, nullable=False),
+    Column("area", Text, nullable=False),
+    Column("place_id", Integer, ForeignKey("place.id", ondelete="SET NULL")),
+    Column("year", Integer, nullable=False),
+    Column("indicator", Text, nullable=False),
+    Column("value", Float),
+    Column("unit", String(20), nullable=False),
+    Column("n", Integer),
+    Column("ki_lag", Float),
+    Column("ki_hog", Float),
+    Column("missing_marker", Text),
+    Index("ix_survey_result_batch", "batch_id"),
 )

@@ -1,0 +1,359 @@
+"""Figures per place: weighted shares with Wilson intervals, suppression and trend.
+
+Definitions (domain.md):
+- ``andel_otrygga``: the weighted share answering codes 3–5 of those answering 1–5;
+- a problem or worry item's ``andel``: the weighted share answering 3–4 of 1–4;
+- ``n``: the unweighted count in the base; below ``min_n`` value and interval are null;
+- the 95 % interval is Wilson's, with Kish's effective n when there are weights.
+"""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pandas as pd
+from scipy.stats import norm
+from sqlalchemy import Engine, select
+
+from trygg.batches import ACTIVE
+from trygg.scales import ITEM_SCALES, MIN_N, TRYGG_KVALL, AnswerScale
+from trygg.store import require_kommun, schema
+
+Z95 = float(norm.ppf(0.975))
+SIGNIFICANCE = 0.05
+
+
+def kish_effective_n(weights) -> float:
+    """Kish's effective sample size, (Σw)² / Σw²; equals n for equal weights."""
+    weights = np.asarray(weights, dtype=float)
+    return float(weights.sum() ** 2 / (weights**2).sum()) if len(weights) else 0.0
+
+
+def wilson_interval(p: float, n: float, z: float = Z95) -> tuple[float, float]:
+    """Wilson's score interval for a proportion ``p`` observed on ``n`` (may be fractional)."""
+    denominator = 1 + z**2 / n
+    centre = (p + z**2 / (2 * n)) / denominator
+    half = z * math.sqrt(p * (1 - p) / n + z**2 / (4 * n**2)) / denominator
+    return max(0.0, centre - half), min(1.0, centre + half)
+
+
+def two_proportion_test(p1: float, n1: float, p2: float, n2: float) -> dict:
+    """Two-sided z test of p1 = p2 with a pooled standard error."""
+    pooled = (p1 * n1 + p2 * n2) / (n1 + n2)
+    se = math.sqrt(pooled * (1 - pooled) * (1 / n1 + 1 / n2))
+    if se == 0:
+        return {"z": 0.0, "p_value": 1.0, "significant": False}
+    z = (p2 - p1) / se
+    p_value = float(2 * norm.sf(abs(z)))
+    return {"z": z, "p_value": p_value, "significant": p_value < SIGNIFICANCE}
+
+
+def share_figure(
+    n: int, weight_sum: float, hit_sum: float, weight_sq_sum: float, min_n: int
+) -> dict:
+    """A share from its sufficient sums; value and interval are null when ``n < min_n``."""
+    if n < min_n or weight_sum <= 0:
+        return {
+            "n": int(n),
+            "andel": None,
+            "ki_lag": None,
+            "ki_hog": None,
+            "suppressed": True,
+            "n_eff": None,
+        }
+    p = hit_sum / weight_sum
+    n_eff = weight_sum**2 / weight_sq_sum
+    low, high = wilson_interval(p, n_eff)
+    return {
+        "n": int(n),
+        "andel": p,
+        "ki_lag": low,
+        "ki_hog": high,
+        "suppressed": False,
+        "n_eff": n_eff,
+    }
+
+
+def share_of(codes, weights, scale: AnswerScale, min_n: int = MIN_N) -> dict:
+    """The weighted share of ``scale.hits`` among ``scale.base`` in ``codes``."""
+    codes = np.asarray(codes, dtype=float)
+    weights = np.asarray(weights, dtype=float)
+    base = np.isin(codes, list(scale.base))
+    hits = np.isin(codes, list(scale.hits))
+    return share_figure(
+        int(base.sum()),
+        float(weights[base].sum()),
+        float(weights[hits].sum()),
+        float((weights[base] ** 2).sum()),
+        min_n,
+    )
+
+
+# --- Loading answers -----------------------------------------------------------------
+
+
+def _load(engine: Engine, kommun: str) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
+    """Active responses (long by indicator), their place links, and the kommun's places."""
+    response = schema.survey_response
+    batch = schema.import_batch
+    with engine.connect() as connection:
+        require_kommun(connection, kommun)
+        rows = connection.execute(
+            select(
+                response.c.id,
+                response.c.year,
+                response.c.weight,
+                response.c.trygg_kvall,
+                response.c.answers,
+            )
+            .join(batch, batch.c.id == response.c.batch_id)
+            .where(response.c.kommun_kod == kommun, batch.c.status == ACTIVE)
+        ).all()
+        links = pd.DataFrame(
+            connection.execute(
+                select(
+                    schema.survey_response_place.c.response_id,
+                    schema.survey_response_place.c.place_id,
+                )
+                .join(response, response.c.id == schema.survey_response_place.c.response_id)
+                .join(batch, batch.c.id == response.c.batch_id)
+                .where(response.c.kommun_kod == kommun, batch.c.status == ACTIVE)
+            ).all(),
+            columns=["response_id", "place_id"],
+        )
+        places = pd.DataFrame(
+            connection.execute(
+                select(
+                    schema.place.c.id,
+                    schema.place.c.name,
+                    schema.place.c.kind,
+                    schema.place.c.population,
+                )
+                .where(schema.place.c.kommun_kod == kommun)
+                .order_by(schema.place.c.name)
+            ).all(),
+            columns=["place_id", "place", "kind", "population"],
+        )
+    long = [
+        (r.id, r.year, r.weight, "andel_otrygga", r.trygg_kvall)
+        for r in rows
+        if r.trygg_kvall is not None
+    ] + [
+        (r.id, r.year, r.weight, item, code)
+        for r in rows
+        for item, code in (r.answers or {}).items()
+    ]
+    answers = pd.DataFrame(long, columns=["response_id", "year", "weight", "indicator", "code"])
+    return answers, links, places
+
+
+def _scale(indicator: str) -> AnswerScale:
+    return TRYGG_KVALL if indicator == "andel_otrygga" else ITEM_SCALES[indicator.split("_")[0]]
+
+
+def _with_flags(answers: pd.DataFrame) -> pd.DataFrame:
+    """Keep answers in their scale's base and add the sums a share needs."""
+    base = np.zeros(len(answers), dtype=bool)
+    hit = np.zeros(len(answers), dtype=bool)
+    for indicator in answers["indicator"].unique():
+        scale = _scale(indicator)
+        mask = (answers["indicator"] == indicator).to_numpy()
+        codes = answers["code"].to_numpy()
+        base |= mask & np.isin(codes, list(scale.base))
+        hit |= mask & np.isin(codes, list(scale.hits))
+    flagged = answers.assign(hit_w=answers["weight"] * hit, w2=answers["weight"] ** 2)[base]
+    return flagged
+
+
+def _sums(frame: pd.DataFrame, keys: list[str]) -> pd.DataFrame:
+    return frame.groupby(keys).agg(
+        n=("weight", "size"), w=("weight", "sum"), hw=("hit_w", "sum"), w2=("w2", "sum")
+    )
+
+
+# --- The figures ---------------------------------------------------------------------
+
+
+def compute_stats(engine: Engine, kommun: str, year: int | None = None, min_n: int = MIN_N) -> dict:
+    """Survey figures for every place of ``kommun`` in ``year`` (default: the latest).
+
+    Returns
+    -------
+    dict
+        ``{"kommun", "year", "years", "min_n", "places": [{"place", "place_id", "survey":
+        {"n", "andel_otrygga", "ki_lag", "ki_hog", "suppressed", "problem": {...},
+        "oro": {...}, "trend": {...}}}], "kommun_total": {...}}``.
+    """
+    answers, links, places = _load(engine, kommun)
+    years = sorted(int(y) for y in answers["year"].unique())
+    if year is None and years:
+        year = years[-1]
+    previous = max((y for y in years if year is not None and y < year), default=None)
+    flagged = _with_flags(answers)
+    current = _place_sums(flagged[flagged["year"] == year], links)
+    before = _place_sums(flagged[flagged["year"] == previous], links)
+    indicators = sorted(flagged.loc[flagged["year"] == year, "indicator"].unique())
+    output_places = []
+    for place in places.itertuples():
+        survey = _survey_block(current, place.place_id, indicators, min_n)
+        if previous is not None:
+            _add_trend(survey, before, place.place_id, previous, min_n)
+        output_places.append(
+            {
+                "place": place.place,
+                "place_id": int(place.place_id),
+                "kind": place.kind,
+                "population": None if pd.isna(place.population) else int(place.population),
+                "survey": survey,
+            }
+        )
+    total = _kommun_total(flagged[flagged["year"] == year], links, output_places, indicators, min_n)
+    return {
+        "kommun": kommun,
+        "year": year,
+        "years": years,
+        "min_n": min_n,
+        "places": output_places,
+        "kommun_total": total,
+    }
+
+
+def _place_sums(flagged: pd.DataFrame, links: pd.DataFrame) -> pd.DataFrame:
+    joined = flagged.merge(links, on="response_id")
+    return _sums(joined, ["place_id", "indicator"])
+
+
+def _figure(sums: pd.DataFrame, key, min_n: int) -> dict:
+    if key in sums.index:
+        row = sums.loc[key]
+        return share_figure(int(row["n"]), row["w"], row["hw"], row["w2"], min_n)
+    return share_figure(0, 0.0, 0.0, 0.0, min_n)
+
+
+def _survey_block(sums: pd.DataFrame, place_id: int, indicators, min_n: int) -> dict:
+    core = _figure(sums, (place_id, "andel_otrygga"), min_n)
+    block = {
+        "n": core["n"],
+        "andel_otrygga": core["andel"],
+        "ki_lag": core["ki_lag"],
+        "ki_hog": core["ki_hog"],
+        "suppressed": core["suppressed"],
+        "n_eff": core["n_eff"],
+    }
+    for prefix in ITEM_SCALES:
+        block[prefix] = {
+            name.split("_", 1)[1]: _item(_figure(sums, (place_id, name), min_n))
+            for name in indicators
+            if name.startswith(prefix + "_")
+        }
+    return block
+
+
+def _item(figure: dict) -> dict:
+    return {k: figure[k] for k in ("n", "andel", "ki_lag", "ki_hog", "suppressed")}
+
+
+def _add_trend(
+    survey: dict, before: pd.DataFrame, place_id: int, previous: int, min_n: int
+) -> None:
+    earlier = _figure(before, (place_id, "andel_otrygga"), min_n)
+    if survey["suppressed"] or earlier["suppressed"]:
+        return
+    test = two_proportion_test(
+        earlier["andel"], earlier["n_eff"], survey["andel_otrygga"], survey["n_eff"]
+    )
+    survey["trend"] = {
+        "previous_year": previous,
+        "previous_andel_otrygga": earlier["andel"],
+        "previous_n": earlier["n"],
+        "change": survey["andel_otrygga"] - earlier["andel"],
+        **test,
+    }
+
+
+def _kommun_total(
+    flagged: pd.DataFrame, links: pd.DataFrame, output_places: list[dict], indicators, min_n: int
+) -> dict:
+    """The kommun-wide figure, suppressed too when it would reveal a suppressed group.
+
+    Subtracting the published places from the total isolates the respondents in no
+    published place; when there are between 1 and ``min_n - 1`` of them, the total is
+    suppressed as well (secondary suppression).
+    """
+    total = {}
+    for indicator in ["andel_otrygga", *[i for i in indicators if i != "andel_otrygga"]]:
+        rows = flagged[flagged["indicator"] == indicator]
+        published = {
+            p["place_id"] for p in output_places if not _suppressed(p["survey"], indicator)
+        }
+        in_published = set(links.loc[links["place_id"].isin(published), "response_id"])
+        remainder = int((~rows["response_id"].isin(in_published)).sum())
+        figure = share_figure(
+            len(rows), rows["weight"].sum(), rows["hit_w"].sum(), rows["w2"].sum(), min_n
+        )
+        if 0 < remainder < min_n:
+            figure = {
+                **share_figure(len(rows), 0, 0, 0, len(rows) + 1),
+                "secondary_suppression": True,
+            }
+        total[indicator] = _item(figure) | {
+            "secondary_suppression": figure.get("secondary_suppression", False)
+        }
+    return total
+
+
+def _suppressed(survey: dict, indicator: str) -> bool:
+    if indicator == "andel_otrygga":
+        return survey["suppressed"]
+    prefix, slug = indicator.split("_", 1)
+    return survey[prefix].get(slug, {"suppressed": True})["suppressed"]
+
+
+CSV_COLUMNS = (
+    "kommun",
+    "year",
+    "place",
+    "place_id",
+    "indicator",
+    "n",
+    "andel",
+    "ki_lag",
+    "ki_hog",
+    "suppressed",
+)
+
+
+def to_csv(figures: dict) -> str:
+    """One row per place and indicator; plain machine formats (decimal point)."""
+    import csv
+    import io
+
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\n")
+    writer.writerow(CSV_COLUMNS)
+    for place in figures["places"]:
+        survey = place["survey"]
+        rows = [("andel_otrygga", {**survey, "andel": survey["andel_otrygga"]})]
+        for prefix in ITEM_SCALES:
+            rows += [(f"{prefix}_{slug}", item) for slug, item in survey[prefix].items()]
+        for indicator, item in rows:
+            writer.writerow(
+                [
+                    figures["kommun"],
+                    figures["year"],
+                    place["place"],
+                    place["place_id"],
+                    indicator,
+                    item["n"],
+                    _csv_number(item["andel"]),
+                    _csv_number(item["ki_lag"]),
+                    _csv_number(item["ki_hog"]),
+                    "true" if item["suppressed"] else "false",
+                ]
+            )
+    return buffer.getvalue()
+
+
+def _csv_number(value: float | None) -> str:
+    return "" if value is None else f"{value:.6f}"
