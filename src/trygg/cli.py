@@ -114,6 +114,14 @@ def build_parser() -> argparse.ArgumentParser:
     cmd.add_argument("--json", action="store_true")
     cmd.set_defaults(handler=cmd_import_survey)
 
+    cmd = sub.add_parser("import-survey-results", help="läs in resultat per område (index, %)")
+    cmd.add_argument("file")
+    _kommun(cmd)
+    cmd.add_argument("--mapping", help="JSON/YAML: kanoniskt namn → rubrik i filen")
+    cmd.add_argument("--source", help="t.ex. 'Polisens trygghetsmätning 2024' eller 'NTU'")
+    cmd.add_argument("--json", action="store_true")
+    cmd.set_defaults(handler=cmd_import_survey_results)
+
     cmd = sub.add_parser("stats", help="trygghetstal per plats")
     _kommun(cmd)
     cmd.add_argument("--year", type=int)
@@ -265,7 +273,7 @@ def cmd_batches(engine, args) -> None:
         )
 
 
-def cmd_import_survey(engine, args) -> int:
+def cmd_import_survey(engine, args) -> None:
     result = surveys.import_survey(
         engine,
         args.file,
@@ -276,20 +284,30 @@ def cmd_import_survey(engine, args) -> int:
         crs=args.crs,
         kommun_wide=args.kommun_wide,
     )
-    if args.json:
+    _print_row_import(result, args.json)
+
+
+def cmd_import_survey_results(engine, args) -> None:
+    result = surveys.import_survey_results(
+        engine, args.file, args.kommun, mapping=args.mapping, source=args.source
+    )
+    _print_row_import(result, args.json)
+
+
+def _print_row_import(result: dict, as_json: bool) -> None:
+    if as_json:
         _print_json(result)
-    else:
-        for error in result["errors"]:
-            print(
-                f"Rad {error['row']}, kolumn {error['column']!r}, värde {error['value']!r}: "
-                f"{error['message']}",
-                file=sys.stderr,
-            )
+        return
+    for error in result["errors"]:
         print(
-            f"Batch {result['batch_id']}: {result['rows']} rader, {result['accepted']} "
-            f"sparade, {result['rejected']} avvisade ({result['unresolved']} utan plats)."
+            f"Rad {error['row']}, kolumn {error['column']!r}, värde {error['value']!r}: "
+            f"{error['message']}",
+            file=sys.stderr,
         )
-    return 0
+    print(
+        f"Batch {result['batch_id']}: {result['rows']} rader, {result['accepted']} sparade, "
+        f"{result['rejected']} avvisade ({result['unresolved']} utan plats)."
+    )
 
 
 def cmd_stats(engine, args) -> None:

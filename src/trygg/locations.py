@@ -139,7 +139,9 @@ def _place_by_name(table: Table, locator: Locator) -> Placements:
         if place_id is None:
             unresolved.add(index)
             errors[index] = [
-                RowError(table.row_numbers[index], header, text, _unknown_place(locator, text))
+                RowError(
+                    table.row_numbers[index], header, text, unknown_place_message(locator, text)
+                )
             ]
             rows.append(None)
         else:
@@ -147,7 +149,8 @@ def _place_by_name(table: Table, locator: Locator) -> Placements:
     return Placements(rows, errors, unresolved)
 
 
-def _unknown_place(locator: Locator, text: str) -> str:
+def unknown_place_message(locator: Locator, text: str) -> str:
+    """Why a place name did not match, with the closest names or all known ones."""
     if not text:
         return t("row.place_missing")
     close = locator.suggestions(text)

@@ -209,6 +209,9 @@ def compute_stats(engine: Engine, kommun: str, year: int | None = None, min_n: i
             }
         )
     total = _kommun_total(flagged[flagged["year"] == year], links, output_places, indicators, min_n)
+    results = area_results(engine, kommun, year, min_n)
+    for place in output_places:
+        place["results"] = results.get(place["place_id"], [])
     return {
         "kommun": kommun,
         "year": year,
@@ -216,7 +219,50 @@ def compute_stats(engine: Engine, kommun: str, year: int | None = None, min_n: i
         "min_n": min_n,
         "places": output_places,
         "kommun_total": total,
+        "kommun_results": results.get(None, []),
     }
+
+
+def area_results(engine: Engine, kommun: str, year: int | None, min_n: int) -> dict:
+    """Delivered area-level figures of ``year`` by place id (None = the whole kommun).
+
+    A figure delivered with an n below ``min_n`` is suppressed like our own.
+    """
+    result = schema.survey_result
+    batch = schema.import_batch
+    with engine.connect() as connection:
+        rows = (
+            connection.execute(
+                select(result, batch.c.source, batch.c.file_name)
+                .join(batch, batch.c.id == result.c.batch_id)
+                .where(
+                    result.c.kommun_kod == kommun,
+                    batch.c.status == ACTIVE,
+                    result.c.year == year,
+                )
+                .order_by(result.c.id)
+            )
+            .mappings()
+            .all()
+        )
+    by_place: dict = {}
+    for row in rows:
+        small = row["n"] is not None and row["n"] < min_n
+        by_place.setdefault(row["place_id"], []).append(
+            {
+                "indicator": row["indicator"],
+                "value": None if small else row["value"],
+                "unit": row["unit"],
+                "n": row["n"],
+                "ki_lag": None if small else row["ki_lag"],
+                "ki_hog": None if small else row["ki_hog"],
+                "missing": row["value"] is None,
+                "suppressed": small or row["value"] is None,
+                "source": row["source"] or row["file_name"],
+                "area": row["area"],
+            }
+        )
+    return by_place
 
 
 def _place_sums(flagged: pd.DataFrame, links: pd.DataFrame) -> pd.DataFrame:

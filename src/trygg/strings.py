@@ -45,6 +45,14 @@ CATALOGUE: dict[str, dict[str, str]] = {
         "err.survey_no_places": (
             "Kommun {kommun} har inga platser ännu; läs in platser med import-places först."
         ),
+        "err.results_no_area": (
+            "Filen {file} saknar kolumnen för område (Område, Delområde eller plats)."
+        ),
+        "err.results_no_year": "Filen {file} saknar kolumnen År.",
+        "err.results_no_values": (
+            "Filen {file} har inga värdekolumner: ange Indikator och Värde, eller en kolumn "
+            "per indikator."
+        ),
         # Rows of imported tables
         "row.place_missing": "platsen saknas; förväntade ett platsnamn eller alias",
         "row.place_unknown_close": "okänd plats; menade du {close}?",
@@ -54,6 +62,11 @@ CATALOGUE: dict[str, dict[str, str]] = {
         "row.answer": "svaret finns inte på skalan; förväntade {expected}",
         "row.weight": "vikten ska vara ett positivt tal (t.ex. 1,25)",
         "row.year": "året ska vara ett årtal, t.ex. 2024",
+        "row.result_value": (
+            "värdet ska vara ett tal (t.ex. 2,4 eller 35 %) eller en markering för saknat "
+            "värde (XX, .., – eller Uppgift saknas)"
+        ),
+        "row.result_n": "antalet svar ska vara ett heltal ≥ 0",
         # Places
         "err.places_unreadable": "Filen {file} kunde inte läsas som ett kartlager: {reason}",
         "err.places_layer": "Lagret {layer!r} finns inte i {file}. Lager i filen: {layers}.",
@@ -71,9 +84,7 @@ CATALOGUE: dict[str, dict[str, str]] = {
             "MultiPolygon) kan vara platser."
         ),
         "err.places_empty_geom": "Objekt {feature} ({name}) i {file} saknar geometri.",
-        "err.places_no_field": (
-            "Fältet {field!r} finns inte i {file}. Fält i filen: {fields}."
-        ),
+        "err.places_no_field": ("Fältet {field!r} finns inte i {file}. Fält i filen: {fields}."),
         "err.places_missing_name": "Objekt {feature} i {file} saknar namn i fältet {field!r}.",
         "err.places_duplicate_name": (
             "Namnet {name!r} förekommer flera gånger i {file} (objekt {features}); "

@@ -16,8 +16,14 @@ from sqlalchemy import Connection, Engine
 
 from trygg import batches
 from trygg.errors import RowError, TryggError
-from trygg.locations import Locator, Placement, location_mode, place_rows
-from trygg.scales import ITEM_SCALES, TRYGG_KVALL, AnswerScale
+from trygg.locations import (
+    Locator,
+    Placement,
+    location_mode,
+    place_rows,
+    unknown_place_message,
+)
+from trygg.scales import ITEM_SCALES, SUPPRESSION_MARKERS, TRYGG_KVALL, AnswerScale
 from trygg.store import check_kommun_code, require_kommun, schema
 from trygg.strings import t
 from trygg.tabular import Table, canonical_columns, parse_number, read_mapping, read_table
@@ -279,3 +285,196 @@ def _store_responses(connection: Connection, kommun: str, batch_id: int, records
     ]
     if links:
         connection.execute(schema.survey_response_place.insert(), links)
+
+
+# --- Area-level results (Police trygghetsmätning, BRÅ NTU) ---------------------------
+
+RESULTS_KIND = "survey_results"
+RESULT_SYNONYMS = {
+    "indikator": "indicator",
+    "fraga": "indicator",
+    "matt": "indicator",
+    "varde": "value",
+    "index": "value",
+    "andel": "value",
+    "procent": "value",
+    "antal_svar": "n",
+    "n": "n",
+    "ki_lag": "ki_lag",
+    "ki_nedre": "ki_lag",
+    "nedre": "ki_lag",
+    "ki_hog": "ki_hog",
+    "ki_ovre": "ki_hog",
+    "ovre": "ki_hog",
+    "enhet": "unit",
+    "kalla": "source",
+}
+KOMMUN_LEVEL_AREAS = {"totalt", "hela kommunen", "kommunen", "total", "kommun"}
+RESULT_META = {"plats", "ar", "n", "ki_lag", "ki_hog", "unit", "source", "indicator", "value"}
+
+
+def import_survey_results(
+    engine: Engine,
+    path: str | Path,
+    kommun: str,
+    *,
+    mapping: str | Path | dict | None = None,
+    source: str | None = None,
+    uploaded_by: str | None = None,
+    data: bytes | None = None,
+) -> dict:
+    """Import area-level survey results in long or wide layout as one batch.
+
+    Long: area, year, indicator, value, n, ki_lag, ki_hog. Wide: area, year and one
+    column per indicator. Values may be a 0–6 index or percentages with decimal commas;
+    ``XX``, ``..``, ``–`` and ``Uppgift saknas`` mean missing, never zero.
+
+    Returns
+    -------
+    dict
+        The same shape as :func:`import_survey`.
+    """
+    check_kommun_code(kommun)
+    path = Path(path)
+    data = path.read_bytes() if data is None else data
+    columns_map = mapping if isinstance(mapping, dict) else read_mapping(mapping)
+    table = read_table(path, data)
+    table.columns = canonical_columns(table.header, columns_map, RESULT_SYNONYMS)
+    with engine.connect() as connection:
+        kommun_name = require_kommun(connection, kommun)
+        locator = Locator(connection, kommun)
+    if "plats" not in table.columns:
+        raise TryggError(t("err.results_no_area", file=path.name))
+    if "ar" not in table.columns:
+        raise TryggError(t("err.results_no_year", file=path.name))
+    long_layout = "indicator" in table.columns and "value" in table.columns
+    indicators = [] if long_layout else [c for c in table.columns if c not in RESULT_META]
+    if not long_layout and not indicators:
+        raise TryggError(t("err.results_no_values", file=path.name))
+    outcome = RowOutcome(rows=len(table.rows))
+    for index, row in enumerate(table.rows):
+        errors: list[RowError] = []
+        records = _result_records(table, row, index, locator, kommun_name, indicators, errors)
+        if errors:
+            outcome.errors.extend(errors)
+            outcome.rejected.add(index)
+        else:
+            outcome.records.extend(records)
+    with engine.begin() as connection:
+        copy = batches.find_active_copy(connection, kommun, RESULTS_KIND, batches.sha256(data))
+        if copy is not None:
+            raise TryggError(t("err.already_imported", file=path.name, batch_id=copy))
+        batch_id = batches.create_batch(
+            connection,
+            kommun=kommun,
+            kind=RESULTS_KIND,
+            file_name=path.name,
+            data=data,
+            uploaded_by=uploaded_by,
+            source=source,
+        )
+        if outcome.records:
+            connection.execute(
+                schema.survey_result.insert(),
+                [r | {"batch_id": batch_id, "kommun_kod": kommun} for r in outcome.records],
+            )
+        summary = outcome.summary(batch_id)
+        summary["accepted"] = outcome.rows - len(outcome.rejected)
+        batches.record_counts(
+            connection,
+            batch_id,
+            total=outcome.rows,
+            accepted=summary["accepted"],
+            rejected=len(outcome.rejected),
+            summary=summary,
+        )
+    return summary
+
+
+def _result_records(table, row, index, locator, kommun_name, indicators, errors) -> list[dict]:
+    number = table.row_numbers[index]
+    area = table.value(row, "plats")
+    place_id = None
+    if normalise_area(area) not in KOMMUN_LEVEL_AREAS | {normalise_area(kommun_name)}:
+        place_id = locator.match_name(area)
+        if place_id is None:
+            errors.append(
+                RowError(
+                    number, table.source_header("plats"), area, unknown_place_message(locator, area)
+                )
+            )
+    year = _year(table, row, number, None, errors)
+    cells = (
+        [(table.value(row, "indicator"), "value")]
+        if not indicators
+        else [(table.source_header(name), name) for name in indicators]
+    )
+    records = []
+    for indicator, column in cells:
+        value, marker = _result_value(table, row, column, number, errors)
+        records.append(
+            {
+                "row_number": number,
+                "area": area,
+                "place_id": place_id,
+                "year": year,
+                "indicator": indicator,
+                "value": value,
+                "missing_marker": marker,
+                "unit": _unit(table.value(row, "unit"), indicator, value),
+                "n": _optional_int(table, row, "n", number, errors),
+                "ki_lag": _optional_number(table, row, "ki_lag", number, errors),
+                "ki_hog": _optional_number(table, row, "ki_hog", number, errors),
+            }
+        )
+    return records
+
+
+def normalise_area(text: str) -> str:
+    return " ".join(text.split()).casefold()
+
+
+def is_missing_marker(text: str) -> bool:
+    return normalise_area(text) in SUPPRESSION_MARKERS
+
+
+def _result_value(table, row, column, number, errors) -> tuple[float | None, str | None]:
+    text = table.value(row, column)
+    if is_missing_marker(text):
+        return None, text or None
+    value = parse_number(text.rstrip("%").strip())
+    if value is None:
+        errors.append(RowError(number, table.source_header(column), text, t("row.result_value")))
+    return value, None
+
+
+def _optional_number(table, row, column, number, errors) -> float | None:
+    text = table.value(row, column)
+    if is_missing_marker(text):
+        return None
+    value = parse_number(text.rstrip("%").strip())
+    if value is None:
+        errors.append(RowError(number, table.source_header(column), text, t("row.result_value")))
+    return value
+
+
+def _optional_int(table, row, column, number, errors) -> int | None:
+    value = _optional_number(table, row, column, number, errors)
+    if value is not None and (value < 0 or not value.is_integer()):
+        errors.append(
+            RowError(
+                number, table.source_header(column), table.value(row, column), t("row.result_n")
+            )
+        )
+        return None
+    return None if value is None else int(value)
+
+
+def _unit(given: str, indicator: str, value: float | None) -> str:
+    """``index`` (0–6, Police) or ``procent`` (NTU), from the unit column or the name."""
+    text = normalise_area(f"{given} {indicator}")
+    if "index" in text:
+        return "index"
+    if "%" in text or "procent" in text or "andel" in text:
+        return "procent"
+    return "index" if value is not None and value <= 6 else "procent"
