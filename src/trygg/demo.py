@@ -6,12 +6,16 @@ follow-ups marked ``demo`` and every survey answer and incident count are synthe
 
 from __future__ import annotations
 
+import importlib.util
 import os
+import sys
+import tempfile
 from collections.abc import Callable
 from pathlib import Path
 
 from sqlalchemy import Engine, func, select
 
+from trygg import batches, surveys
 from trygg.commitments import import_commitments
 from trygg.places import import_places
 from trygg.scales import DEMO_KOMMUNER
@@ -19,12 +23,28 @@ from trygg.store import ensure_schema, schema
 
 DEMO_DIR_ENV = "TRYGG_DEMO_DIR"
 DEMO_USER = "demo"
+SYNTHETIC_SOURCE = "Syntetiska demodata ({script}, seed {seed})"
+
+
+def repo_dir() -> Path:
+    """The checkout holding ``geodata/`` and ``surveys/`` (the package is installed editable)."""
+    configured = os.environ.get(DEMO_DIR_ENV)
+    return Path(configured) if configured else Path(__file__).resolve().parents[2]
 
 
 def demo_dir() -> Path:
     """The folder holding ``<kod>_<namn>/`` demo folders (the repo's ``geodata/``)."""
-    configured = os.environ.get(DEMO_DIR_ENV)
-    return Path(configured) if configured else Path(__file__).resolve().parents[2] / "geodata"
+    return repo_dir() / "geodata"
+
+
+def _generator(relative: str):
+    """Load a seeded generator script shipped in the repo (``surveys/``, ``geodata/``)."""
+    path = repo_dir() / relative
+    spec = importlib.util.spec_from_file_location(f"trygg_demo_{path.stem}", path)
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[spec.name] = module  # dataclasses look their module up there
+    spec.loader.exec_module(module)
+    return module
 
 
 def is_empty(engine: Engine) -> bool:
@@ -63,4 +83,31 @@ def load_demo(engine: Engine, progress: Callable[[str], None] = lambda _msg: Non
                 "commitments": commitments["commitments"],
             }
         )
+    _load_synthetic_surveys(engine, progress)
     return loaded
+
+
+def _load_synthetic_surveys(engine: Engine, progress: Callable[[str], None]) -> None:
+    script = "surveys/generate_demo.py"
+    generator = _generator(script)
+    source = SYNTHETIC_SOURCE.format(script=script, seed=generator.DEFAULT_SEED)
+    with tempfile.TemporaryDirectory() as folder:
+        for item in generator.generate(Path(folder)):
+            path = Path(item["path"])
+            with engine.connect() as connection:
+                copy = batches.find_active_copy(
+                    connection,
+                    item["kommun"],
+                    surveys.BATCH_KIND,
+                    batches.sha256(path.read_bytes()),
+                )
+            if copy is not None:
+                progress(f"{item['kommun']}: {path.name} finns redan (batch {copy})")
+                continue
+            result = surveys.import_survey(
+                engine, path, item["kommun"], source=source, uploaded_by=DEMO_USER
+            )
+            progress(
+                f"{item['kommun']}: {path.name}: {result['accepted']} av {result['rows']} "
+                "svar (syntetiska demodata)"
+            )
