@@ -8,6 +8,7 @@ from collections import Counter
 import geopandas as gpd
 import pytest
 from shapely.geometry import Point
+
 from tests.conftest import assert_clean_refusal, run_cli
 from tests.test_places import AREAS, layer
 

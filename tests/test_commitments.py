@@ -9,8 +9,8 @@ from collections import Counter
 import pytest
 import yaml
 from sqlalchemy import func, select
-from tests.test_places import layer
 
+from tests.test_places import layer
 from trygg import commitments, places
 from trygg.errors import TryggError
 from trygg.store import schema

@@ -211,8 +211,8 @@ def test_header_only_empty_random_and_no_location_files_are_refused(engine, tmp_
     cases = {
         "tom.csv": b"",
         "brus.csv": bytes(random.Random(1).randrange(256) for _ in range(2000)),
-        "rubrik.csv": "plats;ar;trygg_kvall\r\n".encode(),
-        "utanplats.csv": "ar;trygg_kvall\n2024;1\n".encode(),
+        "rubrik.csv": b"plats;ar;trygg_kvall\r\n",
+        "utanplats.csv": b"ar;trygg_kvall\n2024;1\n",
         "brus.xlsx": b"PK\x03\x04 not really a workbook",
     }
     for name, data in cases.items():
