@@ -7,7 +7,6 @@ contains it, because places overlap.
 from __future__ import annotations
 
 import difflib
-import math
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -21,7 +20,7 @@ from trygg.places import normalise_name
 from trygg.scales import STORE_CRS, WEB_CRS
 from trygg.store import schema
 from trygg.strings import t
-from trygg.tabular import Table, parse_number
+from trygg.tabular import Table, parse_numbers
 
 
 class Locator:
@@ -79,10 +78,6 @@ def to_store_xy(xs, ys, crs: str) -> tuple[np.ndarray, np.ndarray]:
         return xs, ys
     transformer = Transformer.from_crs(source, STORE_CRS, always_xy=True)
     return transformer.transform(xs, ys)
-
-
-def wgs84_in_range(lon: float, lat: float) -> bool:
-    return math.isfinite(lon) and math.isfinite(lat) and -180 <= lon <= 180 and -90 <= lat <= 90
 
 
 @dataclass
@@ -166,40 +161,26 @@ def _place_by_point(
     source = WEB_CRS if mode == "wgs84" else (crs or STORE_CRS)
     rows: list[Placement | None] = [None] * len(table.rows)
     errors: dict[int, list[RowError]] = {}
-    good: list[int] = []
-    xs: list[float] = []
-    ys: list[float] = []
-    for index, row in enumerate(table.rows):
-        row_errors = []
-        values = []
-        for name in (first, second):
-            text = table.value(row, name)
-            number = parse_number(text)
-            if number is None or not math.isfinite(number):
-                row_errors.append(
-                    RowError(
-                        table.row_numbers[index],
-                        table.source_header(name),
-                        text,
-                        t("row.coordinate", crs=source),
-                    )
-                )
-            values.append(number)
-        if not row_errors and mode == "wgs84" and not wgs84_in_range(*values):
-            row_errors.append(
-                RowError(
-                    table.row_numbers[index],
-                    table.source_header("lat"),
-                    table.value(row, "lat"),
-                    t("row.coordinate", crs=source),
-                )
+    texts = {name: table.column(name) for name in (first, second)}
+    numbers = {name: parse_numbers(texts[name]) for name in (first, second)}
+    message = t("row.coordinate", crs=source)
+    valid = ~np.isnan(numbers[first]) & ~np.isnan(numbers[second])
+    if mode == "wgs84":
+        lon, lat = numbers[first], numbers[second]
+        in_range = (np.abs(lon) <= 180) & (np.abs(lat) <= 90)
+    else:
+        in_range = np.ones(len(valid), dtype=bool)
+    for index in np.flatnonzero(~(valid & in_range)).tolist():
+        bad = [name for name in (first, second) if np.isnan(numbers[name][index])] or ["lat"]
+        errors[index] = [
+            RowError(
+                table.row_numbers[index], table.source_header(name), texts[name][index], message
             )
-        if row_errors:
-            errors[index] = row_errors
-            continue
-        good.append(index)
-        xs.append(values[0])
-        ys.append(values[1])
+            for name in bad
+        ]
+    good = np.flatnonzero(valid & in_range).tolist()
+    xs = numbers[first][good]
+    ys = numbers[second][good]
     store_x, store_y = to_store_xy(xs, ys, source)
     finite = np.isfinite(store_x) & np.isfinite(store_y)
     found = locator.containing(np.where(finite, store_x, 0.0), np.where(finite, store_y, 0.0))
@@ -212,8 +193,7 @@ def _place_by_point(
                 RowError(
                     table.row_numbers[index],
                     f"{table.source_header(first)}/{table.source_header(second)}",
-                    f"{table.value(table.rows[index], first)}; "
-                    f"{table.value(table.rows[index], second)}",
+                    f"{texts[first][index]}; {texts[second][index]}",
                     t("row.outside_places"),
                 )
             ]

@@ -110,16 +110,19 @@ def _load(engine: Engine, kommun: str) -> tuple[pd.DataFrame, pd.DataFrame, pd.D
             .join(batch, batch.c.id == response.c.batch_id)
             .where(response.c.kommun_kod == kommun, batch.c.status == ACTIVE)
         ).all()
-        links = pd.DataFrame(
-            connection.execute(
-                select(
-                    schema.survey_response_place.c.response_id,
-                    schema.survey_response_place.c.place_id,
-                )
-                .join(response, response.c.id == schema.survey_response_place.c.response_id)
-                .join(batch, batch.c.id == response.c.batch_id)
-                .where(response.c.kommun_kod == kommun, batch.c.status == ACTIVE)
-            ).all(),
+        links = pd.DataFrame.from_records(
+            map(
+                tuple,
+                connection.execute(
+                    select(
+                        schema.survey_response_place.c.response_id,
+                        schema.survey_response_place.c.place_id,
+                    )
+                    .join(response, response.c.id == schema.survey_response_place.c.response_id)
+                    .join(batch, batch.c.id == response.c.batch_id)
+                    .where(response.c.kommun_kod == kommun, batch.c.status == ACTIVE)
+                ).all(),
+            ),
             columns=["response_id", "place_id"],
         )
         places = pd.DataFrame(

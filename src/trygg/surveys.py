@@ -8,11 +8,11 @@ original bytes.
 
 from __future__ import annotations
 
-import math
+import json
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from sqlalchemy import Connection, Engine
+from sqlalchemy import Connection, Engine, select
 
 from trygg import batches
 from trygg.errors import RowError, TryggError
@@ -24,7 +24,7 @@ from trygg.locations import (
     unknown_place_message,
 )
 from trygg.scales import ITEM_SCALES, SUPPRESSION_MARKERS, TRYGG_KVALL, AnswerScale
-from trygg.store import check_kommun_code, require_kommun, schema
+from trygg.store import bulk_insert, check_kommun_code, require_kommun, schema
 from trygg.strings import t
 from trygg.tabular import Table, canonical_columns, parse_number, read_mapping, read_table
 
@@ -151,72 +151,96 @@ def parse_survey_rows(
     year: int | None,
     kommun_wide: bool,
 ) -> RowOutcome:
-    """Read every row into a record, or into row errors."""
+    """Read every row into a record, or into row errors. Works column by column."""
     outcome = RowOutcome(rows=len(table.rows))
     if mode is not None and not kommun_wide:
         placed = place_rows(table, locator, mode, crs)
-        placements, location_errors = placed.rows, placed.errors
+        placements = placed.rows
+        errors = {index: list(found) for index, found in placed.errors.items()}
         outcome.unresolved = placed.unresolved
     else:
-        placements = [Placement(place_text=table.value(r, "plats") or None) for r in table.rows]
-        location_errors = {}
-    items = [name for name in table.columns if name.split("_", 1)[0] in ITEM_SCALES and "_" in name]
-    for index, row in enumerate(table.rows):
-        errors = list(location_errors.get(index, []))
-        record = _answers(table, row, index, items, year, errors)
-        if errors:
-            outcome.errors.extend(errors)
+        placements = [Placement(place_text=text or None) for text in table.column("plats")]
+        errors = {}
+    columns = {
+        "year": _parse_column(table, "ar", _year_value, t("row.year"), errors, year),
+        "weight": _parse_column(table, "vikt", _weight_value, t("row.weight"), errors, 1.0),
+        "trygg_kvall": _coded_column(table, "trygg_kvall", TRYGG_KVALL, errors),
+    }
+    items = {
+        name: _coded_column(table, name, ITEM_SCALES[name.split("_", 1)[0]], errors)
+        for name in table.columns
+        if "_" in name and name.split("_", 1)[0] in ITEM_SCALES
+    }
+    texts = {name: table.column(name) for name in ("respondent_id", "alder", "kon", "kommentar")}
+    for index, placement in enumerate(placements):
+        if index in errors:
+            outcome.errors.extend(errors[index])
             outcome.rejected.add(index)
             continue
-        placement = placements[index]
-        record.update(
-            place_ids=placement.place_ids,
-            x=placement.x,
-            y=placement.y,
-            place_text=placement.place_text,
+        outcome.records.append(
+            {
+                "row_number": table.row_numbers[index],
+                **{name: values[index] for name, values in columns.items()},
+                **{name: values[index] or None for name, values in texts.items()},
+                "answers": {
+                    name: codes[index] for name, codes in items.items() if codes[index] is not None
+                },
+                "place_ids": placement.place_ids,
+                "x": placement.x,
+                "y": placement.y,
+                "place_text": placement.place_text,
+            }
         )
-        outcome.records.append(record)
     return outcome
 
 
-def _answers(table: Table, row, index: int, items, year, errors: list[RowError]) -> dict:
-    number = table.row_numbers[index]
+_INVALID = object()
 
-    def answer(name: str, scale: AnswerScale) -> int | None:
-        text = table.value(row, name)
+
+def _parse_column(table: Table, name: str, parse, message: str, errors: dict, default) -> list:
+    """Parse a column with ``parse`` (text → value or ``_INVALID``); blanks get ``default``.
+
+    A blank with no default is an error too. Distinct texts are parsed once.
+    """
+    cache: dict[str, object] = {}
+    values = []
+    header = table.source_header(name)
+    for index, text in enumerate(table.column(name)):
         if not text:
-            return None
-        code = scale.code_for(text)
-        if code is None:
-            errors.append(
-                RowError(
-                    number,
-                    table.source_header(name),
-                    text,
-                    t("row.answer", expected=_expected(scale)),
-                )
+            value = default if default is not None else _INVALID
+        else:
+            value = cache.get(text)
+            if value is None:
+                value = cache[text] = parse(text)
+        if value is _INVALID:
+            errors.setdefault(index, []).append(
+                RowError(table.row_numbers[index], header, text, message)
             )
-        return code
+            value = None
+        values.append(value)
+    return values
 
-    record = {
-        "row_number": number,
-        "respondent_id": table.value(row, "respondent_id") or None,
-        "year": _year(table, row, number, year, errors),
-        "weight": _weight(table, row, number, errors),
-        "trygg_kvall": answer("trygg_kvall", TRYGG_KVALL)
-        if "trygg_kvall" in table.columns
-        else None,
-        "alder": table.value(row, "alder") or None,
-        "kon": table.value(row, "kon") or None,
-        "kommentar": table.value(row, "kommentar") or None,
-    }
-    answers = {}
-    for name in items:
-        code = answer(name, ITEM_SCALES[name.split("_", 1)[0]])
-        if code is not None:
-            answers[name] = code
-    record["answers"] = answers
-    return record
+
+def _coded_column(table: Table, name: str, scale: AnswerScale, errors: dict) -> list:
+    if name not in table.columns:
+        return [None] * len(table.rows)
+    message = t("row.answer", expected=_expected(scale))
+    values = []
+    cache: dict[str, int | None] = {}
+    header = table.source_header(name)
+    for index, text in enumerate(table.column(name)):
+        if not text:
+            values.append(None)
+            continue
+        if text not in cache:
+            cache[text] = scale.code_for(text)
+        code = cache[text]
+        if code is None:
+            errors.setdefault(index, []).append(
+                RowError(table.row_numbers[index], header, text, message)
+            )
+        values.append(code)
+    return values
 
 
 def _expected(scale: AnswerScale) -> str:
@@ -224,67 +248,58 @@ def _expected(scale: AnswerScale) -> str:
     return f"en kod {codes} eller en av: " + ", ".join(scale.labels.values())
 
 
-def _year(table: Table, row, number: int, default: int | None, errors) -> int | None:
-    text = table.value(row, "ar")
-    if not text:
-        if default is None:
-            errors.append(RowError(number, table.source_header("ar"), text, t("row.year")))
-        return default
+def _year_value(text: str):
     value = parse_number(text)
     if value is None or not value.is_integer() or not 1900 <= value <= 2100:
-        errors.append(RowError(number, table.source_header("ar"), text, t("row.year")))
-        return None
+        return _INVALID
     return int(value)
 
 
-def _weight(table: Table, row, number: int, errors) -> float:
-    text = table.value(row, "vikt")
-    if not text:
-        return 1.0
+def _weight_value(text: str):
     value = parse_number(text)
-    if value is None or not math.isfinite(value) or value <= 0:
-        errors.append(RowError(number, table.source_header("vikt"), text, t("row.weight")))
-        return 1.0
-    return value
+    return _INVALID if value is None or value <= 0 else value
+
+
+RESPONSE_COLUMNS = (
+    "row_number",
+    "respondent_id",
+    "year",
+    "weight",
+    "trygg_kvall",
+    "alder",
+    "kon",
+    "kommentar",
+    "place_text",
+    "x",
+    "y",
+)
 
 
 def _store_responses(connection: Connection, kommun: str, batch_id: int, records) -> None:
+    """Insert the responses in bulk, then their place links (found by row number)."""
     if not records:
         return
     table = schema.survey_response
-    rows = [
-        {
-            key: record[key]
-            for key in (
-                "row_number",
-                "respondent_id",
-                "year",
-                "weight",
-                "trygg_kvall",
-                "answers",
-                "alder",
-                "kon",
-                "kommentar",
-                "place_text",
-                "x",
-                "y",
-            )
-        }
-        | {"batch_id": batch_id, "kommun_kod": kommun}
-        for record in records
-    ]
-    ids = (
-        connection.execute(table.insert().returning(table.c.id, sort_by_parameter_order=True), rows)
-        .scalars()
-        .all()
+    bulk_insert(
+        connection,
+        table,
+        [*RESPONSE_COLUMNS, "answers", "batch_id", "kommun_kod"],
+        [
+            (*(r[key] for key in RESPONSE_COLUMNS), json.dumps(r["answers"]), batch_id, kommun)
+            for r in records
+        ],
+    )
+    ids = dict(
+        connection.execute(
+            select(table.c.row_number, table.c.id).where(table.c.batch_id == batch_id)
+        ).all()
     )
     links = [
-        {"response_id": response_id, "place_id": place_id}
-        for response_id, record in zip(ids, records, strict=True)
+        (ids[record["row_number"]], place_id)
+        for record in records
         for place_id in dict.fromkeys(record["place_ids"])
     ]
-    if links:
-        connection.execute(schema.survey_response_place.insert(), links)
+    bulk_insert(connection, schema.survey_response_place, ["response_id", "place_id"], links)
 
 
 # --- Area-level results (Police trygghetsmätning, BRÅ NTU) ---------------------------
@@ -403,7 +418,12 @@ def _result_records(table, row, index, locator, kommun_name, indicators, errors)
                     number, table.source_header("plats"), area, unknown_place_message(locator, area)
                 )
             )
-    year = _year(table, row, number, None, errors)
+    year = _year_value(table.value(row, "ar"))
+    if year is _INVALID:
+        errors.append(
+            RowError(number, table.source_header("ar"), table.value(row, "ar"), t("row.year"))
+        )
+        year = None
     cells = (
         [(table.value(row, "indicator"), "value")]
         if not indicators

@@ -13,10 +13,13 @@ import csv
 import datetime as dt
 import io
 import json
+import math
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import numpy as np
+import pandas as pd
 import yaml
 from python_calamine import CalamineWorkbook
 
@@ -60,6 +63,13 @@ class Table:
         """The cell of canonical column ``name`` in ``row`` ('' when absent)."""
         index = self.columns.get(name)
         return row[index].strip() if index is not None and index < len(row) else ""
+
+    def column(self, name: str) -> list[str]:
+        """Every row's stripped cell of canonical column ``name`` ('' when absent)."""
+        index = self.columns.get(name)
+        if index is None:
+            return [""] * len(self.rows)
+        return [row[index].strip() for row in self.rows]
 
     def source_header(self, name: str) -> str:
         """The header as written in the file, for messages."""
@@ -229,9 +239,27 @@ def read_mapping(path: str | Path | None) -> dict[str, str]:
 def parse_number(text: str) -> float | None:
     """A number with decimal comma or point and optional space thousands separators.
 
-    Returns None when ``text`` is not a number.
+    Returns None when ``text`` is not a finite number.
+
+    Examples
+    --------
+    >>> parse_number("1 234,5")
+    1234.5
     """
     cleaned = text.strip().replace("\u00a0", "").replace(" ", "").replace(",", ".")
-    if not re.fullmatch(r"[-+]?(\d+\.?\d*|\.\d+)([eE][-+]?\d+)?", cleaned):
+    try:
+        value = float(cleaned)
+    except ValueError:
         return None
-    return float(cleaned)
+    if "_" in cleaned or not math.isfinite(value):
+        return None
+    return value
+
+
+def parse_numbers(texts: list[str]) -> np.ndarray:
+    """Vectorised :func:`parse_number`: NaN where a text is not a finite number."""
+    series = pd.Series(texts, dtype="string")
+    cleaned = series.str.replace(r"[\s\u00a0]", "", regex=True).str.replace(",", ".")
+    valid = cleaned.str.fullmatch(r"[-+]?(\d+\.?\d*|\.\d+)([eE][-+]?\d+)?").fillna(False)
+    numbers = pd.to_numeric(cleaned.where(valid), errors="coerce").to_numpy(dtype=float)
+    return np.where(np.isfinite(numbers), numbers, np.nan)

@@ -8,7 +8,7 @@ from alembic import command
 from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
-from sqlalchemy import Engine, create_engine, event, func, select
+from sqlalchemy import Connection, Engine, Table, create_engine, event, func, select
 
 from trygg.config import database_url
 from trygg.errors import TryggError
@@ -103,6 +103,30 @@ def require_kommun(connection, kod: str) -> str:
         listing = ", ".join(f"{k} {n}" for k, n in known) or "inga"
         raise TryggError(t("err.kommun_unknown", code=kod, known=listing))
     return namn
+
+
+PLACEHOLDERS = {"qmark": "?", "format": "%s", "pyformat": "%s"}
+
+
+def bulk_insert(
+    connection: Connection, table: Table, columns: list[str], rows: list[tuple]
+) -> None:
+    """Insert many rows through the driver's ``executemany``: plain, portable SQL.
+
+    SQLAlchemy's per-row parameter processing dominates large imports, so callers pass
+    ready tuples; JSON columns must already be serialised to text.
+    """
+    if not rows:
+        return
+    placeholder = PLACEHOLDERS.get(connection.dialect.paramstyle)
+    if placeholder is None:
+        connection.execute(table.insert(), [dict(zip(columns, row, strict=True)) for row in rows])
+        return
+    sql = (
+        f"INSERT INTO {table.name} ({', '.join(columns)}) "
+        f"VALUES ({', '.join([placeholder] * len(columns))})"
+    )
+    connection.exec_driver_sql(sql, rows)
 
 
 def list_kommuner(engine: Engine) -> list[dict]:

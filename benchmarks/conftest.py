@@ -1,0 +1,1 @@
+"""Benchmarks run with ``make bench``; their results are recorded in README.md."""
