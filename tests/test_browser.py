@@ -1,0 +1,219 @@
+"""End to end: the real dashboard in headless Chromium, with the internet cut off.
+
+Every request to a host other than this machine is aborted and recorded, so the map
+must load Leaflet from the dashboard itself. Debian's chromium is used (no browser
+download); the test skips only when it is not installed.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+from urllib.parse import urlsplit
+
+import pytest
+
+from trygg import maps, places, store
+
+REPO = Path(__file__).resolve().parents[1]
+ARTIFACTS = REPO / "tests" / "artifacts"
+CHROMIUM = shutil.which("chromium") or (
+    "/usr/bin/chromium" if Path("/usr/bin/chromium").exists() else None
+)
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+LOCAL_HOSTS = {"localhost", "127.0.0.1", "[::1]", "::1"}
+STARTUP_TIMEOUT_S = 60
+
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.skipif(CHROMIUM is None, reason="Debian's chromium is not installed"),
+]
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def _wait_for_health(base_url: str, server: subprocess.Popen) -> None:
+    deadline = time.monotonic() + STARTUP_TIMEOUT_S
+    while time.monotonic() < deadline:
+        if server.poll() is not None:
+            raise RuntimeError(f"streamlit exited with {server.returncode}")
+        try:
+            with urllib.request.urlopen(f"{base_url}/_stcore/health", timeout=2) as answer:
+                if answer.status == 200:
+                    return
+        except OSError:
+            time.sleep(0.5)
+    raise TimeoutError("streamlit did not answer within a minute")
+
+
+@pytest.fixture(scope="module")
+def app_url(demo_db, tmp_path_factory):
+    """The real app, started as ``make run`` does, on a free port."""
+    port = _free_port()
+    log = (tmp_path_factory.mktemp("streamlit") / "streamlit.log").open("w")
+    env = {**os.environ, "TRYGG_DB": str(demo_db), "TRYGG_TILES": "auto"}
+    command = [sys.executable, "-m", "streamlit", "run", "dashboard/app.py"]
+    options = ["--server.headless", "true", "--server.port", str(port)]
+    server = subprocess.Popen(
+        [*command, *options], cwd=REPO, env=env, stdout=log, stderr=subprocess.STDOUT
+    )
+    base_url = f"http://127.0.0.1:{port}"
+    try:
+        _wait_for_health(base_url, server)
+        yield base_url
+    finally:
+        server.terminate()
+        server.wait(timeout=20)
+        log.close()
+
+
+@pytest.fixture(scope="module")
+def browser():
+    sync_api = pytest.importorskip("playwright.sync_api")
+    with sync_api.sync_playwright() as playwright:
+        launched = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield launched
+        launched.close()
+
+
+class Offline:
+    """A browser context where only this machine answers; the rest is recorded."""
+
+    def __init__(self, browser):
+        self.context = browser.new_context(viewport={"width": 1600, "height": 1000})
+        self.external: list[tuple[str, str]] = []
+        self.failed_local: list[str] = []
+        self.errors: list[str] = []
+        self.context.route("**/*", self._route)
+        self.page = self.context.new_page()
+        self.page.on("pageerror", lambda error: self.errors.append(str(error)))
+        self.page.on("response", self._response)
+
+    def _route(self, route) -> None:
+        request = route.request
+        host = urlsplit(request.url).hostname or ""
+        if (
+            urlsplit(request.url).scheme in {"http", "https", "ws", "wss"}
+            and host not in LOCAL_HOSTS
+        ):
+            self.external.append((request.resource_type, request.url))
+            route.abort()
+        else:
+            route.continue_()
+
+    def _response(self, response) -> None:
+        if response.status >= 400:
+            self.failed_local.append(f"{response.status} {response.url}")
+
+
+def _tile_host() -> str:
+    return urlsplit(maps.tiles_from_env({"TRYGG_TILES": "auto"})[1].url).hostname
+
+
+def _laholm_place_count(demo_db) -> int:
+    engine = store.make_engine(str(demo_db))
+    try:
+        return len(places.load_places(engine, "1381"))
+    finally:
+        engine.dispose()
+
+
+def test_laholm_map_renders_offline(app_url, browser, demo_db):
+    offline = Offline(browser)
+    page = offline.page
+    page.goto(f"{app_url}/?kommun=1381", wait_until="domcontentloaded")
+    frame_element = page.wait_for_selector("iframe[title*='st_folium']", timeout=60_000)
+    frame = frame_element.content_frame()
+    frame.wait_for_function("() => window.L !== undefined", timeout=30_000)
+    frame.wait_for_selector("path.leaflet-interactive", timeout=30_000)
+    page.get_by_text("Gäller hela kommunen").first.wait_for(timeout=30_000)
+    page.wait_for_timeout(1500)
+
+    polygons = frame.locator("path.leaflet-interactive").count()
+    assert polygons >= _laholm_place_count(demo_db)
+    assert frame.evaluate("() => window.L.version") == "1.9.3"
+    scripts = frame.evaluate("() => [...document.scripts].map(s => s.src).filter(Boolean)")
+    assert any("/app/static/vendor/" in src and src.endswith("leaflet.js") for src in scripts)
+    assert frame.locator(".trygg-label span", has_text="Mellbystrand").count() == 1
+    assert offline.failed_local == []
+    assert offline.errors == []
+    fetched = [
+        (kind, url) for kind, url in offline.external if urlsplit(url).hostname != _tile_host()
+    ]
+    assert fetched == [], "only basemap tiles may be asked for outside this machine"
+
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / "laholm_map.png"))
+    offline.context.close()
+
+
+def test_click_on_stadsparken_selects_it(app_url, browser):
+    offline = Offline(browser)
+    page = offline.page
+    page.goto(f"{app_url}/?kommun=1381&plats=Laholms%20centrum", wait_until="domcontentloaded")
+    frame = page.wait_for_selector("iframe[title*='st_folium']", timeout=60_000).content_frame()
+    frame.wait_for_selector("path.leaflet-interactive", timeout=30_000)
+    page.get_by_text("Åtaganden för Laholms centrum").wait_for(timeout=30_000)
+    frame.evaluate(
+        """() => {
+            const park = Object.values(window.map._layers).find(
+                l => l.feature && l.feature.properties.tooltip.includes('Stadsparken'));
+            window.map.fitBounds(park.getBounds(), {animate: false});
+        }"""
+    )
+    page.wait_for_timeout(500)
+    box = frame.locator("#map_div").bounding_box()
+    assert box is not None
+    frame.locator("#map_div").click(position={"x": box["width"] / 2, "y": box["height"] / 2})
+    page.get_by_text("Åtaganden för Stadsparken").wait_for(timeout=30_000)
+    assert "plats=Stadsparken" in page.url
+    _show_the_town(frame)
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / "laholm_stadsparken.png"))
+    assert offline.errors == []
+    offline.context.close()
+
+
+def _show_the_town(frame) -> None:
+    """Zoom to Laholms centrum and its neighbours, the mouse away, for the README picture."""
+    frame.evaluate(
+        """() => {
+            const centrum = Object.values(window.map._layers).find(
+                l => l.feature && l.feature.properties.tooltip.includes('Laholms centrum'));
+            window.map.fitBounds(centrum.getBounds().pad(0.9), {animate: false});
+        }"""
+    )
+    frame.locator("#map_div").hover(position={"x": 5, "y": 300})
+    frame.page.wait_for_timeout(1000)
+
+
+def test_standalone_file_needs_no_network(browser, demo_db, tmp_path):
+    engine = store.make_engine(str(demo_db))
+    fmap = maps.place_map(places.load_places(engine, "1381"), "Stadsparken")
+    engine.dispose()
+    path = tmp_path / "laholm.html"
+    path.write_text(maps.standalone_html(fmap), encoding="utf-8")
+    offline = Offline(browser)
+    offline.page.goto(path.as_uri())
+    offline.page.wait_for_selector("path.leaflet-interactive", timeout=30_000)
+    assert offline.page.locator("path.leaflet-interactive").count() >= 10
+    assert offline.external == []
+    assert offline.errors == []
+    offline.context.close()
