@@ -36,8 +36,8 @@ bench: setup-dev
 	$(BIN)/python -m pytest benchmarks --benchmark-only -p no:cacheprovider
 
 lint: setup-dev
-	$(BIN)/ruff check src dashboard tests geodata surveys
-	$(BIN)/ruff format --check src dashboard tests geodata surveys
+	$(BIN)/ruff check src dashboard tests geodata surveys benchmarks
+	$(BIN)/ruff format --check src dashboard tests geodata surveys benchmarks
 
 format: setup-dev
 	$(BIN)/ruff format src dashboard tests geodata surveys

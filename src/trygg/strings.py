@@ -100,9 +100,6 @@ CATALOGUE: dict[str, dict[str, str]] = {
         ),
         "err.place_unknown": "Platsen {name!r} finns inte i kommun {kommun}. Kända platser: {known}.",
         "warn.places_repaired": "Objekt {feature} ({name}) hade ogiltig geometri och reparerades.",
-        "warn.places_in_use": (
-            "Platsen {name!r} finns inte i den nya filen men används av data och behölls."
-        ),
         # Commitments
         "err.commitments_unreadable": "Filen {file} kunde inte läsas: {reason}",
         "err.commitments_format": "Filen {file}: {where}: {reason}",
