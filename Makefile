@@ -30,6 +30,7 @@ run: db
 	$(BIN)/streamlit run dashboard/app.py --server.port $(PORT)
 
 test: setup-dev
+	$(BIN)/ruff check src dashboard tests geodata surveys benchmarks
 	$(BIN)/python -m pytest
 
 bench: setup-dev

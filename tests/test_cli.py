@@ -157,3 +157,16 @@ def test_refusals_are_one_sentence_and_store_nothing(tmp_path, case):
         "missing": "finns inte",
     }[case]
     assert expected in message
+
+
+def test_help_lists_every_command_without_error():
+    from trygg.cli import build_parser
+
+    parser = build_parser()
+    commands = parser._subparsers._group_actions[0].choices
+    for name, command in commands.items():
+        assert command.format_help(), name
+    result = run_cli("--help")
+    assert result.returncode == 0
+    for name in ("import-places", "import-commitments", "import-survey", "stats", "rollback"):
+        assert name in result.stdout

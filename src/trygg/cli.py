@@ -114,7 +114,7 @@ def build_parser() -> argparse.ArgumentParser:
     cmd.add_argument("--json", action="store_true")
     cmd.set_defaults(handler=cmd_import_survey)
 
-    cmd = sub.add_parser("import-survey-results", help="läs in resultat per område (index, %)")
+    cmd = sub.add_parser("import-survey-results", help="läs in resultat per område (index, %%)")
     cmd.add_argument("file")
     _kommun(cmd)
     cmd.add_argument("--mapping", help="JSON/YAML: kanoniskt namn → rubrik i filen")

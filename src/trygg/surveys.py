@@ -9,13 +9,12 @@ original bytes.
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass, field
 from pathlib import Path
 
 from sqlalchemy import Connection, Engine, select
 
-from trygg import batches
 from trygg.errors import RowError, TryggError
+from trygg.importing import RowOutcome, store_batch
 from trygg.locations import (
     Locator,
     Placement,
@@ -29,28 +28,6 @@ from trygg.strings import t
 from trygg.tabular import Table, canonical_columns, parse_number, read_mapping, read_table
 
 BATCH_KIND = "survey"
-MAX_STORED_ERRORS = 5000
-
-
-@dataclass
-class RowOutcome:
-    """The rows of one import: what was accepted and why the others were not."""
-
-    rows: int
-    records: list[dict] = field(default_factory=list)
-    errors: list[RowError] = field(default_factory=list)
-    rejected: set[int] = field(default_factory=set)
-    unresolved: set[int] = field(default_factory=set)
-
-    def summary(self, batch_id: int | None) -> dict:
-        return {
-            "batch_id": batch_id,
-            "rows": self.rows,
-            "accepted": len(self.records),
-            "rejected": len(self.rejected),
-            "unresolved": len(self.unresolved),
-            "errors": [error.as_dict() for error in self.errors],
-        }
 
 
 def import_survey(
@@ -113,34 +90,20 @@ def import_survey(
     if mode is not None and not kommun_wide and len(locator) == 0:
         raise TryggError(t("err.survey_no_places", kommun=kommun))
     outcome = parse_survey_rows(table, locator, mode, crs, year, kommun_wide)
-    with engine.begin() as connection:
-        copy = batches.find_active_copy(connection, kommun, BATCH_KIND, batches.sha256(data))
-        if copy is not None:
-            raise TryggError(t("err.already_imported", file=path.name, batch_id=copy))
-        batch_id = batches.create_batch(
-            connection,
-            kommun=kommun,
-            kind=BATCH_KIND,
-            file_name=path.name,
-            data=data,
-            uploaded_by=uploaded_by,
-            source=source,
-        )
-        _store_responses(connection, kommun, batch_id, outcome.records)
-        summary = outcome.summary(batch_id)
-        batches.record_counts(
-            connection,
-            batch_id,
-            total=outcome.rows,
-            accepted=len(outcome.records),
-            rejected=len(outcome.rejected),
-            summary={
-                **summary,
-                "errors": summary["errors"][:MAX_STORED_ERRORS],
-                "years": sorted({r["year"] for r in outcome.records}),
-            },
-        )
-    return summary
+    outcome.extra["years"] = sorted({r["year"] for r in outcome.records})
+    return store_batch(
+        engine,
+        outcome,
+        lambda connection, batch_id: _store_responses(
+            connection, kommun, batch_id, outcome.records
+        ),
+        kommun=kommun,
+        kind=BATCH_KIND,
+        file_name=path.name,
+        data=data,
+        uploaded_by=uploaded_by,
+        source=source,
+    )
 
 
 def parse_survey_rows(
@@ -174,8 +137,7 @@ def parse_survey_rows(
     texts = {name: table.column(name) for name in ("respondent_id", "alder", "kon", "kommentar")}
     for index, placement in enumerate(placements):
         if index in errors:
-            outcome.errors.extend(errors[index])
-            outcome.rejected.add(index)
+            outcome.reject(index, errors[index])
             continue
         outcome.records.append(
             {
@@ -371,39 +333,28 @@ def import_survey_results(
         errors: list[RowError] = []
         records = _result_records(table, row, index, locator, kommun_name, indicators, errors)
         if errors:
-            outcome.errors.extend(errors)
-            outcome.rejected.add(index)
+            outcome.reject(index, errors)
         else:
             outcome.records.extend(records)
-    with engine.begin() as connection:
-        copy = batches.find_active_copy(connection, kommun, RESULTS_KIND, batches.sha256(data))
-        if copy is not None:
-            raise TryggError(t("err.already_imported", file=path.name, batch_id=copy))
-        batch_id = batches.create_batch(
-            connection,
-            kommun=kommun,
-            kind=RESULTS_KIND,
-            file_name=path.name,
-            data=data,
-            uploaded_by=uploaded_by,
-            source=source,
-        )
+
+    def write(connection, batch_id: int) -> None:
         if outcome.records:
             connection.execute(
                 schema.survey_result.insert(),
                 [r | {"batch_id": batch_id, "kommun_kod": kommun} for r in outcome.records],
             )
-        summary = outcome.summary(batch_id)
-        summary["accepted"] = outcome.rows - len(outcome.rejected)
-        batches.record_counts(
-            connection,
-            batch_id,
-            total=outcome.rows,
-            accepted=summary["accepted"],
-            rejected=len(outcome.rejected),
-            summary=summary,
-        )
-    return summary
+
+    return store_batch(
+        engine,
+        outcome,
+        write,
+        kommun=kommun,
+        kind=RESULTS_KIND,
+        file_name=path.name,
+        data=data,
+        uploaded_by=uploaded_by,
+        source=source,
+    )
 
 
 def _result_records(table, row, index, locator, kommun_name, indicators, errors) -> list[dict]:
