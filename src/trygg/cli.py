@@ -8,9 +8,19 @@ import os
 import sys
 from datetime import date
 
-from trygg import batches, commitments, demo, places, stats, store, surveys
+from trygg import (
+    analysis,
+    batches,
+    commitments,
+    demo,
+    incidents,
+    places,
+    stats,
+    store,
+    surveys,
+)
 from trygg.errors import TryggError
-from trygg.scales import MIN_N
+from trygg.scales import INCIDENT_CATEGORIES, MIN_INCIDENTS_PUBLIC, MIN_N
 from trygg.strings import t
 
 
@@ -122,6 +132,45 @@ def build_parser() -> argparse.ArgumentParser:
     cmd.add_argument("--json", action="store_true")
     cmd.set_defaults(handler=cmd_import_survey_results)
 
+    cmd = sub.add_parser("import-incidents", help="läs in händelser (CSV, XLSX, GeoJSON)")
+    cmd.add_argument("file")
+    _kommun(cmd)
+    cmd.add_argument("--mapping", help="JSON/YAML: kolumner och ev. 'kategorier'")
+    cmd.add_argument("--source", help="t.ex. 'EST vecka 12' eller 'Polisens utdrag'")
+    cmd.add_argument("--crs", help="koordinatsystem för x/y (standard EPSG:3006)")
+    cmd.add_argument("--json", action="store_true")
+    cmd.set_defaults(handler=cmd_import_incidents)
+
+    cmd = sub.add_parser("import-crime-stats", help="läs in anmälda brott (BRÅ-tabeller)")
+    cmd.add_argument("file")
+    _kommun(cmd)
+    cmd.add_argument("--mapping", help="JSON/YAML: kanoniskt namn → rubrik i filen")
+    cmd.add_argument("--source", help="t.ex. 'BRÅ anmälda brott 2024'")
+    cmd.add_argument("--json", action="store_true")
+    cmd.set_defaults(handler=cmd_import_crime_stats)
+
+    cmd = sub.add_parser("hotspots", help="hot spots (Getis-Ord Gi*) på rutnät och platser")
+    _kommun(cmd)
+    _period(cmd)
+    cmd.add_argument("--category", choices=list(INCIDENT_CATEGORIES))
+    cmd.add_argument("--cell", type=float, default=100.0, help="rutstorlek i meter")
+    cmd.add_argument("--fdr", action="store_true", help="korrigera för många tester (FDR)")
+    cmd.add_argument("--emerging", action="store_true", help="trend per kvartal (Mann-Kendall)")
+    cmd.add_argument("--public", action="store_true", help="dölj rutor med färre än --k")
+    cmd.add_argument("--k", type=int, default=MIN_INCIDENTS_PUBLIC)
+    cmd.add_argument("--format", choices=["geojson", "json"], default="geojson")
+    cmd.set_defaults(handler=cmd_hotspots)
+
+    cmd = sub.add_parser("time-profile", help="när händelser sker: timme × veckodag, månad")
+    _kommun(cmd)
+    _period(cmd)
+    cmd.add_argument("--place", help="plats (namn eller alias); utan: hela kommunen")
+    cmd.add_argument("--category", choices=list(INCIDENT_CATEGORIES))
+    cmd.add_argument("--public", action="store_true")
+    cmd.add_argument("--k", type=int, default=MIN_INCIDENTS_PUBLIC)
+    cmd.add_argument("--format", choices=["json"], default="json")
+    cmd.set_defaults(handler=cmd_time_profile)
+
     cmd = sub.add_parser("stats", help="trygghetstal per plats")
     _kommun(cmd)
     cmd.add_argument("--year", type=int)
@@ -148,12 +197,29 @@ def build_parser() -> argparse.ArgumentParser:
 STATUS_FOR = {"rollback": batches.ROLLED_BACK, "restore": batches.ACTIVE}
 
 
+def _period(cmd: argparse.ArgumentParser) -> None:
+    cmd.add_argument("--year", type=int, help="kalenderår (standard: det senaste med data)")
+    cmd.add_argument("--from", dest="start", type=_date_arg, help="första dag, ÅÅÅÅ-MM-DD")
+    cmd.add_argument("--to", dest="end", type=_date_arg, help="sista dag, ÅÅÅÅ-MM-DD")
+
+
+def _date_arg(value: str) -> date:
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{value!r} är inte ett datum ÅÅÅÅ-MM-DD") from None
+
+
 def _kommun(cmd: argparse.ArgumentParser) -> None:
     cmd.add_argument("--kommun", required=True, help="kommunkod, fyra siffror (t.ex. 0683)")
 
 
-def _print_json(value) -> None:
-    print(json.dumps(value, ensure_ascii=False, indent=2, default=str))
+def _print_json(value, compact: bool = False) -> None:
+    """JSON on standard out; large map layers compact, everything else readable."""
+    if compact:
+        print(json.dumps(value, ensure_ascii=False, separators=(",", ":"), default=str))
+    else:
+        print(json.dumps(value, ensure_ascii=False, indent=2, default=str))
 
 
 def cmd_init(engine, _args) -> None:
@@ -325,3 +391,50 @@ def cmd_batch_status(engine, args) -> None:
         return
     word = "aktiv igen" if args.status == batches.ACTIVE else "tillbakarullad (data finns kvar)"
     print(f"Batch {result['id']} ({result['file_name']}) är nu {word}.")
+
+
+def cmd_import_incidents(engine, args) -> None:
+    result = incidents.import_incidents(
+        engine, args.file, args.kommun, mapping=args.mapping, source=args.source, crs=args.crs
+    )
+    _print_row_import(result, args.json)
+
+
+def cmd_import_crime_stats(engine, args) -> None:
+    result = incidents.import_crime_stats(
+        engine, args.file, args.kommun, mapping=args.mapping, source=args.source
+    )
+    _print_row_import(result, args.json)
+
+
+def cmd_hotspots(engine, args) -> None:
+    result = analysis.hotspots(
+        engine,
+        args.kommun,
+        year=args.year,
+        start=args.start,
+        end=args.end,
+        category=args.category,
+        cell=args.cell,
+        fdr=args.fdr,
+        emerging=args.emerging,
+        public=args.public,
+        k=args.k,
+    )
+    _print_json(result["grid"] if args.format == "geojson" else result, compact=True)
+
+
+def cmd_time_profile(engine, args) -> None:
+    _print_json(
+        analysis.time_profile(
+            engine,
+            args.kommun,
+            year=args.year,
+            start=args.start,
+            end=args.end,
+            place=args.place,
+            category=args.category,
+            public=args.public,
+            k=args.k,
+        )
+    )

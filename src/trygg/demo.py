@@ -15,7 +15,7 @@ from pathlib import Path
 
 from sqlalchemy import Engine, func, select
 
-from trygg import batches, surveys
+from trygg import batches, incidents, surveys
 from trygg.commitments import import_commitments
 from trygg.places import import_places
 from trygg.scales import DEMO_KOMMUNER
@@ -83,31 +83,40 @@ def load_demo(engine: Engine, progress: Callable[[str], None] = lambda _msg: Non
                 "commitments": commitments["commitments"],
             }
         )
-    _load_synthetic_surveys(engine, progress)
+    _load_synthetic(engine, progress)
     return loaded
 
 
-def _load_synthetic_surveys(engine: Engine, progress: Callable[[str], None]) -> None:
-    script = "surveys/generate_demo.py"
-    generator = _generator(script)
-    source = SYNTHETIC_SOURCE.format(script=script, seed=generator.DEFAULT_SEED)
-    with tempfile.TemporaryDirectory() as folder:
-        for item in generator.generate(Path(folder)):
-            path = Path(item["path"])
-            with engine.connect() as connection:
-                copy = batches.find_active_copy(
-                    connection,
-                    item["kommun"],
-                    surveys.BATCH_KIND,
-                    batches.sha256(path.read_bytes()),
+SYNTHETIC_DATA = (
+    ("surveys/generate_demo.py", surveys.import_survey, surveys.BATCH_KIND, "svar"),
+    (
+        "geodata/generate_incidents.py",
+        incidents.import_incidents,
+        incidents.BATCH_KIND,
+        "händelser",
+    ),
+)
+
+
+def _load_synthetic(engine: Engine, progress: Callable[[str], None]) -> None:
+    """Generate the seeded synthetic files and import them through the real importers."""
+    for script, importer, kind, noun in SYNTHETIC_DATA:
+        generator = _generator(script)
+        source = SYNTHETIC_SOURCE.format(script=script, seed=generator.DEFAULT_SEED)
+        with tempfile.TemporaryDirectory() as folder:
+            for item in generator.generate(Path(folder)):
+                path = Path(item["path"])
+                with engine.connect() as connection:
+                    copy = batches.find_active_copy(
+                        connection, item["kommun"], kind, batches.sha256(path.read_bytes())
+                    )
+                if copy is not None:
+                    progress(f"{item['kommun']}: {path.name} finns redan (batch {copy})")
+                    continue
+                result = importer(
+                    engine, path, item["kommun"], source=source, uploaded_by=DEMO_USER
                 )
-            if copy is not None:
-                progress(f"{item['kommun']}: {path.name} finns redan (batch {copy})")
-                continue
-            result = surveys.import_survey(
-                engine, path, item["kommun"], source=source, uploaded_by=DEMO_USER
-            )
-            progress(
-                f"{item['kommun']}: {path.name}: {result['accepted']} av {result['rows']} "
-                "svar (syntetiska demodata)"
-            )
+                progress(
+                    f"{item['kommun']}: {path.name}: {result['accepted']} av {result['rows']} "
+                    f"{noun} (syntetiska demodata)"
+                )

@@ -169,3 +169,87 @@ ITEM_LABELS: dict[str, str] = {
 
 #: Markers meaning "missing" in area-level tables; never zero.
 SUPPRESSION_MARKERS = frozenset({"xx", "..", "–", "-", "—", "uppgift saknas", "x", ""})
+
+
+# --- Incidents -----------------------------------------------------------------------
+
+#: The canonical incident categories the map colours by (domain.md), with plain labels.
+INCIDENT_CATEGORIES: dict[str, str] = {
+    "skadegörelse": "Skadegörelse",
+    "klotter": "Klotter",
+    "nedskräpning": "Nedskräpning",
+    "narkotika": "Narkotika",
+    "stöld": "Stöld",
+    "inbrott": "Inbrott",
+    "våld": "Våld",
+    "hot": "Hot",
+    "ordningsstörning": "Ordningsstörning",
+    "trafik": "Trafik",
+    "buskörning": "Buskörning",
+    "övrigt": "Övrigt",
+}
+UNKNOWN_CATEGORY = "övrigt"
+
+#: What sources write (folded: lower case, single spaces) → canonical category.
+CATEGORY_SYNONYMS: dict[str, str] = {
+    "skadegörelse": "skadegörelse",
+    "vandalisering": "skadegörelse",
+    "criminal damage and arson": "skadegörelse",
+    "brand i papperskorg": "skadegörelse",
+    "anlagd brand": "skadegörelse",
+    "klotter": "klotter",
+    "graffiti": "klotter",
+    "nedskräpning": "nedskräpning",
+    "skräp": "nedskräpning",
+    "narkotika": "narkotika",
+    "narkotikabrott": "narkotika",
+    "narkotikahandel": "narkotika",
+    "narkotika – innehav": "narkotika",
+    "narkotika - innehav": "narkotika",
+    "narkotikainnehav": "narkotika",
+    "drogpåverkad": "narkotika",
+    "drugs": "narkotika",
+    "stöld": "stöld",
+    "snatteri": "stöld",
+    "cykelstöld": "stöld",
+    "bicycle theft": "stöld",
+    "other theft": "stöld",
+    "shoplifting": "stöld",
+    "theft from the person": "stöld",
+    "vehicle crime": "stöld",
+    "inbrott": "inbrott",
+    "bostadsinbrott": "inbrott",
+    "burglary": "inbrott",
+    "våld": "våld",
+    "misshandel": "våld",
+    "rån": "våld",
+    "robbery": "våld",
+    "violence and sexual offences": "våld",
+    "hot": "hot",
+    "olaga hot": "hot",
+    "hot mot personal": "hot",
+    "ordningsstörning": "ordningsstörning",
+    "bråk": "ordningsstörning",
+    "störning": "ordningsstörning",
+    "samling av ungdomar": "ordningsstörning",
+    "otrygg plats": "ordningsstörning",
+    "anti-social behaviour": "ordningsstörning",
+    "public order": "ordningsstörning",
+    "trafik": "trafik",
+    "trafikbrott": "trafik",
+    "fortkörning": "trafik",
+    "rattfylleri": "trafik",
+    "buskörning": "buskörning",
+    "buskörning moped": "buskörning",
+    "buskörning bil": "buskörning",
+    "mopedbuskörning": "buskörning",
+    "övrigt": "övrigt",
+    "annat": "övrigt",
+    "other crime": "övrigt",
+    "possession of weapons": "övrigt",
+}
+
+#: Public outputs suppress places, cells and time slots with fewer incidents than this.
+MIN_INCIDENTS_PUBLIC = 3
+
+WEEKDAYS = ("måndag", "tisdag", "onsdag", "torsdag", "fredag", "lördag", "söndag")

@@ -201,7 +201,7 @@ def canonical_columns(
         canonical = table.get(key, key)
         if key and canonical not in columns:
             columns[canonical] = index
-    for canonical, written in (mapping or {}).items():
+    for canonical, written in column_mapping(mapping or {}).items():
         index = by_normalised.get(normalise_header(str(written)))
         if index is None:
             raise TryggError(
@@ -217,8 +217,11 @@ def canonical_columns(
     return columns
 
 
-def read_mapping(path: str | Path | None) -> dict[str, str]:
-    """A mapping file (JSON or YAML): canonical name → header in the data file."""
+def read_mapping(path: str | Path | None) -> dict:
+    """A mapping file (JSON or YAML): canonical column name → header in the data file.
+
+    An incident mapping may also hold ``kategorier``: source category → canonical one.
+    """
     if path is None:
         return {}
     path = Path(path)
@@ -228,12 +231,27 @@ def read_mapping(path: str | Path | None) -> dict[str, str]:
     except (OSError, ValueError, yaml.YAMLError) as err:
         raise TryggError(t("err.mapping_unreadable", file=path.name, reason=err)) from None
     if not isinstance(mapping, dict) or not all(
-        isinstance(k, str) and isinstance(v, str) for k, v in mapping.items()
+        isinstance(k, str) and (isinstance(v, str) or (k in NESTED_MAPPINGS and _str_dict(v)))
+        for k, v in mapping.items()
     ):
         raise TryggError(
             t("err.mapping_unreadable", file=path.name, reason="ska vara namn: rubrik-par")
         )
     return mapping
+
+
+NESTED_MAPPINGS = {"kategorier", "categories"}
+
+
+def _str_dict(value) -> bool:
+    return isinstance(value, dict) and all(
+        isinstance(k, str) and isinstance(v, str) for k, v in value.items()
+    )
+
+
+def column_mapping(mapping: dict) -> dict[str, str]:
+    """Only the column part of a mapping (canonical name → header)."""
+    return {k: v for k, v in mapping.items() if isinstance(v, str)}
 
 
 def parse_number(text: str) -> float | None:

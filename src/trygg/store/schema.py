@@ -199,3 +199,51 @@ survey_result = Table(
     Column("missing_marker", Text),
     Index("ix_survey_result_batch", "batch_id"),
 )
+
+incident = Table(
+    "incident",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("batch_id", Integer, ForeignKey("import_batch.id", ondelete="CASCADE"), nullable=False),
+    Column("kommun_kod", String(4), ForeignKey("kommun.kod"), nullable=False),
+    Column("row_number", Integer, nullable=False),
+    Column("occurred_at", DateTime, nullable=False),
+    Column("precision", String(10), nullable=False),
+    Column("category", String(40), nullable=False),
+    Column("source_category", Text),
+    Column("count", Integer, nullable=False),
+    Column("x", Float),
+    Column("y", Float),
+    Column("place_text", Text),
+    Column("beskrivning", Text),
+    Index("ix_incident_batch", "batch_id"),
+    Index("ix_incident_kommun_time", "kommun_kod", "occurred_at"),
+)
+
+incident_place = Table(
+    "incident_place",
+    metadata,
+    Column("incident_id", Integer, ForeignKey("incident.id", ondelete="CASCADE"), primary_key=True),
+    Column("place_id", Integer, ForeignKey("place.id", ondelete="CASCADE"), primary_key=True),
+    Index("ix_incident_place_place", "place_id"),
+)
+
+#: BRÅ-style aggregates: offence type × period × count (and per 100 000 inhabitants).
+crime_stat = Table(
+    "crime_stat",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("batch_id", Integer, ForeignKey("import_batch.id", ondelete="CASCADE"), nullable=False),
+    Column("kommun_kod", String(4), ForeignKey("kommun.kod"), nullable=False),
+    Column("row_number", Integer, nullable=False),
+    Column("area", Text, nullable=False),
+    Column("place_id", Integer, ForeignKey("place.id", ondelete="SET NULL")),
+    Column("period", Text, nullable=False),
+    Column("year", Integer),
+    Column("offence", Text, nullable=False),
+    Column("count", Integer),
+    Column("per_100k", Float),
+    Column("preliminary", Boolean),
+    Column("missing_marker", Text),
+    Index("ix_crime_stat_batch", "batch_id"),
+)

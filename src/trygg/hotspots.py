@@ -1,0 +1,322 @@
+"""Hot spots: Getis-Ord Gi* on a regular grid and on the places, density, emerging trends.
+
+Method (documented for the council and a statistician):
+
+- **Grid**: square cells of ``cell`` metres in SWEREF 99 TM, covering the bounding box of
+  the period's incidents; each cell holds the summed ``antal`` of the incidents inside.
+- **Spatial weights**: queen contiguity on the grid (the 8 surrounding cells), binary,
+  with the cell itself included (Gi*, ``star=True``), through libpysal and esda.
+- **Statistic**: esda's ``G_Local``; ``gi_z`` is the analytical z-score and ``gi_p`` its
+  two-sided normal p-value, as in ArcGIS Hot Spot Analysis. A conditional permutation
+  test with a fixed seed is run as well and reported as ``gi_p_sim``.
+- **Bins**: ±3, ±2, ±1 for 99, 95 and 90 % confidence, 0 not significant; with ``fdr``
+  the critical p-values come from esda's false-discovery-rate correction instead.
+- **Places**: the same statistic on the places' counts, with k-nearest-neighbour
+  weights (k = 4, or fewer places minus one) on their centroids.
+- **Density**: a Gaussian kernel (scipy.ndimage) over a fine raster, published as
+  coarse cells only; cells whose smoothed count is below k are left out.
+- **Emerging**: Gi* per quarter, then a Mann-Kendall trend test (Kendall's tau against
+  time, scipy) on each cell's z-scores, classified as in ArcGIS's Emerging Hot Spot
+  Analysis: new, intensifying, persistent, diminishing, sporadic or none.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import warnings
+
+import esda
+import libpysal
+import numpy as np
+import pandas as pd
+import shapely
+from pyproj import Transformer
+from scipy import ndimage
+from scipy.stats import kendalltau, norm
+
+from trygg.scales import MIN_INCIDENTS_PUBLIC, STORE_CRS, WEB_CRS
+
+SEED = 12345
+PERMUTATIONS = 99
+CONFIDENCE = ((3, 0.01), (2, 0.05), (1, 0.10))
+EMERGING_CLASSES = ("new", "intensifying", "persistent", "diminishing", "sporadic", "none")
+
+
+def gi_bins(z: np.ndarray, p: np.ndarray, fdr: bool = False) -> np.ndarray:
+    """ArcGIS-style confidence bins (±3/±2/±1, 0) from z-scores and two-sided p-values."""
+    level = np.zeros(len(z), dtype=int)
+    for bin_value, alpha in CONFIDENCE:
+        critical = esda.fdr(p, alpha) if fdr else alpha
+        level = np.where((level == 0) & (p <= critical), bin_value, level)
+    return np.sign(z).astype(int) * level
+
+
+def gi_star(values: np.ndarray, w, permutations: int = PERMUTATIONS, seed: int = SEED) -> dict:
+    """Gi* for ``values`` with binary weights ``w`` (self included) → z, p, p_sim.
+
+    Degenerate input (all values equal, fewer than three units) gives z = 0, p = 1.
+    """
+    values = np.asarray(values, dtype=float)
+    n = len(values)
+    if n < 3 or np.ptp(values) == 0:
+        return {"z": np.zeros(n), "p": np.ones(n), "p_sim": np.ones(n)}
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        g = esda.G_Local(
+            values, w, transform="B", permutations=permutations, star=True, seed=seed, n_jobs=1
+        )
+    z = np.nan_to_num(np.asarray(g.Zs, dtype=float))
+    p = 2 * norm.sf(np.abs(z))
+    p_sim = np.asarray(g.p_sim, dtype=float) if permutations else p
+    return {"z": z, "p": p, "p_sim": p_sim}
+
+
+# --- The grid ------------------------------------------------------------------------
+
+
+class Grid:
+    """A regular grid in EPSG:3006 covering points, with row-major cell numbering."""
+
+    def __init__(self, x: np.ndarray, y: np.ndarray, cell: float):
+        self.cell = float(cell)
+        self.x0 = np.floor(x.min() / cell) * cell
+        self.y0 = np.floor(y.min() / cell) * cell
+        self.ncols = int(np.floor((x.max() - self.x0) / cell)) + 1
+        self.nrows = int(np.floor((y.max() - self.y0) / cell)) + 1
+
+    @property
+    def size(self) -> int:
+        return self.nrows * self.ncols
+
+    def index(self, x: np.ndarray, y: np.ndarray) -> np.ndarray:
+        cols = np.floor((x - self.x0) / self.cell).astype(int)
+        rows = np.floor((y - self.y0) / self.cell).astype(int)
+        return rows * self.ncols + cols
+
+    def counts(self, x: np.ndarray, y: np.ndarray, weights: np.ndarray) -> np.ndarray:
+        return np.bincount(self.index(x, y), weights=weights, minlength=self.size)
+
+    def weights(self):
+        """Queen contiguity on the lattice (libpysal), row-major like :meth:`index`."""
+        return libpysal.weights.lat2W(self.nrows, self.ncols, rook=False)
+
+    def feature_collection(self, cells: np.ndarray, properties: pd.DataFrame) -> dict:
+        """The cells as WGS84 square polygons with ``properties`` (one row per cell)."""
+        rows, cols = np.divmod(np.asarray(cells), self.ncols)
+        minx = self.x0 + cols * self.cell
+        miny = self.y0 + rows * self.cell
+        xs = np.column_stack([minx, minx + self.cell, minx + self.cell, minx, minx])
+        ys = np.column_stack([miny, miny, miny + self.cell, miny + self.cell, miny])
+        lon, lat = TO_WEB.transform(xs, ys)
+        rings = np.stack([np.round(lon, 7), np.round(lat, 7)], axis=-1).tolist()
+        records = properties.to_dict("records")
+        return {
+            "type": "FeatureCollection",
+            "features": [
+                {
+                    "type": "Feature",
+                    "properties": _plain(record),
+                    "geometry": {"type": "Polygon", "coordinates": [ring]},
+                }
+                for ring, record in zip(rings, records, strict=True)
+            ],
+        }
+
+
+def grid_hotspots(
+    incidents: pd.DataFrame,
+    cell: float = 100.0,
+    fdr: bool = False,
+    public: bool = False,
+    k: int = MIN_INCIDENTS_PUBLIC,
+    permutations: int = PERMUTATIONS,
+    emerging: tuple[dt.datetime, dt.datetime] | None = None,
+) -> dict:
+    """Gi* per grid cell as a WGS84 FeatureCollection (every cell of the grid).
+
+    Parameters
+    ----------
+    incidents : DataFrame
+        Columns x, y (EPSG:3006) and count; rows without coordinates are ignored.
+    public : bool
+        Leave out cells with fewer than ``k`` incidents (their statistics too).
+    emerging : (start, end), optional
+        Also classify each cell's trend over quarterly slices of that period.
+    """
+    points = incidents.dropna(subset=["x", "y"])
+    if points.empty:
+        return {"type": "FeatureCollection", "features": [], "cell": cell}
+    grid = Grid(points["x"].to_numpy(), points["y"].to_numpy(), cell)
+    counts = grid.counts(
+        points["x"].to_numpy(), points["y"].to_numpy(), points["count"].to_numpy(dtype=float)
+    )
+    weights = grid.weights()
+    result = gi_star(counts, weights, permutations)
+    bins = gi_bins(result["z"], result["p"], fdr)
+    cells = np.arange(grid.size)
+    if public:
+        cells = cells[counts >= k]
+    properties = pd.DataFrame(
+        {
+            "cell": cells,
+            "count": counts[cells].astype(int),
+            "gi_z": result["z"][cells].round(4),
+            "gi_p": result["p"][cells].round(6),
+            "gi_p_sim": result["p_sim"][cells].round(4),
+            "gi_bin": bins[cells],
+        }
+    )
+    if emerging is not None:
+        properties["emerging"] = _emerging(points, grid, weights, *emerging)[cells]
+    return {
+        **grid.feature_collection(cells, properties),
+        "cell": cell,
+        "weights": "queen contiguity, binary, self included (Gi*)",
+    }
+
+
+TO_WEB = Transformer.from_crs(STORE_CRS, WEB_CRS, always_xy=True)
+
+
+def _plain(record: dict) -> dict:
+    return {k: v.item() if isinstance(v, np.generic) else v for k, v in record.items()}
+
+
+def place_neighbours(n: int) -> int:
+    """How many nearest places are neighbours: 4, but at most half of the others."""
+    return min(4, max(1, (n - 1) // 2))
+
+
+# --- Places --------------------------------------------------------------------------
+
+
+def place_hotspots(counts: pd.Series, centroids: list[shapely.Point], fdr: bool = False) -> dict:
+    """Gi* on the places' counts with k-nearest-neighbour weights on their centroids.
+
+    Returns ``{place_id: {"count", "gi_z", "gi_p", "gi_bin"}}``.
+    """
+    n = len(counts)
+    if n < 3:
+        return {
+            int(i): {"count": int(c), "gi_z": None, "gi_p": None, "gi_bin": 0}
+            for i, c in counts.items()
+        }
+    coords = np.array([(p.x, p.y) for p in centroids])
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        w = libpysal.weights.KNN(coords, k=place_neighbours(n))
+    result = gi_star(counts.to_numpy(dtype=float), w)
+    bins = gi_bins(result["z"], result["p"], fdr)
+    return {
+        int(place_id): {
+            "count": int(count),
+            "gi_z": round(float(z), 4),
+            "gi_p": round(float(p), 6),
+            "gi_bin": int(b),
+        }
+        for place_id, count, z, p, b in zip(
+            counts.index, counts, result["z"], result["p"], bins, strict=True
+        )
+    }
+
+
+# --- Density -------------------------------------------------------------------------
+
+
+def kernel_density(
+    incidents: pd.DataFrame,
+    cell: float = 250.0,
+    bandwidth: float = 300.0,
+    k: int = MIN_INCIDENTS_PUBLIC,
+) -> dict:
+    """A public-safe density surface: Gaussian kernel, published as coarse cells.
+
+    Each feature has ``density`` (incidents per km²) and ``expected`` (smoothed count in
+    the cell); cells with a smoothed count below ``k`` are left out.
+    """
+    points = incidents.dropna(subset=["x", "y"])
+    if points.empty:
+        return {"type": "FeatureCollection", "features": [], "cell": cell}
+    fine = cell / 5
+    x, y = points["x"].to_numpy(), points["y"].to_numpy()
+    pad = 3 * bandwidth
+    grid = Grid(np.r_[x.min() - pad, x.max() + pad], np.r_[y.min() - pad, y.max() + pad], cell)
+    fine_grid = Grid(
+        np.r_[grid.x0, grid.x0 + grid.ncols * cell - fine],
+        np.r_[grid.y0, grid.y0 + grid.nrows * cell - fine],
+        fine,
+    )
+    raster = fine_grid.counts(x, y, points["count"].to_numpy(dtype=float))
+    raster = raster.reshape(fine_grid.nrows, fine_grid.ncols)
+    smooth = ndimage.gaussian_filter(raster, sigma=bandwidth / fine, mode="constant")
+    coarse = smooth.reshape(grid.nrows, 5, grid.ncols, 5).sum(axis=(1, 3)).ravel()
+    cells = np.flatnonzero(coarse >= k)
+    properties = pd.DataFrame(
+        {
+            "expected": coarse[cells].round(2),
+            "density": (coarse[cells] / (cell / 1000) ** 2).round(2),
+        }
+    )
+    return {
+        **grid.feature_collection(cells, properties),
+        "cell": cell,
+        "bandwidth": bandwidth,
+    }
+
+
+# --- Emerging hot spots --------------------------------------------------------------
+
+
+def quarter_starts(start: dt.datetime, end: dt.datetime) -> list[dt.datetime]:
+    """The first days of the quarters from ``start`` up to ``end`` (exclusive)."""
+    current = dt.datetime(start.year, 3 * ((start.month - 1) // 3) + 1, 1)
+    starts = []
+    while current < end:
+        starts.append(current)
+        month = current.month + 3
+        current = dt.datetime(current.year + (month > 12), (month - 1) % 12 + 1, 1)
+    return starts
+
+
+def emerging_classes(z_by_slice: np.ndarray, p_by_slice: np.ndarray) -> np.ndarray:
+    """Classify each column (cell) of slice × cell z-scores and p-values.
+
+    Hot means z > 0 and p ≤ 0.10. With the Mann-Kendall trend of the z-scores:
+    new (hot only in the last slice), intensifying / diminishing (hot in ≥ 90 % of slices
+    including the last, significant rising / falling trend), persistent (hot in ≥ 90 %,
+    no trend), sporadic (hot now and then, under 90 %, never cold), none otherwise.
+    """
+    slices, cells = z_by_slice.shape
+    hot = (z_by_slice > 0) & (p_by_slice <= 0.10)
+    cold = (z_by_slice < 0) & (p_by_slice <= 0.10)
+    share = hot.mean(axis=0)
+    classes = np.full(cells, "none", dtype=object)
+    time = np.arange(slices)
+    for cell in np.flatnonzero(hot.any(axis=0)):
+        if hot[-1, cell] and hot[:-1, cell].sum() == 0:
+            classes[cell] = "new"
+            continue
+        tau, p = kendalltau(time, z_by_slice[:, cell])
+        trend = 0 if np.isnan(p) or p > 0.05 else int(np.sign(tau))
+        if share[cell] >= 0.9 and hot[-1, cell]:
+            classes[cell] = {1: "intensifying", -1: "diminishing", 0: "persistent"}[trend]
+        elif not cold[:, cell].any():
+            classes[cell] = "sporadic"
+    return classes
+
+
+def _emerging(
+    points: pd.DataFrame, grid: Grid, weights, start: dt.datetime, end: dt.datetime
+) -> np.ndarray:
+    """Emerging hot-spot class of every grid cell over quarterly slices."""
+    starts = quarter_starts(start, end)
+    z_rows, p_rows = [], []
+    for slice_start, slice_end in zip(starts, [*starts[1:], end], strict=True):
+        part = points[(points["occurred_at"] >= slice_start) & (points["occurred_at"] < slice_end)]
+        counts = grid.counts(
+            part["x"].to_numpy(), part["y"].to_numpy(), part["count"].to_numpy(dtype=float)
+        )
+        result = gi_star(counts, weights, permutations=0)
+        z_rows.append(result["z"])
+        p_rows.append(result["p"])
+    return emerging_classes(np.array(z_rows), np.array(p_rows))

@@ -1,0 +1,167 @@
+"""Incident figures: counts per place and period, rates, and when things happen.
+
+Counting is by exact containment in the place polygons (a point inside overlapping
+places counts in each), summing ``antal``. Public figures suppress counts below k.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import numpy as np
+import pandas as pd
+from sqlalchemy import Engine, func, select
+
+from trygg.batches import ACTIVE
+from trygg.incidents import load_incidents
+from trygg.scales import INCIDENT_CATEGORIES, MIN_INCIDENTS_PUBLIC, WEEKDAYS
+from trygg.store import schema
+
+
+def period_bounds(
+    year: int | None, start: dt.date | None = None, end: dt.date | None = None
+) -> tuple[dt.datetime, dt.datetime]:
+    """[start, end) for ``--year`` or ``--from``/``--to`` (both dates inclusive)."""
+    if start is not None or end is not None:
+        first = dt.datetime.combine(start or dt.date(1900, 1, 1), dt.time())
+        last = dt.datetime.combine((end or dt.date(2999, 12, 30)) + dt.timedelta(days=1), dt.time())
+        return first, last
+    return dt.datetime(year, 1, 1), dt.datetime(year + 1, 1, 1)
+
+
+def previous_period(start: dt.datetime, end: dt.datetime) -> tuple[dt.datetime, dt.datetime]:
+    """The period of the same length just before (the previous year for a calendar year)."""
+    if start.month == start.day == 1 and end == start.replace(year=start.year + 1):
+        return start.replace(year=start.year - 1), start
+    return start - (end - start), start
+
+
+def incident_years(engine: Engine, kommun: str) -> list[int]:
+    """Calendar years with active incidents."""
+    incident, batch = schema.incident, schema.import_batch
+    with engine.connect() as connection:
+        stamps = connection.execute(
+            select(func.min(incident.c.occurred_at), func.max(incident.c.occurred_at))
+            .join(batch, batch.c.id == incident.c.batch_id)
+            .where(incident.c.kommun_kod == kommun, batch.c.status == ACTIVE)
+        ).one()
+    if stamps[0] is None:
+        return []
+    return list(range(stamps[0].year, stamps[1].year + 1))
+
+
+def _suppress(value: int, public: bool, k: int) -> int | None:
+    return None if public and 0 < value < k else int(value)
+
+
+def incident_block(
+    counts: pd.DataFrame,
+    previous: pd.Series,
+    place_id,
+    area_m2: float | None,
+    population: int | None,
+    public: bool = False,
+    k: int = MIN_INCIDENTS_PUBLIC,
+) -> dict:
+    """One place's (or the kommun's, ``place_id`` None) incident figures."""
+    rows = counts[counts["place_id"] == place_id] if place_id is not None else counts
+    by_category = rows.groupby("category")["count"].sum()
+    total = int(by_category.sum())
+    before = int(previous.get(place_id, 0)) if place_id is not None else int(previous.sum())
+    shown = _suppress(total, public, k)
+    return {
+        "total": shown,
+        "by_category": {
+            c: _suppress(int(by_category[c]), public, k)
+            for c in INCIDENT_CATEGORIES
+            if c in by_category.index
+        },
+        "per_1000_inv": None
+        if shown is None or not population
+        else round(1000 * total / population, 3),
+        "per_km2": None if shown is None or not area_m2 else round(total / (area_m2 / 1e6), 3),
+        "previous_total": _suppress(before, public, k),
+        "suppressed": shown is None,
+    }
+
+
+def incident_figures(
+    engine: Engine,
+    kommun: str,
+    places: pd.DataFrame,
+    start: dt.datetime,
+    end: dt.datetime,
+    public: bool = False,
+    k: int = MIN_INCIDENTS_PUBLIC,
+) -> dict:
+    """Incident blocks by place id (and None for the whole kommun).
+
+    ``places`` needs columns place_id, area_m2 and population.
+    """
+    current = _place_counts(engine, kommun, start, end)
+    prev_start, prev_end = previous_period(start, end)
+    before = _place_counts(engine, kommun, prev_start, prev_end)
+    previous_by_place = before.groupby("place_id")["count"].sum()
+    figures = {
+        int(p.place_id): incident_block(
+            current,
+            previous_by_place,
+            p.place_id,
+            p.area_m2,
+            None if pd.isna(p.population) else int(p.population),
+            public,
+            k,
+        )
+        for p in places.itertuples()
+    }
+    incidents, _links = load_incidents(engine, kommun, start, end)
+    old, _old_links = load_incidents(engine, kommun, prev_start, prev_end)
+    figures[None] = incident_block(
+        incidents.assign(place_id=None), old["count"], None, None, None, public, k
+    )
+    return figures
+
+
+def _place_counts(engine, kommun, start, end) -> pd.DataFrame:
+    incidents, links = load_incidents(engine, kommun, start, end)
+    return links.merge(incidents, left_on="incident_id", right_on="id")[
+        ["place_id", "category", "count"]
+    ]
+
+
+def time_profile(
+    engine: Engine,
+    kommun: str,
+    start: dt.datetime,
+    end: dt.datetime,
+    place_id: int | None = None,
+    category: str | None = None,
+    public: bool = False,
+    k: int = MIN_INCIDENTS_PUBLIC,
+) -> dict:
+    """When things happen: hour × weekday counts (timed incidents) and counts by month.
+
+    Returns ``{"hour_weekday": 7 × 24 list (Monday first), "weekdays": [...],
+    "by_month": {"2024-01": n}, "timed": n, "total": n}``; public output suppresses
+    cells below ``k``.
+    """
+    incidents, links = load_incidents(engine, kommun, start, end, category)
+    if place_id is not None:
+        incidents = incidents[
+            incidents["id"].isin(links.loc[links["place_id"] == place_id, "incident_id"])
+        ]
+    timed = incidents[incidents["precision"] == "minute"]
+    table = np.zeros((7, 24), dtype=int)
+    stamps = pd.to_datetime(timed["occurred_at"])
+    np.add.at(
+        table, (stamps.dt.weekday.to_numpy(), stamps.dt.hour.to_numpy()), timed["count"].to_numpy()
+    )
+    months = pd.to_datetime(incidents["occurred_at"]).dt.strftime("%Y-%m")
+    by_month = incidents.groupby(months)["count"].sum()
+    return {
+        "hour_weekday": [[_suppress(v, public, k) for v in row] for row in table.tolist()],
+        "weekdays": list(WEEKDAYS),
+        "by_month": {m: _suppress(int(v), public, k) for m, v in by_month.items()},
+        "timed": int(timed["count"].sum()),
+        "total": _suppress(int(incidents["count"].sum()), public, k),
+    }

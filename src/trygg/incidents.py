@@ -1,0 +1,533 @@
+"""Incidents (EST reports, police extracts, police.uk CSVs) and aggregate crime statistics.
+
+Incidents share the survey importer's policy: bad rows are rejected one by one with their
+spreadsheet row number, a file that cannot be read is refused whole, and each import is
+one batch that keeps the original file. Unlike survey answers, a point outside every
+place is kept: it still counts for the kommun and for the hot-spot grid. Descriptions
+are stored but never published.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections import Counter
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pyogrio
+from sqlalchemy import Connection, Engine, select
+
+from trygg import geo
+from trygg.batches import ACTIVE
+from trygg.errors import RowError, TryggError
+from trygg.importing import RowOutcome, store_batch
+from trygg.locations import Locator, Placement, location_mode, place_rows, unknown_place_message
+from trygg.scales import (
+    CATEGORY_SYNONYMS,
+    INCIDENT_CATEGORIES,
+    SUPPRESSION_MARKERS,
+    UNKNOWN_CATEGORY,
+)
+from trygg.store import bulk_insert, check_kommun_code, require_kommun, schema
+from trygg.strings import t
+from trygg.tabular import (
+    NESTED_MAPPINGS,
+    Table,
+    canonical_columns,
+    cell_text,
+    parse_number,
+    read_mapping,
+    read_table,
+)
+
+BATCH_KIND = "incidents"
+STATS_KIND = "crime_stats"
+GEO_SUFFIXES = {".geojson", ".json", ".gpkg"}
+
+#: Incident headers (normalised) → canonical names; police.uk's names included.
+INCIDENT_SYNONYMS = {
+    "date": "datum",
+    "datum_och_tid": "datum",
+    "tidpunkt": "datum",
+    "month": "datum",
+    "manad": "datum",
+    "klockslag": "tid",
+    "time": "tid",
+    "crime_type": "kategori",
+    "category": "kategori",
+    "handelsetyp": "kategori",
+    "typ": "kategori",
+    "count": "antal",
+    "description": "beskrivning",
+    "context": "beskrivning",
+    "kommentar": "beskrivning",
+}
+
+DATE_PATTERNS = (
+    (
+        re.compile(
+            r"(\d{4})-(\d{1,2})-(\d{1,2})(?:[ T]+(?:kl\.?\s*)?(\d{1,2})[:.](\d{2})"
+            r"(?:[:.](\d{2})(?:\.\d+)?)?)?"
+        ),
+        "ymd",
+    ),
+    (re.compile(r"(\d{4})(\d{2})(\d{2})"), "ymd"),
+    (
+        re.compile(r"(\d{1,2})[/.](\d{1,2})[/.](\d{4})(?:\s+(?:kl\.?\s*)?(\d{1,2})[:.](\d{2}))?"),
+        "dmy",
+    ),
+    (re.compile(r"(\d{4})-(\d{1,2})"), "month"),
+)
+
+
+def parse_when(text: str, time_text: str = "") -> tuple[dt.datetime, str] | None:
+    """A date, or a date and time, in the usual Swedish forms → (datetime, precision).
+
+    Precision is ``minute``, ``day`` or ``month`` (police.uk gives months only).
+
+    Examples
+    --------
+    >>> parse_when("2024-03-15 21:40")
+    (datetime.datetime(2024, 3, 15, 21, 40), 'minute')
+    >>> parse_when("15/3/2024")
+    (datetime.datetime(2024, 3, 15, 0, 0), 'day')
+    """
+    text = " ".join(text.split())
+    for pattern, order in DATE_PATTERNS:
+        match = pattern.fullmatch(text)
+        if match is None:
+            continue
+        parts = (*match.groups(), None, None, None)
+        try:
+            if order == "month":
+                return dt.datetime(int(parts[0]), int(parts[1]), 1), "month"
+            year, month, day = (
+                (parts[0], parts[1], parts[2]) if order == "ymd" else (parts[2], parts[1], parts[0])
+            )
+            when = dt.datetime(int(year), int(month), int(day))
+            hour, minute = parts[3], parts[4]
+            if hour is None and time_text:
+                clock = re.fullmatch(
+                    r"(?:kl\.?\s*)?(\d{1,2})[:.](\d{2})(?:[:.]\d{2})?", time_text.strip()
+                )
+                hour, minute = clock.groups() if clock else (None, None)
+                if clock is None:
+                    return None
+            if hour is None:
+                return when, "day"
+            return when.replace(hour=int(hour), minute=int(minute)), "minute"
+        except ValueError:
+            return None
+    return None
+
+
+def fold_category(text: str) -> str:
+    return " ".join(text.replace("\u2013", "–").split()).casefold()
+
+
+def canonical_category(text: str, extra: dict[str, str] | None = None) -> tuple[str, bool]:
+    """Map a source's category to the canonical list → (category, recognised).
+
+    Exact synonyms (the mapping file's first, then the built-in table) win; otherwise a
+    canonical name or synonym contained in the text; otherwise ``övrigt``.
+    """
+    folded = fold_category(text)
+    table = {**CATEGORY_SYNONYMS, **{fold_category(k): v for k, v in (extra or {}).items()}}
+    if folded in table:
+        return table[folded], True
+    for name in sorted({*INCIDENT_CATEGORIES, *CATEGORY_SYNONYMS}, key=len, reverse=True):
+        if len(name) > 3 and name in folded:
+            return (name if name in INCIDENT_CATEGORIES else CATEGORY_SYNONYMS[name]), True
+    return UNKNOWN_CATEGORY, False
+
+
+# --- Reading the file ----------------------------------------------------------------
+
+
+def read_incident_table(path: Path, data: bytes, crs: str | None) -> Table:
+    """CSV/Excel as a table; a GeoJSON or GeoPackage point layer as one with x/y columns.
+
+    For a point layer the "row" of a feature is its number + 1, as if exported to a sheet.
+    """
+    if path.suffix.casefold() not in GEO_SUFFIXES:
+        return read_table(path, data)
+    try:
+        frame = pyogrio.read_dataframe(data if path.suffix.casefold() != ".gpkg" else path)
+    except Exception:  # GDAL raises many kinds; all mean "not a readable layer"
+        raise TryggError(t("err.table_unreadable", file=path.name)) from None
+    if frame.empty:
+        raise TryggError(t("err.table_no_rows", file=path.name))
+    frame = geo.to_store_crs(frame, crs, path.name) if frame.crs or crs else frame
+    if frame.crs is None:
+        raise TryggError(t("err.places_no_crs", file=path.name))
+    columns = [c for c in frame.columns if c != frame.geometry.name]
+    points = [g if g is not None and g.geom_type == "Point" else None for g in frame.geometry]
+    rows = [
+        [cell_text(v) for v in values] + ([repr(p.x), repr(p.y)] if p is not None else ["", ""])
+        for values, p in zip(frame[columns].itertuples(index=False), points, strict=True)
+    ]
+    return Table(
+        file_name=path.name,
+        header=[*columns, "x", "y"],
+        rows=rows,
+        row_numbers=list(range(2, len(rows) + 2)),
+    )
+
+
+# --- Importing incidents ------------------------------------------------------------
+
+
+def import_incidents(
+    engine: Engine,
+    path: str | Path,
+    kommun: str,
+    *,
+    mapping: str | Path | dict | None = None,
+    source: str | None = None,
+    crs: str | None = None,
+    uploaded_by: str | None = None,
+    data: bytes | None = None,
+) -> dict:
+    """Import incidents from CSV, XLSX, GeoJSON or GeoPackage as one batch.
+
+    Columns: ``datum`` (date or date and time), ``kategori``, a location (``lat``/``lon``,
+    ``x``/``y`` in SWEREF 99 TM unless ``crs`` says otherwise, or ``plats``), ``antal``
+    (default 1) and ``beskrivning`` (stored, never public). police.uk's Month, Longitude,
+    Latitude and Crime type are understood too.
+
+    Returns
+    -------
+    dict
+        The survey import's shape plus ``unknown_categories`` (rows that became
+        ``övrigt``), ``unknown_category_values`` and ``outside_places``.
+    """
+    check_kommun_code(kommun)
+    path = Path(path)
+    data = path.read_bytes() if data is None else data
+    mapping = mapping if isinstance(mapping, dict) else read_mapping(mapping)
+    is_layer = path.suffix.casefold() in GEO_SUFFIXES
+    table = read_incident_table(path, data, crs)
+    table.columns = canonical_columns(table.header, mapping, INCIDENT_SYNONYMS)
+    with engine.connect() as connection:
+        require_kommun(connection, kommun)
+        locator = Locator(connection, kommun)
+    mode = location_mode(table.columns)
+    if mode is None:
+        raise TryggError(t("err.incidents_no_location", file=path.name))
+    if "datum" not in table.columns:
+        raise TryggError(t("err.incidents_no_date", file=path.name))
+    categories = next((mapping[k] for k in NESTED_MAPPINGS if k in mapping), {})
+    outcome = parse_incident_rows(table, locator, mode, None if is_layer else crs, categories)
+    return store_batch(
+        engine,
+        outcome,
+        lambda connection, batch_id: _store_incidents(
+            connection, kommun, batch_id, outcome.records
+        ),
+        kommun=kommun,
+        kind=BATCH_KIND,
+        file_name=path.name,
+        data=data,
+        uploaded_by=uploaded_by,
+        source=source,
+    )
+
+
+def parse_incident_rows(
+    table: Table, locator: Locator, mode: str, crs: str | None, categories: dict[str, str]
+) -> RowOutcome:
+    """Turn every row into an incident record or row errors."""
+    outcome = RowOutcome(rows=len(table.rows))
+    placed = place_rows(table, locator, mode, crs, require_place=False)
+    outcome.unresolved = placed.unresolved
+    errors = {index: list(found) for index, found in placed.errors.items()}
+    unknown: Counter[str] = Counter()
+    dates, times = table.column("datum"), table.column("tid")
+    kinds, counts = table.column("kategori"), table.column("antal")
+    descriptions = table.column("beskrivning")
+    outside = 0
+    for index in range(len(table.rows)):
+        number = table.row_numbers[index]
+        row_errors = errors.get(index, [])
+        when = parse_when(dates[index], times[index]) if dates[index] else None
+        if when is None:
+            row_errors.append(
+                RowError(number, table.source_header("datum"), dates[index], t("row.date"))
+            )
+        count = _count(counts[index])
+        if count is None:
+            row_errors.append(
+                RowError(number, table.source_header("antal"), counts[index], t("row.count"))
+            )
+        if row_errors:
+            outcome.reject(index, row_errors)
+            continue
+        category, known = canonical_category(kinds[index], categories)
+        if not known:
+            unknown[kinds[index]] += 1
+        placement: Placement = placed.rows[index]
+        outside += not placement.place_ids
+        outcome.records.append(
+            {
+                "row_number": number,
+                "occurred_at": when[0],
+                "precision": when[1],
+                "category": category,
+                "source_category": kinds[index] or None,
+                "count": count,
+                "x": placement.x,
+                "y": placement.y,
+                "place_text": placement.place_text,
+                "beskrivning": descriptions[index] or None,
+                "place_ids": placement.place_ids,
+            }
+        )
+    outcome.extra = {
+        "unknown_categories": sum(unknown.values()),
+        "unknown_category_values": dict(unknown.most_common(20)),
+        "outside_places": outside,
+    }
+    return outcome
+
+
+def _count(text: str) -> int | None:
+    if not text:
+        return 1
+    value = parse_number(text)
+    if value is None or value < 1 or not value.is_integer():
+        return None
+    return int(value)
+
+
+INCIDENT_COLUMNS = (
+    "row_number",
+    "occurred_at",
+    "precision",
+    "category",
+    "source_category",
+    "count",
+    "x",
+    "y",
+    "place_text",
+    "beskrivning",
+)
+
+
+def _store_incidents(connection: Connection, kommun: str, batch_id: int, records) -> None:
+    if not records:
+        return
+    stamp = datetime_param(connection)
+    bulk_insert(
+        connection,
+        schema.incident,
+        [*INCIDENT_COLUMNS, "batch_id", "kommun_kod"],
+        [
+            (
+                *(stamp(r[c]) if c == "occurred_at" else r[c] for c in INCIDENT_COLUMNS),
+                batch_id,
+                kommun,
+            )
+            for r in records
+        ],
+    )
+    table = schema.incident
+    ids = dict(
+        connection.execute(
+            select(table.c.row_number, table.c.id).where(table.c.batch_id == batch_id)
+        ).all()
+    )
+    links = [
+        (ids[record["row_number"]], place_id)
+        for record in records
+        for place_id in dict.fromkeys(record["place_ids"])
+    ]
+    bulk_insert(connection, schema.incident_place, ["incident_id", "place_id"], links)
+
+
+def datetime_param(connection: Connection):
+    """How a datetime goes to the driver: SQLAlchemy's SQLite text form, else as is."""
+    if connection.dialect.name == "sqlite":
+        return lambda value: value.strftime("%Y-%m-%d %H:%M:%S.%f")
+    return lambda value: value
+
+
+# --- Aggregate crime statistics (BRÅ) -----------------------------------------------
+
+STATS_SYNONYMS = {
+    "omrade": "plats",
+    "kommun": "plats",
+    "region": "plats",
+    "stadsdel": "plats",
+    "brottstyp": "offence",
+    "brott": "offence",
+    "brottskategori": "offence",
+    "antal": "count",
+    "antal_anmalda_brott": "count",
+    "anmalda_brott": "count",
+    "per_100_000": "per_100k",
+    "per_100000": "per_100k",
+    "per_100_000_inv": "per_100k",
+    "per_100_000_invanare": "per_100k",
+    "status": "preliminary",
+    "preliminar": "preliminary",
+    "preliminar_slutlig": "preliminary",
+    "tidsperiod": "period",
+    "ar": "period",
+    "manad": "period",
+}
+PRELIMINARY = {"preliminär", "preliminar", "prel", "prel.", "p", "ja", "1", "true"}
+FINAL = {"slutlig", "slutliga", "s", "nej", "0", "false", ""}
+
+
+def import_crime_stats(
+    engine: Engine,
+    path: str | Path,
+    kommun: str,
+    *,
+    mapping: str | Path | dict | None = None,
+    source: str | None = None,
+    uploaded_by: str | None = None,
+    data: bytes | None = None,
+) -> dict:
+    """Import BRÅ-style tables: area, period, offence type, count, per 100 000.
+
+    Suppression markers mean missing, never zero; a preliminary/final flag is kept.
+    """
+    check_kommun_code(kommun)
+    path = Path(path)
+    data = path.read_bytes() if data is None else data
+    mapping = mapping if isinstance(mapping, dict) else read_mapping(mapping)
+    table = read_table(path, data)
+    table.columns = canonical_columns(table.header, mapping, STATS_SYNONYMS)
+    missing = [c for c in ("plats", "period", "offence") if c not in table.columns]
+    if missing or ("count" not in table.columns and "per_100k" not in table.columns):
+        raise TryggError(t("err.crime_stats_columns", file=path.name))
+    with engine.connect() as connection:
+        kommun_name = require_kommun(connection, kommun)
+        locator = Locator(connection, kommun)
+    outcome = RowOutcome(rows=len(table.rows))
+    for index, row in enumerate(table.rows):
+        record, errors = _crime_stat(table, row, index, locator, kommun, kommun_name)
+        if errors:
+            outcome.reject(index, errors)
+        else:
+            outcome.records.append(record)
+
+    def write(connection: Connection, batch_id: int) -> None:
+        if outcome.records:
+            connection.execute(
+                schema.crime_stat.insert(),
+                [r | {"batch_id": batch_id, "kommun_kod": kommun} for r in outcome.records],
+            )
+
+    return store_batch(
+        engine,
+        outcome,
+        write,
+        kommun=kommun,
+        kind=STATS_KIND,
+        file_name=path.name,
+        data=data,
+        uploaded_by=uploaded_by,
+        source=source,
+    )
+
+
+def _crime_stat(table, row, index, locator, kommun, kommun_name):
+    number = table.row_numbers[index]
+    errors: list[RowError] = []
+    area = table.value(row, "plats")
+    folded = " ".join(area.split()).casefold()
+    place_id = None
+    if folded not in {
+        kommun,
+        kommun_name.casefold(),
+        f"{kommun_name.casefold()}s kommun",
+        "totalt",
+        "hela kommunen",
+    }:
+        place_id = locator.match_name(area)
+        if place_id is None:
+            errors.append(
+                RowError(
+                    number, table.source_header("plats"), area, unknown_place_message(locator, area)
+                )
+            )
+    period = table.value(row, "period")
+    year_match = re.match(r"\s*(\d{4})", period)
+    if not period or year_match is None:
+        errors.append(RowError(number, table.source_header("period"), period, t("row.period")))
+    values = {}
+    for column in ("count", "per_100k"):
+        text = table.value(row, column)
+        if " ".join(text.split()).casefold() in SUPPRESSION_MARKERS:
+            values[column] = None
+            continue
+        value = parse_number(text)
+        if value is None or value < 0 or (column == "count" and not value.is_integer()):
+            errors.append(RowError(number, table.source_header(column), text, t("row.crime_value")))
+        values[column] = value
+    flag = " ".join(table.value(row, "preliminary").split()).casefold()
+    if flag not in PRELIMINARY | FINAL:
+        errors.append(
+            RowError(number, table.source_header("preliminary"), flag, t("row.preliminary"))
+        )
+    record = {
+        "row_number": number,
+        "area": area,
+        "place_id": place_id,
+        "period": period,
+        "year": int(year_match.group(1)) if year_match else None,
+        "offence": table.value(row, "offence"),
+        "count": None if values["count"] is None else int(values["count"]),
+        "per_100k": values["per_100k"],
+        "preliminary": flag in PRELIMINARY if "preliminary" in table.columns else None,
+        "missing_marker": None if values["count"] is not None else table.value(row, "count"),
+    }
+    return record, errors
+
+
+# --- Reading incidents back ----------------------------------------------------------
+
+
+def load_incidents(
+    engine: Engine,
+    kommun: str,
+    start: dt.datetime | None = None,
+    end: dt.datetime | None = None,
+    category: str | None = None,
+) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Active incidents in [start, end) and their place links, as two DataFrames.
+
+    Incidents: id, occurred_at, precision, category, count, x, y. Never published as is.
+    """
+    incident = schema.incident
+    batch = schema.import_batch
+    conditions = [incident.c.kommun_kod == kommun, batch.c.status == ACTIVE]
+    if start is not None:
+        conditions.append(incident.c.occurred_at >= start)
+    if end is not None:
+        conditions.append(incident.c.occurred_at < end)
+    if category is not None:
+        conditions.append(incident.c.category == category)
+    columns = ["id", "occurred_at", "precision", "category", "count", "x", "y"]
+    with engine.connect() as connection:
+        rows = connection.execute(
+            select(*(incident.c[c] for c in columns))
+            .join(batch, batch.c.id == incident.c.batch_id)
+            .where(*conditions)
+        ).all()
+        links = connection.execute(
+            select(schema.incident_place.c.incident_id, schema.incident_place.c.place_id)
+            .join(incident, incident.c.id == schema.incident_place.c.incident_id)
+            .join(batch, batch.c.id == incident.c.batch_id)
+            .where(*conditions)
+        ).all()
+    frame = pd.DataFrame.from_records([tuple(r) for r in rows], columns=columns)
+    link_frame = pd.DataFrame.from_records(
+        [tuple(r) for r in links], columns=["incident_id", "place_id"]
+    )
+    frame["count"] = frame["count"].astype(np.int64)
+    return frame, link_frame
