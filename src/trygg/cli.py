@@ -20,6 +20,7 @@ from trygg import (
     surveys,
 )
 from trygg.errors import TryggError
+from trygg.figures import place_figures
 from trygg.scales import INCIDENT_CATEGORIES, MIN_INCIDENTS_PUBLIC, MIN_N
 from trygg.strings import t
 
@@ -171,9 +172,11 @@ def build_parser() -> argparse.ArgumentParser:
     cmd.add_argument("--format", choices=["json"], default="json")
     cmd.set_defaults(handler=cmd_time_profile)
 
-    cmd = sub.add_parser("stats", help="trygghetstal per plats")
+    cmd = sub.add_parser("stats", help="trygghetstal och händelser per plats")
     _kommun(cmd)
-    cmd.add_argument("--year", type=int)
+    _period(cmd)
+    cmd.add_argument("--public", action="store_true", help="dölj händelseantal under --k")
+    cmd.add_argument("--k", type=int, default=MIN_INCIDENTS_PUBLIC)
     cmd.add_argument("--min-n", type=int, default=MIN_N, help=f"minsta n (standard {MIN_N})")
     cmd.add_argument("--format", choices=["json", "csv"], default="json")
     cmd.set_defaults(handler=cmd_stats)
@@ -377,7 +380,16 @@ def _print_row_import(result: dict, as_json: bool) -> None:
 
 
 def cmd_stats(engine, args) -> None:
-    figures = stats.compute_stats(engine, args.kommun, year=args.year, min_n=args.min_n)
+    figures = place_figures(
+        engine,
+        args.kommun,
+        args.year,
+        start=args.start,
+        end=args.end,
+        min_n=args.min_n,
+        public=args.public,
+        k=args.k,
+    )
     if args.format == "json":
         _print_json(figures)
     else:

@@ -53,6 +53,12 @@ CATALOGUE: dict[str, dict[str, str]] = {
             "Filen {file} har inga värdekolumner: ange Indikator och Värde, eller en kolumn "
             "per indikator."
         ),
+        # Incidents and crime statistics
+        "err.incidents_no_location": "Filen {file} saknar plats eller koordinater: ange lat+lon, x+y eller en platskolumn.",
+        "err.incidents_no_date": "Filen {file} saknar kolumnen Datum (eller Month).",
+        "err.crime_stats_columns": "Filen {file} behöver kolumnerna Område (eller Kommun), Period, Brottstyp och Antal eller Per 100 000.",
+        "err.no_incidents": "Kommun {kommun} har inga händelser inlästa ännu; använd import-incidents.",
+        "err.cell_size": "Rutstorleken {cell} går inte; ange ett antal meter större än 0, t.ex. --cell 100.",
         # Rows of imported tables
         "row.place_missing": "platsen saknas; förväntade ett platsnamn eller alias",
         "row.place_unknown_close": "okänd plats; menade du {close}?",
@@ -67,6 +73,11 @@ CATALOGUE: dict[str, dict[str, str]] = {
             "värde (XX, .., – eller Uppgift saknas)"
         ),
         "row.result_n": "antalet svar ska vara ett heltal ≥ 0",
+        "row.date": "datumet kan inte läsas; förväntade t.ex. 2024-03-15 eller 2024-03-15 21:40",
+        "row.count": "antal ska vara ett heltal ≥ 1",
+        "row.period": "perioden ska börja med ett årtal, t.ex. 2024 eller 2024 kv1",
+        "row.crime_value": "värdet ska vara ett tal ≥ 0 eller en markering för saknat värde (XX, .., –)",
+        "row.preliminary": "ska vara preliminär eller slutlig",
         # Places
         "err.places_unreadable": "Filen {file} kunde inte läsas som ett kartlager: {reason}",
         "err.places_layer": "Lagret {layer!r} finns inte i {file}. Lager i filen: {layers}.",
@@ -121,6 +132,27 @@ CATALOGUE: dict[str, dict[str, str]] = {
         "map.selected_layer": "Vald plats",
         "map.tooltip_aliases": "Kallas även: {aliases}",
         "map.too_few_answers": "för få svar",
+        "map.metric_andel_otrygga": "Andel som känner sig otrygga ute sent på kvällen",
+        "map.metric_problem": "Problem: {item}",
+        "map.metric_oro": "Oro: {item}",
+        "map.about_andel_otrygga": "Ganska eller mycket otrygga, eller går inte ut av otrygghet",
+        "map.about_problem": "Andel som svarar ganska eller mycket stort problem",
+        "map.about_oro": "Andel som är ganska eller mycket oroliga",
+        "map.legend_year": "År {year}",
+        "map.legend_synthetic": "Källa: syntetiska demodata (påhittade svar)",
+        "map.legend_too_few": "för få svar (färre än {min_n})",
+        "map.legend_range": "{low}–{high}",
+        # Numbers (trygg.formatting); \u00a0 is a no-break space
+        "fmt.percent": "{value}\u00a0%",
+        "fmt.interval": "95\u00a0% KI {low}–{high}\u00a0%",
+        "fmt.n": "n\u00a0=\u00a0{n}",
+        "fmt.trend_up": "↑ {points} procentenheter högre än {year} ({previous})",
+        "fmt.trend_down": "↓ {points} procentenheter lägre än {year} ({previous})",
+        "fmt.trend_same": "→ oförändrat jämfört med {year} ({previous})",
+        "fmt.significant": "statistiskt säkerställd förändring",
+        "fmt.not_significant": "ingen säkerställd förändring",
+        "fmt.result_missing": "uppgift saknas",
+        "fmt.result_index": "{value} (index 0–6)",
         "err.tiles_setting": (
             "TRYGG_TILES={value!r} känns inte igen: ange auto, osm, none eller en adress "
             "som https://…/{{z}}/{{x}}/{{y}}.png."
@@ -168,6 +200,76 @@ CATALOGUE: dict[str, dict[str, str]] = {
             "Databasen {db} innehåller inga platser ännu. Kör `trygg --db {db} demo` "
             "eller importera kommunens platser."
         ),
+        # Dashboard: survey figures on the Karta page
+        "dash.metric": "Visa på kartan",
+        "dash.year": "År",
+        "dash.survey_heading_place": "Enkätsvar {year} – {place}",
+        "dash.survey_heading_kommun": "Enkätsvar {year} – hela {kommun}",
+        "dash.no_survey": "Inga enkätsvar är inlästa för {kommun} ännu.",
+        "dash.too_few": "Färre än {min_n} svar: siffran visas inte, så att ingen kan pekas ut.",
+        "dash.total_secondary": (
+            "Siffran för hela kommunen visas inte: tillsammans med platsernas siffror skulle "
+            "den avslöja svaren från en plats med för få svar."
+        ),
+        "dash.no_previous": "Inget tidigare år att jämföra med.",
+        "dash.no_trend": "Ingen jämförelse med {year}: för få svar något av åren.",
+        "dash.items_heading": "Problem och oro i området",
+        "dash.col_item": "Fråga",
+        "dash.col_share": "Andel",
+        "dash.col_n": "Antal svar",
+        "dash.col_interval": "95 % KI",
+        "dash.delivered_heading": "Levererade resultat",
+        "dash.delivered_line": "{indicator}: {value}",
+        "dash.delivered_source": "Källa: {source}",
+        "dash.delivered_area": "Område i leveransen: {area}",
+        "dash.synthetic_survey": "Enkätsvaren är syntetiska demodata: påhittade svar, inte verkliga.",
+        # Dashboard: the upload page
+        "page.importera": "Importera enkät",
+        "upload.title": "Importera enkät – {kommun}",
+        "upload.help": (
+            "Ladda upp enkätsvar som CSV, Excel eller ODS, en rad per svarande. Rader som "
+            "inte kan läsas visas nedan med sitt radnummer, så att du kan rätta dem i filen."
+        ),
+        "upload.file": "Enkätfil (CSV, Excel eller ODS)",
+        "upload.year": "År (om filen saknar kolumnen År)",
+        "upload.year_placeholder": "Från filen",
+        "upload.source": "Källa (valfritt)",
+        "upload.source_placeholder": "t.ex. Kommunens trygghetsenkät 2024",
+        "upload.submit": "Importera",
+        "upload.need_file": "Välj en fil först.",
+        "upload.done": "{file} är inläst (batch {batch_id}).",
+        "upload.rows": "Rader i filen",
+        "upload.accepted": "Inlästa",
+        "upload.rejected": "Avvisade",
+        "upload.unresolved": "Varav okänd plats",
+        "upload.rejected_heading": "Avvisade rader",
+        "upload.rejected_help": (
+            "Radnumret är radens nummer i filen (rubrikraden är rad 1). Rätta raderna i "
+            "filen och läs in den igen."
+        ),
+        "upload.download_rejected": "Ladda ner avvisade rader (CSV)",
+        "upload.none_rejected": "Alla rader lästes in.",
+        "upload.col_row": "Rad",
+        "upload.col_column": "Kolumn",
+        "upload.col_value": "Värde",
+        "upload.col_message": "Fel",
+        "upload.batches_heading": "Inlästa filer",
+        "upload.no_batches": "Inga filer med enkätsvar eller händelser är inlästa för {kommun}.",
+        "upload.batch_title": "{file} (batch {id}, {kind})",
+        "upload.batch_meta": (
+            "{uploaded_at} av {user} · {rows} rader, {accepted} inlästa, {rejected} avvisade"
+        ),
+        "upload.batch_source": "Källa: {source}",
+        "upload.status_active": "Räknas på kartan",
+        "upload.status_rolled_back": "Tillbakarullad",
+        "upload.rollback": "Rulla tillbaka",
+        "upload.restore": "Återställ",
+        "upload.rolled_back": "Batch {id} är tillbakarullad: dess siffror räknas inte längre.",
+        "upload.restored": "Batch {id} är återställd och räknas igen.",
+        "upload.kind_survey": "enkätsvar",
+        "upload.kind_survey_results": "områdesresultat",
+        "upload.kind_incidents": "händelser",
+        "upload.kind_crime_stats": "anmälda brott",
     },
     "en": {
         "err.kommun_code": "The kommun code {code!r} is invalid: it must be four digits, e.g. 0683.",
@@ -180,6 +282,27 @@ CATALOGUE: dict[str, dict[str, str]] = {
         "map.selected_layer": "Selected place",
         "map.tooltip_aliases": "Also called: {aliases}",
         "map.too_few_answers": "too few answers",
+        "map.metric_andel_otrygga": "Share who feel unsafe outdoors late in the evening",
+        "map.metric_problem": "Problem: {item}",
+        "map.metric_oro": "Worry: {item}",
+        "map.about_andel_otrygga": "Fairly or very unsafe, or do not go out because of it",
+        "map.about_problem": "Share answering a fairly or very big problem",
+        "map.about_oro": "Share who are fairly or very worried",
+        "map.legend_year": "Year {year}",
+        "map.legend_synthetic": "Source: synthetic demo data (invented answers)",
+        "map.legend_too_few": "too few answers (fewer than {min_n})",
+        "map.legend_range": "{low}–{high}",
+        # Numbers (trygg.formatting)
+        "fmt.percent": "{value}%",
+        "fmt.interval": "95% CI {low}–{high}%",
+        "fmt.n": "n\u00a0=\u00a0{n}",
+        "fmt.trend_up": "↑ {points} percentage points higher than {year} ({previous})",
+        "fmt.trend_down": "↓ {points} percentage points lower than {year} ({previous})",
+        "fmt.trend_same": "→ unchanged since {year} ({previous})",
+        "fmt.significant": "statistically significant change",
+        "fmt.not_significant": "no significant change",
+        "fmt.result_missing": "not available",
+        "fmt.result_index": "{value} (index 0–6)",
         "err.tiles_setting": (
             "TRYGG_TILES={value!r} is not recognised: use auto, osm, none or an address "
             "like https://…/{{z}}/{{x}}/{{y}}.png."
@@ -221,6 +344,70 @@ CATALOGUE: dict[str, dict[str, str]] = {
         "with demo data) or `trygg --db {db} demo`.",
         "dash.db_empty": "The database {db} has no places yet. Run `trygg --db {db} demo` or "
         "import the municipality's places.",
+        # Dashboard: survey figures on the Karta page
+        "dash.metric": "Show on the map",
+        "dash.year": "Year",
+        "dash.survey_heading_place": "Survey {year} – {place}",
+        "dash.survey_heading_kommun": "Survey {year} – all of {kommun}",
+        "dash.no_survey": "No survey answers are loaded for {kommun} yet.",
+        "dash.too_few": "Fewer than {min_n} answers: the figure is hidden so no one can be "
+        "singled out.",
+        "dash.total_secondary": "The figure for the whole municipality is hidden: together with "
+        "the places' figures it would reveal the answers from a place with too few answers.",
+        "dash.no_previous": "No earlier year to compare with.",
+        "dash.no_trend": "No comparison with {year}: too few answers in one of the years.",
+        "dash.items_heading": "Problems and worries in the area",
+        "dash.col_item": "Question",
+        "dash.col_share": "Share",
+        "dash.col_n": "Answers",
+        "dash.col_interval": "95% CI",
+        "dash.delivered_heading": "Delivered results",
+        "dash.delivered_line": "{indicator}: {value}",
+        "dash.delivered_source": "Source: {source}",
+        "dash.delivered_area": "Area in the delivery: {area}",
+        "dash.synthetic_survey": "The survey answers are synthetic demo data, not real answers.",
+        # Dashboard: the upload page
+        "page.importera": "Import survey",
+        "upload.title": "Import survey – {kommun}",
+        "upload.help": "Upload survey answers as CSV, Excel or ODS, one row per respondent. "
+        "Rows that cannot be read are listed below with their row number so you can fix them.",
+        "upload.file": "Survey file (CSV, Excel or ODS)",
+        "upload.year": "Year (if the file has no Year column)",
+        "upload.year_placeholder": "From the file",
+        "upload.source": "Source (optional)",
+        "upload.source_placeholder": "e.g. the municipality's safety survey 2024",
+        "upload.submit": "Import",
+        "upload.need_file": "Choose a file first.",
+        "upload.done": "{file} is imported (batch {batch_id}).",
+        "upload.rows": "Rows in the file",
+        "upload.accepted": "Imported",
+        "upload.rejected": "Rejected",
+        "upload.unresolved": "Of which unknown place",
+        "upload.rejected_heading": "Rejected rows",
+        "upload.rejected_help": "The row number is the row in the file (the header is row 1). "
+        "Fix the rows in the file and import it again.",
+        "upload.download_rejected": "Download rejected rows (CSV)",
+        "upload.none_rejected": "Every row was imported.",
+        "upload.col_row": "Row",
+        "upload.col_column": "Column",
+        "upload.col_value": "Value",
+        "upload.col_message": "Problem",
+        "upload.batches_heading": "Imported files",
+        "upload.no_batches": "No survey or incident files are imported for {kommun}.",
+        "upload.batch_title": "{file} (batch {id}, {kind})",
+        "upload.batch_meta": "{uploaded_at} by {user} · {rows} rows, {accepted} imported, "
+        "{rejected} rejected",
+        "upload.batch_source": "Source: {source}",
+        "upload.status_active": "Counted on the map",
+        "upload.status_rolled_back": "Rolled back",
+        "upload.rollback": "Roll back",
+        "upload.restore": "Restore",
+        "upload.rolled_back": "Batch {id} is rolled back: its figures no longer count.",
+        "upload.restored": "Batch {id} is restored and counts again.",
+        "upload.kind_survey": "survey answers",
+        "upload.kind_survey_results": "area results",
+        "upload.kind_incidents": "incidents",
+        "upload.kind_crime_stats": "reported crime",
     },
 }
 

@@ -1,0 +1,107 @@
+"""Everything ``trygg stats`` reports per place: survey figures, delivered results,
+incident counts and aggregate crime statistics, for one year or period."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pandas as pd
+from sqlalchemy import Engine, select
+
+from trygg.batches import ACTIVE
+from trygg.incident_stats import incident_figures, incident_years, period_bounds
+from trygg.scales import MIN_INCIDENTS_PUBLIC, MIN_N
+from trygg.stats import compute_stats
+from trygg.store import schema
+
+
+def survey_years(engine: Engine, kommun: str) -> list[int]:
+    response, batch = schema.survey_response, schema.import_batch
+    with engine.connect() as connection:
+        return sorted(
+            connection.execute(
+                select(response.c.year)
+                .distinct()
+                .join(batch, batch.c.id == response.c.batch_id)
+                .where(response.c.kommun_kod == kommun, batch.c.status == ACTIVE)
+            ).scalars()
+        )
+
+
+def place_figures(
+    engine: Engine,
+    kommun: str,
+    year: int | None = None,
+    *,
+    start: dt.date | None = None,
+    end: dt.date | None = None,
+    min_n: int = MIN_N,
+    public: bool = False,
+    k: int = MIN_INCIDENTS_PUBLIC,
+) -> dict:
+    """The figures per place of ``kommun``.
+
+    ``year`` (default: the latest year with survey answers or incidents) selects the
+    survey year and, unless ``start``/``end`` are given, the incidents' calendar year.
+    Each place gets ``survey``, ``results``, ``incidents`` and ``crime_stats``.
+    """
+    years = sorted({*survey_years(engine, kommun), *incident_years(engine, kommun)})
+    if year is None and years:
+        year = years[-1]
+    figures = compute_stats(engine, kommun, year, min_n)
+    figures["years"] = years
+    if year is None and start is None and end is None:
+        return figures
+    first, last = period_bounds(year, start, end)
+    places = _place_frame(engine, kommun)
+    counts = incident_figures(engine, kommun, places, first, last, public, k)
+    crime = crime_stats(engine, kommun, year)
+    for place in figures["places"]:
+        place["incidents"] = counts[place["place_id"]]
+        place["crime_stats"] = crime.get(place["place_id"], [])
+    figures["kommun_incidents"] = counts[None]
+    figures["kommun_crime_stats"] = crime.get(None, [])
+    figures["period"] = {
+        "from": first.date().isoformat(),
+        "to": (last - dt.timedelta(days=1)).date().isoformat(),
+    }
+    figures["public"] = public
+    figures["k"] = k
+    return figures
+
+
+def _place_frame(engine: Engine, kommun: str) -> pd.DataFrame:
+    place = schema.place
+    with engine.connect() as connection:
+        rows = connection.execute(
+            select(place.c.id, place.c.area_m2, place.c.population).where(
+                place.c.kommun_kod == kommun
+            )
+        ).all()
+    return pd.DataFrame([tuple(r) for r in rows], columns=["place_id", "area_m2", "population"])
+
+
+def crime_stats(engine: Engine, kommun: str, year: int | None) -> dict:
+    """Aggregate crime statistics of ``year`` by place id (None = the kommun)."""
+    stat, batch = schema.crime_stat, schema.import_batch
+    with engine.connect() as connection:
+        rows = connection.execute(
+            select(stat, batch.c.source, batch.c.file_name)
+            .join(batch, batch.c.id == stat.c.batch_id)
+            .where(stat.c.kommun_kod == kommun, stat.c.year == year, batch.c.status == ACTIVE)
+            .order_by(stat.c.id)
+        ).mappings()
+        by_place: dict = {}
+        for row in rows:
+            by_place.setdefault(row["place_id"], []).append(
+                {
+                    "offence": row["offence"],
+                    "period": row["period"],
+                    "count": row["count"],
+                    "per_100k": row["per_100k"],
+                    "preliminary": row["preliminary"],
+                    "missing": row["count"] is None and row["per_100k"] is None,
+                    "source": row["source"] or row["file_name"],
+                }
+            )
+    return by_place
