@@ -154,7 +154,7 @@ def time_profile(
     table = np.zeros((7, 24), dtype=int)
     stamps = pd.to_datetime(timed["occurred_at"])
     np.add.at(
-        table, (stamps.dt.weekday.to_numpy(), stamps.dt.hour.to_numpy()), timed["count"].to_numpy()
+        table, (stamps.dt.day_of_week.to_numpy(), stamps.dt.hour.to_numpy()), timed["count"].to_numpy()
     )
     months = pd.to_datetime(incidents["occurred_at"]).dt.strftime("%Y-%m")
     by_month = incidents.groupby(months)["count"].sum()
