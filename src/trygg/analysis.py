@@ -11,7 +11,7 @@ from trygg import hotspots as hs
 from trygg.errors import TryggError
 from trygg.incident_stats import incident_years, period_bounds
 from trygg.incident_stats import time_profile as _time_profile
-from trygg.incidents import load_incidents
+from trygg.incidents import incident_sums, load_incidents
 from trygg.places import load_places, place_index, resolve_place
 from trygg.scales import MIN_INCIDENTS_PUBLIC
 from trygg.store import require_kommun
@@ -57,7 +57,9 @@ def hotspots(
     if cell <= 0:
         raise TryggError(t("err.cell_size", cell=cell))
     first, last = resolve_period(engine, kommun, year, start, end)
-    incidents, links = load_incidents(engine, kommun, first, last, category)
+    incidents, _links = load_incidents(
+        engine, kommun, first, last, category, with_links=False, with_times=emerging
+    )
     grid = hs.grid_hotspots(
         incidents,
         cell=cell,
@@ -67,12 +69,8 @@ def hotspots(
         emerging=(first, last) if emerging else None,
     )
     places = load_places(engine, kommun)
-    counts = (
-        links.merge(incidents, left_on="incident_id", right_on="id")
-        .groupby("place_id")["count"]
-        .sum()
-        .reindex(places["id"], fill_value=0)
-    )
+    sums = incident_sums(engine, kommun, [(first, last)], by_place=True, category=category)
+    counts = sums.groupby("place_id")["count"].sum().reindex(places["id"], fill_value=0)
     by_place = hs.place_hotspots(counts, list(shapely.centroid(places.geometry.values)), fdr)
     place_rows = []
     for place in places.itertuples():

@@ -10,10 +10,11 @@ import datetime as dt
 
 import numpy as np
 import pandas as pd
-from sqlalchemy import Engine, func, select
+from sqlalchemy import Engine, select
 
 from trygg.batches import ACTIVE
-from trygg.incidents import load_incidents
+from trygg.incidents import BATCH_KIND as INCIDENTS_KIND
+from trygg.incidents import incident_sums, load_incidents
 from trygg.scales import INCIDENT_CATEGORIES, MIN_INCIDENTS_PUBLIC, WEEKDAYS
 from trygg.store import schema
 
@@ -37,17 +38,21 @@ def previous_period(start: dt.datetime, end: dt.datetime) -> tuple[dt.datetime, 
 
 
 def incident_years(engine: Engine, kommun: str) -> list[int]:
-    """Calendar years with active incidents."""
-    incident, batch = schema.incident, schema.import_batch
+    """Calendar years with active incidents (from each batch's recorded period)."""
+    batch = schema.import_batch
     with engine.connect() as connection:
-        stamps = connection.execute(
-            select(func.min(incident.c.occurred_at), func.max(incident.c.occurred_at))
-            .join(batch, batch.c.id == incident.c.batch_id)
-            .where(incident.c.kommun_kod == kommun, batch.c.status == ACTIVE)
-        ).one()
-    if stamps[0] is None:
-        return []
-    return list(range(stamps[0].year, stamps[1].year + 1))
+        summaries = connection.execute(
+            select(batch.c.summary).where(
+                batch.c.kommun_kod == kommun,
+                batch.c.kind == INCIDENTS_KIND,
+                batch.c.status == ACTIVE,
+            )
+        ).scalars()
+        years = set()
+        for summary in summaries:
+            span = (summary or {}).get("years") or []
+            years.update(range(span[0], span[-1] + 1) if span else [])
+    return sorted(years)
 
 
 def _suppress(value: int, public: bool, k: int) -> int | None:
@@ -55,19 +60,16 @@ def _suppress(value: int, public: bool, k: int) -> int | None:
 
 
 def incident_block(
-    counts: pd.DataFrame,
-    previous: pd.Series,
-    place_id,
+    sums: pd.DataFrame,
+    previous: pd.DataFrame,
     area_m2: float | None,
     population: int | None,
     public: bool = False,
     k: int = MIN_INCIDENTS_PUBLIC,
 ) -> dict:
-    """One place's (or the kommun's, ``place_id`` None) incident figures."""
-    rows = counts[counts["place_id"] == place_id] if place_id is not None else counts
-    by_category = rows.groupby("category")["count"].sum()
+    """One place's (or the kommun's) incident figures from its category sums."""
+    by_category = sums.groupby("category")["count"].sum()
     total = int(by_category.sum())
-    before = int(previous.get(place_id, 0)) if place_id is not None else int(previous.sum())
     shown = _suppress(total, public, k)
     return {
         "total": shown,
@@ -80,7 +82,7 @@ def incident_block(
         if shown is None or not population
         else round(1000 * total / population, 3),
         "per_km2": None if shown is None or not area_m2 else round(total / (area_m2 / 1e6), 3),
-        "previous_total": _suppress(before, public, k),
+        "previous_total": _suppress(int(previous["count"].sum()), public, k),
         "suppressed": shown is None,
     }
 
@@ -98,15 +100,15 @@ def incident_figures(
 
     ``places`` needs columns place_id, area_m2 and population.
     """
-    current = _place_counts(engine, kommun, start, end)
-    prev_start, prev_end = previous_period(start, end)
-    before = _place_counts(engine, kommun, prev_start, prev_end)
-    previous_by_place = before.groupby("place_id")["count"].sum()
+    periods = [(start, end), previous_period(start, end)]
+    by_place = incident_sums(engine, kommun, periods, by_place=True)
+    kommun_sums = incident_sums(engine, kommun, periods, by_place=False)
+    groups = {key: frame for key, frame in by_place.groupby(["place_id", "period"])}
+    empty = by_place.iloc[0:0]
     figures = {
         int(p.place_id): incident_block(
-            current,
-            previous_by_place,
-            p.place_id,
+            groups.get((p.place_id, 0), empty),
+            groups.get((p.place_id, 1), empty),
             p.area_m2,
             None if pd.isna(p.population) else int(p.population),
             public,
@@ -114,19 +116,15 @@ def incident_figures(
         )
         for p in places.itertuples()
     }
-    incidents, _links = load_incidents(engine, kommun, start, end)
-    old, _old_links = load_incidents(engine, kommun, prev_start, prev_end)
     figures[None] = incident_block(
-        incidents.assign(place_id=None), old["count"], None, None, None, public, k
+        kommun_sums[kommun_sums["period"] == 0],
+        kommun_sums[kommun_sums["period"] == 1],
+        None,
+        None,
+        public,
+        k,
     )
     return figures
-
-
-def _place_counts(engine, kommun, start, end) -> pd.DataFrame:
-    incidents, links = load_incidents(engine, kommun, start, end)
-    return links.merge(incidents, left_on="incident_id", right_on="id")[
-        ["place_id", "category", "count"]
-    ]
 
 
 def time_profile(
@@ -154,7 +152,9 @@ def time_profile(
     table = np.zeros((7, 24), dtype=int)
     stamps = pd.to_datetime(timed["occurred_at"])
     np.add.at(
-        table, (stamps.dt.day_of_week.to_numpy(), stamps.dt.hour.to_numpy()), timed["count"].to_numpy()
+        table,
+        (stamps.dt.day_of_week.to_numpy(), stamps.dt.hour.to_numpy()),
+        timed["count"].to_numpy(),
     )
     months = pd.to_datetime(incidents["occurred_at"]).dt.strftime("%Y-%m")
     by_month = incidents.groupby(months)["count"].sum()

@@ -17,7 +17,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 import pyogrio
-from sqlalchemy import Connection, Engine, select
+from sqlalchemy import Connection, Engine, String, and_, case, func, select, type_coerce
 
 from trygg import geo
 from trygg.batches import ACTIVE
@@ -247,16 +247,21 @@ def parse_incident_rows(
     dates, times = table.column("datum"), table.column("tid")
     kinds, counts = table.column("kategori"), table.column("antal")
     descriptions = table.column("beskrivning")
+    parsed = parse_dates(dates, times)
+    category_cache: dict[str, tuple[str, bool]] = {}
+    count_cache: dict[str, int | None] = {}
     outside = 0
     for index in range(len(table.rows)):
         number = table.row_numbers[index]
         row_errors = errors.get(index, [])
-        when = parse_when(dates[index], times[index]) if dates[index] else None
+        when = parsed[index]
         if when is None:
             row_errors.append(
                 RowError(number, table.source_header("datum"), dates[index], t("row.date"))
             )
-        count = _count(counts[index])
+        if counts[index] not in count_cache:
+            count_cache[counts[index]] = _count(counts[index])
+        count = count_cache[counts[index]]
         if count is None:
             row_errors.append(
                 RowError(number, table.source_header("antal"), counts[index], t("row.count"))
@@ -264,7 +269,9 @@ def parse_incident_rows(
         if row_errors:
             outcome.reject(index, row_errors)
             continue
-        category, known = canonical_category(kinds[index], categories)
+        if kinds[index] not in category_cache:
+            category_cache[kinds[index]] = canonical_category(kinds[index], categories)
+        category, known = category_cache[kinds[index]]
         if not known:
             unknown[kinds[index]] += 1
         placement: Placement = placed.rows[index]
@@ -288,8 +295,37 @@ def parse_incident_rows(
         "unknown_categories": sum(unknown.values()),
         "unknown_category_values": dict(unknown.most_common(20)),
         "outside_places": outside,
+        "years": _year_span(outcome.records),
     }
     return outcome
+
+
+def _year_span(records: list[dict]) -> list[int]:
+    """[first year, last year] of the records (empty without records)."""
+    if not records:
+        return []
+    years = [record["occurred_at"].year for record in records]
+    return [min(years), max(years)]
+
+
+FAST_FORMATS = (("%Y-%m-%d %H:%M", "minute"), ("%Y-%m-%d", "day"))
+
+
+def parse_dates(dates: list[str], times: list[str]) -> list[tuple[dt.datetime, str] | None]:
+    """:func:`parse_when` for a whole column; the common ISO forms are parsed vectorised."""
+    series = pd.Series(dates, dtype="string")
+    result: list[tuple[dt.datetime, str] | None] = [None] * len(dates)
+    pending = np.array([not time for time in times], dtype=bool)
+    for form, precision in FAST_FORMATS:
+        stamps = pd.to_datetime(series.where(pending), format=form, errors="coerce")
+        hits = np.flatnonzero(pending & stamps.notna().to_numpy())
+        for index, stamp in zip(hits.tolist(), stamps.iloc[hits].dt.to_pydatetime(), strict=True):
+            result[index] = (stamp, precision)
+        pending[hits] = False
+    for index in np.flatnonzero(np.array([r is None for r in result])).tolist():
+        if dates[index]:
+            result[index] = parse_when(dates[index], times[index])
+    return result
 
 
 def _count(text: str) -> int | None:
@@ -339,11 +375,23 @@ def _store_incidents(connection: Connection, kommun: str, batch_id: int, records
         ).all()
     )
     links = [
-        (ids[record["row_number"]], place_id)
+        (
+            ids[record["row_number"]],
+            place_id,
+            batch_id,
+            stamp(record["occurred_at"]),
+            record["category"],
+            record["count"],
+        )
         for record in records
         for place_id in dict.fromkeys(record["place_ids"])
     ]
-    bulk_insert(connection, schema.incident_place, ["incident_id", "place_id"], links)
+    bulk_insert(
+        connection,
+        schema.incident_place,
+        ["incident_id", "place_id", "batch_id", "occurred_at", "category", "count"],
+        links,
+    )
 
 
 def datetime_param(connection: Connection):
@@ -492,42 +540,101 @@ def _crime_stat(table, row, index, locator, kommun, kommun_name):
 # --- Reading incidents back ----------------------------------------------------------
 
 
+def _active(
+    table,
+    kommun: str,
+    start: dt.datetime | None,
+    end: dt.datetime | None,
+    category: str | None,
+) -> list:
+    """Conditions on ``table`` (incident or incident_place): the kommun's active incident
+    batches, [start, end) and a category."""
+    batch = schema.import_batch
+    active = select(batch.c.id).where(
+        batch.c.kommun_kod == kommun, batch.c.kind == BATCH_KIND, batch.c.status == ACTIVE
+    )
+    conditions = [table.c.batch_id.in_(active)]
+    if start is not None:
+        conditions.append(table.c.occurred_at >= start)
+    if end is not None:
+        conditions.append(table.c.occurred_at < end)
+    if category is not None:
+        conditions.append(table.c.category == category)
+    return conditions
+
+
 def load_incidents(
     engine: Engine,
     kommun: str,
     start: dt.datetime | None = None,
     end: dt.datetime | None = None,
     category: str | None = None,
+    with_links: bool = True,
+    with_times: bool = True,
 ) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Active incidents in [start, end) and their place links, as two DataFrames.
 
-    Incidents: id, occurred_at, precision, category, count, x, y. Never published as is.
+    Incidents: id, [occurred_at, precision,] category, count, x, y. Never published as is.
     """
     incident = schema.incident
-    batch = schema.import_batch
-    conditions = [incident.c.kommun_kod == kommun, batch.c.status == ACTIVE]
-    if start is not None:
-        conditions.append(incident.c.occurred_at >= start)
-    if end is not None:
-        conditions.append(incident.c.occurred_at < end)
-    if category is not None:
-        conditions.append(incident.c.category == category)
+    link = schema.incident_place
     columns = ["id", "occurred_at", "precision", "category", "count", "x", "y"]
+    if not with_times:
+        columns = [c for c in columns if c not in {"occurred_at", "precision"}]
+    selected = [
+        type_coerce(incident.c[c], String) if c == "occurred_at" else incident.c[c] for c in columns
+    ]
     with engine.connect() as connection:
         rows = connection.execute(
-            select(*(incident.c[c] for c in columns))
-            .join(batch, batch.c.id == incident.c.batch_id)
-            .where(*conditions)
+            select(*selected).where(*_active(incident, kommun, start, end, category))
         ).all()
-        links = connection.execute(
-            select(schema.incident_place.c.incident_id, schema.incident_place.c.place_id)
-            .join(incident, incident.c.id == schema.incident_place.c.incident_id)
-            .join(batch, batch.c.id == incident.c.batch_id)
-            .where(*conditions)
-        ).all()
+        links = []
+        if with_links:
+            links = connection.execute(
+                select(link.c.incident_id, link.c.place_id).where(
+                    *_active(link, kommun, start, end, category)
+                )
+            ).all()
     frame = pd.DataFrame.from_records([tuple(r) for r in rows], columns=columns)
+    if with_times:
+        frame["occurred_at"] = pd.to_datetime(frame["occurred_at"], format="ISO8601")
+    frame["count"] = frame["count"].astype(np.int64)
     link_frame = pd.DataFrame.from_records(
         [tuple(r) for r in links], columns=["incident_id", "place_id"]
     )
-    frame["count"] = frame["count"].astype(np.int64)
     return frame, link_frame
+
+
+def incident_sums(
+    engine: Engine,
+    kommun: str,
+    periods: list[tuple[dt.datetime, dt.datetime]],
+    by_place: bool,
+    category: str | None = None,
+) -> pd.DataFrame:
+    """Summed ``antal`` per period, category (and place), counted in one database pass.
+
+    Columns: [place_id,] category, period (the index in ``periods``), count.
+    """
+    table = schema.incident_place if by_place else schema.incident
+    period = case(
+        *(
+            (and_(table.c.occurred_at >= first, table.c.occurred_at < last), number)
+            for number, (first, last) in enumerate(periods)
+        ),
+        else_=None,
+    ).label("period")
+    keys = [table.c.place_id] if by_place else []
+    keys += [table.c.category, period]
+    start = min(first for first, _last in periods)
+    end = max(last for _first, last in periods)
+    query = (
+        select(*keys, func.sum(table.c.count))
+        .where(*_active(table, kommun, start, end, category))
+        .group_by(*keys)
+    )
+    with engine.connect() as connection:
+        rows = [tuple(r) for r in connection.execute(query)]
+    names = ["place_id"] if by_place else []
+    frame = pd.DataFrame.from_records(rows, columns=[*names, "category", "period", "count"])
+    return frame.dropna(subset=["period"])
