@@ -1,8 +1,9 @@
-"""The dashboard's shared state: database handle, cached reads, web assets and tiles.
+"""The dashboard's shared state: database handle, chosen kommun, cached reads, tiles.
 
 Pages read everything through here, so caching lives in one place. Reads are cached
-for a minute (a coordinator's import shows up without a restart); the tile server
-check for a few minutes.
+for a minute (an import from the command line shows up without a restart) and are
+cleared at once after an import or rollback on the upload page; the tile server check
+is cached for a few minutes.
 """
 
 from __future__ import annotations
@@ -15,9 +16,10 @@ import streamlit as st
 from sqlalchemy import Engine, make_url
 from sqlalchemy.exc import SQLAlchemyError
 
-from trygg import assets, commitments, maps, places, store
+from trygg import assets, commitments, maps, places, stats, store
 from trygg.config import DB_ENV_VAR, DEFAULT_DB_PATH, database_url
 from trygg.errors import TryggError
+from trygg.scales import DEFAULT_KOMMUN
 from trygg.strings import t
 
 STATIC_DIR = Path(__file__).parent / "static"
@@ -50,6 +52,58 @@ def db_problem(db: str) -> str | None:
     return None if found else t("dash.db_empty", db=db)
 
 
+def require_database() -> str:
+    """The database setting; a page that cannot show anything says why and stops."""
+    db = db_setting()
+    problem = db_problem(db)
+    if problem:
+        st.title(t("app.title"))
+        st.warning(problem)
+        st.stop()
+    return db
+
+
+def choose_kommun(db: str) -> tuple[str, dict[str, str]]:
+    """The kommun selector in the sidebar, shared by every page.
+
+    The choice is read from ``?kommun=``, else from this session (the URL loses it
+    when the user moves between pages), else Laholm or the first kommun; it is
+    written back to both.
+
+    Returns
+    -------
+    tuple
+        ``(kod, {kod: namn})``.
+    """
+    found = {k["kod"]: k["namn"] for k in kommuner(db)}
+    wanted = st.query_params.get("kommun")
+    if wanted in found:
+        kod = wanted
+    else:
+        remembered = st.session_state.get("kommun")
+        default = DEFAULT_KOMMUN if DEFAULT_KOMMUN in found else next(iter(found))
+        kod = remembered if remembered in found else default
+        if wanted:
+            st.warning(t("dash.kommun_unknown_url", code=wanted, namn=found[kod]))
+        st.query_params["kommun"] = kod
+    st.session_state["kommun"] = kod
+    st.session_state["kommun_select"] = kod
+    st.sidebar.selectbox(
+        t("dash.kommun"),
+        list(found),
+        key="kommun_select",
+        format_func=lambda code: t("dash.kommun_option", namn=found[code], kod=code),
+        on_change=_kommun_changed,
+    )
+    return kod, found
+
+
+def _kommun_changed() -> None:
+    st.session_state["kommun"] = st.session_state["kommun_select"]
+    st.query_params["kommun"] = st.session_state["kommun_select"]
+    st.query_params.pop("plats", None)
+
+
 def _has_file(path: str | None) -> bool:
     return bool(path) and Path(path).is_file() and Path(path).stat().st_size > 0
 
@@ -70,6 +124,18 @@ def kommun_places(db: str, kommun: str) -> gpd.GeoDataFrame:
 def kommun_commitments(db: str, kommun: str) -> list[dict]:
     """Every commitment of the kommun's medborgarlöften."""
     return commitments.list_commitments(engine(db), kommun)
+
+
+@st.cache_data(ttl=READ_TTL_S, show_spinner=False)
+def kommun_stats(db: str, kommun: str, year: int | None = None) -> dict:
+    """The kommun's survey figures per place for ``year`` (None: the latest)."""
+    return stats.compute_stats(engine(db), kommun, year)
+
+
+def clear_reads() -> None:
+    """Forget cached reads, so an import or rollback shows on the map at once."""
+    for read in (kommuner, kommun_places, kommun_commitments, kommun_stats):
+        read.clear()
 
 
 def static_assets() -> Path:

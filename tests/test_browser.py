@@ -19,7 +19,7 @@ from urllib.parse import urlsplit
 
 import pytest
 
-from trygg import maps, places, store
+from trygg import formatting, maps, places, stats, store
 
 REPO = Path(__file__).resolve().parents[1]
 ARTIFACTS = REPO / "tests" / "artifacts"
@@ -135,6 +135,33 @@ def _laholm_place_count(demo_db) -> int:
         engine.dispose()
 
 
+def _fills(frame) -> dict[str, str]:
+    """Each place's fill on screen, by the first line of its tooltip (the place name)."""
+    return frame.evaluate(
+        """() => Object.fromEntries(Object.values(window.map._layers)
+            .filter(l => l.feature && l._path)
+            .map(l => [l.feature.properties.tooltip.split('<br>')[0].replace(/<[^>]+>/g, ''),
+                       l._path.getAttribute('fill')]))"""
+    )
+
+
+def _boxes_under_legend(frame) -> list[str]:
+    """Places whose drawn outline reaches under the legend."""
+    return frame.evaluate(
+        """() => {
+            const legend = document.querySelector('.trygg-legend').getBoundingClientRect();
+            return Object.values(window.map._layers)
+              .filter(l => l.feature && l._path)
+              .filter(l => {
+                const box = l._path.getBoundingClientRect();
+                return box.left < legend.right && legend.left < box.right &&
+                       box.top < legend.bottom && legend.top < box.bottom;
+              })
+              .map(l => l.feature.properties.tooltip.split('<br>')[0]);
+        }"""
+    )
+
+
 def test_laholm_map_renders_offline(app_url, browser, demo_db):
     offline = Offline(browser)
     page = offline.page
@@ -152,6 +179,15 @@ def test_laholm_map_renders_offline(app_url, browser, demo_db):
     scripts = frame.evaluate("() => [...document.scripts].map(s => s.src).filter(Boolean)")
     assert any("/app/static/vendor/" in src and src.endswith("leaflet.js") for src in scripts)
     assert frame.locator(".trygg-label span", has_text="Mellbystrand").count() == 1
+
+    fills = _fills(frame)
+    assert fills["Hishult"].startswith(f"url(#{maps.HATCH_ID})")  # too few answers
+    shown = {name: fill for name, fill in fills.items() if name != "Hishult"}
+    assert len(set(shown.values())) >= 2 and all(f.startswith("#") for f in shown.values())
+    assert frame.evaluate(f"() => !!document.getElementById('{maps.HATCH_ID}')")
+    legend = frame.locator(".trygg-legend").inner_text()
+    assert "År 2024" in legend and "syntetiska demodata" in legend and "för få svar" in legend
+    assert _boxes_under_legend(frame) == []
     assert offline.failed_local == []
     assert offline.errors == []
     fetched = [
@@ -164,7 +200,23 @@ def test_laholm_map_renders_offline(app_url, browser, demo_db):
     offline.context.close()
 
 
-def test_click_on_stadsparken_selects_it(app_url, browser):
+def test_metric_selector_recolours_the_map(app_url, browser):
+    offline = Offline(browser)
+    page = offline.page
+    page.goto(f"{app_url}/?kommun=1381&visa=problem_nedskrapning", wait_until="domcontentloaded")
+    frame = page.wait_for_selector("iframe[title*='st_folium']", timeout=60_000).content_frame()
+    frame.wait_for_selector(".trygg-legend", timeout=30_000)
+    assert "Problem: Nedskräpning" in frame.locator(".trygg-legend").inner_text()
+    litter = _fills(frame)
+    page.goto(f"{app_url}/?kommun=1381&visa=andel_otrygga", wait_until="domcontentloaded")
+    frame = page.wait_for_selector("iframe[title*='st_folium']", timeout=60_000).content_frame()
+    frame.locator(".trygg-legend", has_text="otrygga").wait_for(timeout=30_000)
+    assert _fills(frame) != litter
+    assert offline.errors == []
+    offline.context.close()
+
+
+def test_click_on_stadsparken_selects_it(app_url, browser, demo_db):
     offline = Offline(browser)
     page = offline.page
     page.goto(f"{app_url}/?kommun=1381&plats=Laholms%20centrum", wait_until="domcontentloaded")
@@ -184,6 +236,9 @@ def test_click_on_stadsparken_selects_it(app_url, browser):
     frame.locator("#map_div").click(position={"x": box["width"] / 2, "y": box["height"] / 2})
     page.get_by_text("Åtaganden för Stadsparken").wait_for(timeout=30_000)
     assert "plats=Stadsparken" in page.url
+    page.get_by_text("Enkätsvar 2024 – Stadsparken").wait_for(timeout=30_000)
+    assert page.get_by_text("ingen säkerställd förändring").count() >= 1
+    _hover_shows_the_figures(frame, demo_db)
     _show_the_town(frame)
     ARTIFACTS.mkdir(exist_ok=True)
     page.screenshot(path=str(ARTIFACTS / "laholm_stadsparken.png"))
@@ -191,13 +246,41 @@ def test_click_on_stadsparken_selects_it(app_url, browser):
     offline.context.close()
 
 
+def _hover_shows_the_figures(frame, demo_db) -> None:
+    """The park's tooltip: its share, n and interval as the place panel gives them."""
+    engine = store.make_engine(str(demo_db))
+    figures = stats.compute_stats(engine, "1381")
+    engine.dispose()
+    park = next(p for p in figures["places"] if p["place"] == "Stadsparken")["survey"]
+    centre = frame.evaluate(
+        """() => {
+            const park = Object.values(window.map._layers).find(
+                l => l.feature && l.feature.properties.tooltip.startsWith('<b>Stadsparken<'));
+            const point = window.map.latLngToContainerPoint(park.getCenter());
+            return {x: point.x, y: point.y};
+        }"""
+    )
+    frame.locator("#map_div").hover(position=centre)
+    tooltip = frame.locator(".leaflet-tooltip", has_text="Stadsparken")
+    tooltip.wait_for(timeout=10_000)
+    text = tooltip.inner_text()
+    assert formatting.percent(park["andel_otrygga"]) in text
+    assert formatting.count(park["n"]) in text
+    assert formatting.interval(park["ki_lag"], park["ki_hog"]) in text
+
+
 def _show_the_town(frame) -> None:
-    """Zoom to Laholms centrum and its neighbours, the mouse away, for the README picture."""
+    """The town above the legend, the mouse away: the README picture."""
     frame.evaluate(
         """() => {
-            const centrum = Object.values(window.map._layers).find(
-                l => l.feature && l.feature.properties.tooltip.includes('Laholms centrum'));
-            window.map.fitBounds(centrum.getBounds().pad(0.9), {animate: false});
+            const find = name => Object.values(window.map._layers).find(
+                l => l.feature && l.feature.properties.tooltip.startsWith('<b>' + name + '<'));
+            const town = find('Laholms centrum').getBounds()
+                .extend(find('Glänningeområdet').getBounds())
+                .extend(find('Campus Laholm').getBounds());
+            const legend = document.querySelector('.trygg-legend').getBoundingClientRect();
+            window.map.fitBounds(town, {animate: false, paddingTopLeft: [60, 60],
+                                        paddingBottomRight: [60, legend.height + 60]});
         }"""
     )
     frame.locator("#map_div").hover(position={"x": 5, "y": 300})
@@ -206,7 +289,8 @@ def _show_the_town(frame) -> None:
 
 def test_standalone_file_needs_no_network(browser, demo_db, tmp_path):
     engine = store.make_engine(str(demo_db))
-    fmap = maps.place_map(places.load_places(engine, "1381"), "Stadsparken")
+    layer = maps.choropleth(stats.compute_stats(engine, "1381"))
+    fmap = maps.place_map(places.load_places(engine, "1381"), "Stadsparken", choropleth=layer)
     engine.dispose()
     path = tmp_path / "laholm.html"
     path.write_text(maps.standalone_html(fmap), encoding="utf-8")
@@ -214,6 +298,7 @@ def test_standalone_file_needs_no_network(browser, demo_db, tmp_path):
     offline.page.goto(path.as_uri())
     offline.page.wait_for_selector("path.leaflet-interactive", timeout=30_000)
     assert offline.page.locator("path.leaflet-interactive").count() >= 10
+    assert "syntetiska demodata" in offline.page.locator(".trygg-legend").inner_text()
     assert offline.external == []
     assert offline.errors == []
     offline.context.close()

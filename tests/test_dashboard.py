@@ -2,7 +2,8 @@
 
 Only the third-party map component is replaced (it needs a browser): a fake
 ``st_folium`` records what the page hands it and answers like the real one after a
-click. tests/test_browser.py covers the real component.
+click. tests/test_browser.py covers the real component. Expected figures come from
+:func:`trygg.stats.compute_stats` and :mod:`trygg.formatting` directly.
 """
 
 from __future__ import annotations
@@ -14,7 +15,7 @@ from unittest.mock import patch
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from trygg import maps, places, store
+from trygg import batches, formatting, maps, places, stats, store
 
 REPO = Path(__file__).resolve().parents[1]
 APP = str(REPO / "dashboard" / "app.py")
@@ -69,6 +70,10 @@ def flat(node) -> list[tuple[str, object]]:
     return out
 
 
+def headers(at: AppTest) -> list[str]:
+    return [h.value for h in at.header]
+
+
 def section(at: AppTest, subheader: str) -> list[str]:
     """The markdown texts between ``subheader`` and the next subheader or header."""
     items = flat(at.main)
@@ -87,7 +92,7 @@ def test_default_kommun_is_laholm(app_env):
     assert at.title[0].value == "Trygghetskartan – Laholm"
     assert at.sidebar.selectbox[0].value == "1381"
     assert at.query_params["kommun"] == "1381"
-    assert at.header[0].value == "Åtaganden i Laholm"
+    assert "Åtaganden i Laholm" in headers(at)
 
 
 def test_kommun_in_url_selects_varnamo(app_env):
@@ -122,7 +127,7 @@ def _click_by_tooltip(_ids: dict[str, int]) -> dict:
 def test_click_on_stadsparken_shows_its_commitments(app_env, laholm_ids, click):
     at = run_app(FakeMap(click(laholm_ids)))
     assert at.query_params["plats"] == "Stadsparken"
-    assert at.header[0].value == "Åtaganden för Stadsparken"
+    assert "Åtaganden för Stadsparken" in headers(at)
     assert at.selectbox(key="plats_select").value == "Stadsparken"
     assert f"**{POLICE_PROMISE}**" in section(at, "Polisen")
     assert f"**{KOMMUN_WIDE_PROMISE}**" in section(at, "Gäller hela kommunen")
@@ -141,14 +146,14 @@ def test_selected_place_goes_to_the_map_as_highlight(app_env):
 
 def test_alias_in_url_preselects_the_place(app_env):
     at = run_app(plats="glänninge")
-    assert at.header[0].value == "Åtaganden för Glänningeområdet"
+    assert "Åtaganden för Glänningeområdet" in headers(at)
     assert at.query_params["plats"] == "Glänningeområdet"
 
 
 def test_unknown_place_in_url_is_named(app_env):
     at = run_app(plats="Atlantis")
     assert any("Atlantis" in w.value for w in at.warning)
-    assert at.header[0].value == "Åtaganden i Laholm"
+    assert "Åtaganden i Laholm" in headers(at)
 
 
 def test_place_list_returns_to_the_whole_kommun(app_env):
@@ -156,7 +161,7 @@ def test_place_list_returns_to_the_whole_kommun(app_env):
     with patch("streamlit_folium.st_folium", FakeMap()):
         at.selectbox(key="plats_select").set_value("").run()
     assert "plats" not in at.query_params
-    assert at.header[0].value == "Åtaganden i Laholm"
+    assert "Åtaganden i Laholm" in headers(at)
 
 
 def test_demo_follow_ups_are_marked_synthetic(app_env):
@@ -205,3 +210,251 @@ def test_empty_database_says_how_to_fill_it(monkeypatch, engine, tmp_path):
     monkeypatch.setenv("TRYGG_DB", str(tmp_path / "trygg.sqlite"))
     at = run_app()
     assert "inga platser" in at.warning[0].value
+
+
+# --- survey figures on the map and in the place panel ----------------------------------
+
+
+@pytest.fixture(scope="module")
+def laholm_stats(demo_db) -> dict:
+    engine = store.make_engine(str(demo_db))
+    figures = {year: stats.compute_stats(engine, "1381", year) for year in (2023, 2024)}
+    engine.dispose()
+    return figures
+
+
+def place_figures(figures: dict, name: str) -> dict:
+    return next(p for p in figures["places"] if p["place"] == name)
+
+
+def map_tooltips(fake: FakeMap) -> dict[int, str]:
+    layer = next(c for c in fake.calls[-1][0]._children.values() if type(c).__name__ == "GeoJson")
+    return {f["properties"]["place_id"]: f["properties"]["tooltip"] for f in layer.data["features"]}
+
+
+def legend_of(fake: FakeMap) -> str:
+    legend = next(c for c in fake.calls[-1][0]._children.values() if type(c).__name__ == "_Legend")
+    return legend.content
+
+
+def test_metric_selector_switches_the_choropleth(app_env, laholm_ids, laholm_stats):
+    fake = FakeMap()
+    at = run_app(fake)
+    park = place_figures(laholm_stats[2024], "Stadsparken")["survey"]
+    otrygga = formatting.percent(park["andel_otrygga"])
+    litter = formatting.percent(park["problem"]["nedskrapning"]["andel"])
+    assert otrygga != litter
+    assert at.selectbox(key="metric_select").value == "andel_otrygga"
+    assert f"<b>{otrygga}</b>" in map_tooltips(fake)[laholm_ids["Stadsparken"]]
+    with patch("streamlit_folium.st_folium", fake):
+        at.selectbox(key="metric_select").set_value("problem_nedskrapning").run()
+    tooltip = map_tooltips(fake)[laholm_ids["Stadsparken"]]
+    assert f"<b>{litter}</b>" in tooltip and otrygga not in tooltip
+    assert "Problem: Nedskräpning" in legend_of(fake)
+    assert at.query_params["visa"] == "problem_nedskrapning"
+
+
+def test_year_selector_shows_the_earlier_year(app_env, laholm_ids, laholm_stats):
+    fake = FakeMap()
+    at = run_app(fake, plats="Stadsparken")
+    assert at.selectbox(key="year_select").options == ["2024", "2023"]
+    assert "År 2024" in legend_of(fake)
+    with patch("streamlit_folium.st_folium", fake):
+        at.selectbox(key="year_select").set_value("2023").run()
+    park = place_figures(laholm_stats[2023], "Stadsparken")["survey"]
+    assert "År 2023" in legend_of(fake)
+    assert at.metric[0].value == formatting.percent(park["andel_otrygga"])
+    assert "Enkätsvar 2023 – Stadsparken" in headers(at)
+    assert at.query_params["ar"] == "2023"
+
+
+def test_stadsparken_panel_shows_the_figures_of_compute_stats(app_env, laholm_stats):
+    at = run_app(plats="Stadsparken")
+    park = place_figures(laholm_stats[2024], "Stadsparken")["survey"]
+    markdown = [m.value for m in at.markdown]
+    assert "Enkätsvar 2024 – Stadsparken" in headers(at)
+    assert at.metric[0].label == "Andel som känner sig otrygga ute sent på kvällen"
+    assert at.metric[0].value == formatting.percent(park["andel_otrygga"])
+    expected_line = (
+        f"{formatting.count(park['n'])} · {formatting.interval(park['ki_lag'], park['ki_hog'])}"
+    )
+    assert expected_line in markdown
+    assert formatting.trend(park["trend"]) in markdown
+    assert any("ingen säkerställd förändring" in m for m in markdown)
+    problems = at.table[0].value
+    litter = park["problem"]["nedskrapning"]
+    assert problems.loc["Nedskräpning"].tolist() == [
+        formatting.percent(litter["andel"]),
+        formatting.integer(litter["n"]),
+        formatting.share_range(litter["ki_lag"], litter["ki_hog"]),
+    ]
+    worries = at.table[1].value
+    assert "Inbrott i bostaden" in worries.index
+    assert any("syntetiska demodata" in c.value for c in at.caption)
+
+
+def test_hishult_with_too_few_answers_shows_no_figure(app_env, laholm_ids, laholm_stats):
+    fake = FakeMap()
+    at = run_app(fake, plats="Hishult")
+    hishult = place_figures(laholm_stats[2024], "Hishult")["survey"]
+    assert hishult["suppressed"] and 0 < hishult["n"] < 10
+    assert at.metric[0].value == "för få svar"
+    assert formatting.count(hishult["n"]) in [m.value for m in at.markdown]
+    assert any("Färre än 10 svar" in c.value for c in at.caption)
+    assert not any("procentenheter" in m.value for m in at.markdown)
+    tooltip = map_tooltips(fake)[laholm_ids["Hishult"]]
+    assert "för få svar" in tooltip and "%" not in tooltip
+
+
+def test_kommun_total_respects_secondary_suppression(app_env, laholm_stats):
+    at = run_app()
+    assert laholm_stats[2024]["kommun_total"]["andel_otrygga"]["secondary_suppression"]
+    assert "Enkätsvar 2024 – hela Laholm" in headers(at)
+    assert at.metric[0].value == "för få svar"
+    assert any("avslöja" in c.value for c in at.caption)
+
+
+def test_kommun_total_is_shown_when_safe(app_env, demo_db):
+    engine = store.make_engine(str(demo_db))
+    total = stats.compute_stats(engine, "1380")["kommun_total"]["andel_otrygga"]
+    engine.dispose()
+    at = run_app(kommun="1380")
+    assert not total["suppressed"]
+    assert at.metric[0].value == formatting.percent(total["andel"])
+
+
+def test_delivered_results_are_listed_with_their_source(monkeypatch, demo_engine, tmp_path):
+    from trygg.surveys import import_survey_results
+
+    path = tmp_path / "polisen.csv"
+    path.write_text(
+        "Område;År;Indikator;Värde;Antal svar\nStadsparken;2024;Nedskräpning (index);2,4;120\n",
+        encoding="utf-8",
+    )
+    import_survey_results(demo_engine, path, "1381", source="Polisens trygghetsmätning 2024")
+    monkeypatch.setenv("TRYGG_DB", str(tmp_path / "demo.sqlite"))
+    monkeypatch.setenv("TRYGG_TILES", "none")
+    at = run_app(plats="Stadsparken")
+    assert "Levererade resultat" in [s.value for s in at.subheader]
+    assert "**Nedskräpning (index)\\: 2,4 (index 0–6)**" in [m.value for m in at.markdown]
+    source = f"Källa\\: Polisens trygghetsmätning 2024 · {formatting.count(120)}"
+    assert source in [c.value for c in at.caption]
+
+
+# --- the upload page -------------------------------------------------------------------
+
+#: Swedish Excel's CSV: Windows-1252, semicolons, CRLF. Row 3 has an answer off the
+#: scale, row 4 an unknown place; rows 2 and 5 are fine (row 5 by an alias).
+UPLOAD = (
+    "Område;År;Trygg kväll;Problem nedskräpning;Kommentar\r\n"
+    "Stadsparken;2024;Ganska trygg;Litet problem;Bänkarna är trasiga\r\n"
+    "Stadsparken;2024;9;1;\r\n"
+    "Atlantis;2024;3;2;\r\n"
+    "Glänninge;2024;Mycket otrygg;Ganska stort problem;Mörkt vid ån\r\n"
+).encode("cp1252")
+
+
+@pytest.fixture
+def upload_env(monkeypatch, demo_engine, tmp_path):
+    monkeypatch.setenv("TRYGG_DB", str(tmp_path / "demo.sqlite"))
+    monkeypatch.setenv("TRYGG_TILES", "none")
+    monkeypatch.setenv("TRYGG_USER", "samordnare")
+    return demo_engine
+
+
+def open_upload_page(**query: str) -> AppTest:
+    at = run_app(**query)
+    with patch("streamlit_folium.st_folium", FakeMap()):
+        at.switch_page("views/importera.py").run()
+    assert not at.exception, [e.value for e in at.exception]
+    return at
+
+
+def upload(at: AppTest, name: str, data: bytes) -> AppTest:
+    at.file_uploader[0].set_value((name, data, "text/csv"))
+    at.button(key="FormSubmitter:import_form-Importera").click().run()
+    assert not at.exception, [e.value for e in at.exception]
+    return at
+
+
+def all_texts(at: AppTest) -> str:
+    return "\n".join(str(value) for _kind, value in flat(at.main))
+
+
+def test_upload_imports_a_csv_and_lists_the_rejected_rows(upload_env):
+    at = upload(open_upload_page(), "enkat.csv", UPLOAD)
+    assert at.title[0].value == "Importera enkät – Laholm"
+    counts = {m.label: m.value for m in at.metric}
+    assert counts == {
+        "Rader i filen": "4",
+        "Inlästa": "2",
+        "Avvisade": "2",
+        "Varav okänd plats": "1",
+    }
+    rejected = at.dataframe[0].value
+    assert rejected.columns.tolist() == ["Rad", "Kolumn", "Värde", "Fel"]
+    assert rejected["Rad"].tolist() == [3, 4]
+    assert rejected["Kolumn"].tolist() == ["Trygg kväll", "Område"]
+    assert rejected["Värde"].tolist() == ["9", "Atlantis"]
+    assert at.get("download_button")[0].proto.label == "Ladda ner avvisade rader (CSV)"
+    assert "Bänkarna" not in all_texts(at) and "Mörkt vid ån" not in all_texts(at)
+    newest = batches.list_batches(upload_env, "1381")[0]
+    assert (newest["file_name"], newest["rows_accepted"], newest["uploaded_by"]) == (
+        "enkat.csv",
+        2,
+        "samordnare",
+    )
+    sources = {
+        s["file_name"]: s["synthetic"] for s in stats.compute_stats(upload_env, "1381")["sources"]
+    }
+    assert sources["enkat.csv"] is False
+    assert sources["1381_laholm_syntetisk_trygghetsenkat_2024.csv"] is True
+
+
+def test_import_and_rollback_reach_the_map_at_once(upload_env):
+    before = stats.compute_stats(upload_env, "1381")
+    n_before = place_figures(before, "Stadsparken")["survey"]["n"]
+    at = run_app(plats="Stadsparken")
+    assert at.markdown[0].value.startswith(f"{formatting.count(n_before)} · ")
+    with patch("streamlit_folium.st_folium", FakeMap()):
+        at.switch_page("views/importera.py").run()
+    upload(at, "enkat.csv", UPLOAD)
+    batch_id = batches.list_batches(upload_env, "1381")[0]["id"]
+    with patch("streamlit_folium.st_folium", FakeMap()):
+        at.switch_page("views/karta.py").run()
+    assert at.markdown[0].value.startswith(f"{formatting.count(n_before + 1)} · ")
+
+    with patch("streamlit_folium.st_folium", FakeMap()):
+        at.switch_page("views/importera.py").run()
+    button = at.button(key=f"batch_{batch_id}")
+    assert button.label == "Rulla tillbaka"
+    button.click().run()
+    assert batches.list_batches(upload_env, "1381")[0]["status"] == batches.ROLLED_BACK
+    assert at.button(key=f"batch_{batch_id}").label == "Återställ"
+    assert any(f"Batch {batch_id} är tillbakarullad" in s.value for s in at.success)
+    with patch("streamlit_folium.st_folium", FakeMap()):
+        at.switch_page("views/karta.py").run()
+    assert at.markdown[0].value.startswith(f"{formatting.count(n_before)} · ")
+
+
+def test_restore_activates_the_batch_again(upload_env):
+    batch_id = batches.list_batches(upload_env, "1381")[0]["id"]
+    batches.set_status(upload_env, batch_id, batches.ROLLED_BACK)
+    at = open_upload_page()
+    at.button(key=f"batch_{batch_id}").click().run()
+    assert batches.list_batches(upload_env, "1381")[0]["status"] == batches.ACTIVE
+
+
+def test_a_refused_file_gets_one_swedish_sentence(upload_env):
+    at = upload(open_upload_page(), "utan-plats.csv", b"\xc5r;Trygg kv\xe4ll\r\n2024;2\r\n")
+    assert not at.exception
+    assert at.error[0].value.startswith("Filen utan-plats.csv saknar platskolumn")
+    assert "Traceback" not in all_texts(at)
+    assert not at.metric
+
+
+def test_upload_page_keeps_the_kommun_of_the_url(upload_env):
+    at = open_upload_page(kommun="0683")
+    assert at.title[0].value == "Importera enkät – Värnamo"
+    files = [m.value for m in at.markdown if "batch" in m.value]
+    assert files and all(name.startswith("**0683\\_varnamo") for name in files)

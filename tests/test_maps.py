@@ -1,4 +1,5 @@
-"""Map building without a browser: offline assets, tiles, escaping, order, selection."""
+"""Map building without a browser: offline assets, tiles, escaping, order, selection,
+and the choropleth (classes, suppressed places, tooltips, legend)."""
 
 from __future__ import annotations
 
@@ -11,7 +12,7 @@ import geopandas as gpd
 import pytest
 from shapely.geometry import Polygon, box
 
-from trygg import maps, places, store
+from trygg import formatting, maps, places, stats, store
 from trygg.errors import TryggError
 
 EVIL = "<img src=x onerror=alert(1)>"
@@ -49,6 +50,17 @@ TOWN = square_places(
     (1, "Centrum", "centrum", ["Stan"], box(375_000, 6_264_000, 376_000, 6_265_000)),
     (3, "Byn", "ort", [], box(380_000, 6_260_000, 382_000, 6_261_000)),
 )
+
+
+def share(andel: float | None, n: int, low: float = 0.0, high: float = 1.0) -> dict:
+    """A figure as ``compute_stats`` gives it; None means suppressed."""
+    if andel is None:
+        return {"n": n, "andel": None, "ki_lag": None, "ki_hog": None, "suppressed": True}
+    return {"n": n, "andel": andel, "ki_lag": low, "ki_hog": high, "suppressed": False}
+
+
+def layer(figures: dict, **options) -> maps.Choropleth:
+    return maps.Choropleth(title=options.pop("title", "Andel otrygga"), figures=figures, **options)
 
 
 def rendered(fmap: folium.Map) -> str:
@@ -192,7 +204,7 @@ def test_user_text_reaches_the_map_escaped():
     frame = square_places(
         (7, EVIL, EVIL, [EVIL, "A & B"], box(375_000, 6_264_000, 376_000, 6_265_000)),
     )
-    fmap = maps.place_map(frame, EVIL, values={7: None}, value_title=EVIL)
+    fmap = maps.place_map(frame, EVIL, choropleth=layer({7: share(None, 3)}, title=EVIL))
     seen = as_the_browser_reads_it(rendered(fmap))
     assert EVIL not in seen
     assert "&lt;img src=x onerror=alert(1)&gt;" in seen
@@ -200,8 +212,12 @@ def test_user_text_reaches_the_map_escaped():
     tooltip = geojson_features(fmap)[0]["properties"]["tooltip"]
     assert tooltip == (
         "<b>&lt;img src=x onerror=alert(1)&gt;</b><br>&lt;img src=x onerror=alert(1)&gt;"
-        "<br>Kallas även: &lt;img src=x onerror=alert(1)&gt;, A &amp; B<br>för få svar"
+        "<br>Kallas även: &lt;img src=x onerror=alert(1)&gt;, A &amp; B<br><b>för få svar</b>"
+        f"<br>{formatting.count(3)}"
     )
+    legend = next(c for c in fmap._children.values() if type(c).__name__ == "_Legend")
+    assert EVIL not in legend.content
+    assert "&lt;img src=x onerror=alert(1)&gt;" in legend.content
 
 
 def test_standalone_html_escapes_too():
@@ -305,16 +321,127 @@ def test_no_highlight_without_selection(laholm):
     assert maps.selection_layer(laholm, "Finns inte")._children == {}
 
 
-# --- values (the choropleth hook) ----------------------------------------------------
+# --- the choropleth ------------------------------------------------------------------
 
 
-def test_values_colour_places_and_grey_means_too_few_answers():
-    fmap = maps.place_map(TOWN, values={1: 10.0, 2: 30.0, 3: None}, value_title="Andel otrygga")
-    fills = {f["properties"]["place_id"]: f["properties"]["fill"] for f in geojson_features(fmap)}
-    assert fills == {1: maps.PALETTE[0], 2: maps.PALETTE[-1], 3: maps.NO_DATA}
+@pytest.mark.parametrize(
+    ("values", "k", "bins", "classes"),
+    [
+        # Three clear groups: by eye, {10, 11, 12}, {50, 52} and {90}.
+        ([0.10, 0.11, 0.12, 0.50, 0.52, 0.90], 3, (0.12, 0.52, 0.90), [0, 0, 0, 1, 1, 2]),
+        # Fewer distinct values than classes: each value is its own class.
+        ([0.40, 0.20, 0.40], 5, (0.20, 0.40), [1, 0, 1]),
+        ([0.30, 0.30], 5, (0.30,), [0, 0]),
+        ([], 5, (), []),
+    ],
+)
+def test_classify_puts_values_in_the_right_classes(values, k, bins, classes):
+    found = maps.classify(values, k)
+    assert found.bins == pytest.approx(bins)
+    assert [found.index(v) for v in values] == classes
+    assert len(found.colours) == len(bins)
+
+
+def test_classify_uses_at_most_five_classes_and_reports_observed_ranges():
+    # Six tight pairs and a single in five classes: the two pairs closest together
+    # (0.06 → 0.15, a gap of 0.09) share a class; that adds the least variance.
+    values = [0.05, 0.06, 0.15, 0.16, 0.30, 0.31, 0.50, 0.52, 0.80, 0.81, 0.99]
+    found = maps.classify(values, k=9)
+    assert found.colours == maps.PALETTE
+    assert found.ranges == (
+        (0.05, 0.16),
+        (0.30, 0.31),
+        (0.50, 0.52),
+        (0.80, 0.81),
+        (0.99, 0.99),
+    )
+
+
+#: Centrum 10 %, Parken 30 % (two classes), Byn suppressed with 4 answers.
+TOWN_FIGURES = {
+    1: share(0.10, 40, 0.04, 0.23),
+    2: share(0.30, 25, 0.154, 0.5),
+    3: share(None, 4),
+}
+
+
+def test_values_colour_places_in_classes():
+    fmap = maps.place_map(TOWN, choropleth=layer(TOWN_FIGURES, year=2024))
+    styles = {f["properties"]["place_id"]: f["properties"]["style"] for f in geojson_features(fmap)}
+    assert styles[1]["fillColor"] == maps.PALETTES[2][0]
+    assert styles[2]["fillColor"] == maps.PALETTES[2][1]
+    assert "dashArray" not in styles[1] and "dashArray" not in styles[2]
+
+
+def test_a_suppressed_place_is_hatched_grey_and_says_too_few_answers():
+    fmap = maps.place_map(TOWN, choropleth=layer(TOWN_FIGURES, year=2024))
+    byn = next(f for f in geojson_features(fmap) if f["properties"]["place_id"] == 3)
+    style = byn["properties"]["style"]
+    assert style["fillColor"] == maps.NO_DATA
+    assert maps.HATCH_ID in style["fillColor"] and style["dashArray"]
+    assert style["fillColor"] not in maps.PALETTE and "#000" not in style["fillColor"]
+    assert style["color"] != maps.OUTLINE
+    tooltip = byn["properties"]["tooltip"]
+    assert tooltip == f"<b>Byn</b><br>Ort<br><b>för få svar</b><br>{formatting.count(4)}"
+    assert "%" not in tooltip and "0,0" not in tooltip
+    assert f'id="{maps.HATCH_ID}"' in rendered(fmap)
+
+
+def test_tooltip_shows_value_n_and_interval_in_swedish():
+    fmap = maps.place_map(TOWN, choropleth=layer(TOWN_FIGURES, year=2024))
+    parken = next(f for f in geojson_features(fmap) if f["properties"]["place_id"] == 2)
+    lines = parken["properties"]["tooltip"].replace("\u00a0", " ").replace("\u2060", "")
+    assert lines == "<b>Parken</b><br>Park<br><b>30,0 %</b><br>n = 25<br>95 % KI 15,4–50,0 %"
+
+
+def test_legend_states_year_classes_suppression_and_synthetic_data():
+    synthetic = maps.legend_html(layer(TOWN_FIGURES, year=2023, synthetic=True, min_n=10))
+    text = re.sub("<[^>]+>", "|", synthetic).replace("\u00a0", " ").replace("\u2060", "")
+    assert "År 2023" in text
+    assert "|10,0 %|" in text and "|30,0 %|" in text
+    assert "för få svar (färre än 10)" in text
+    assert "syntetiska demodata" in text
+    assert text.index("30,0 %") < text.index("10,0 %")  # highest class first
+    assert "syntetiska" not in maps.legend_html(layer(TOWN_FIGURES, year=2023))
+
+
+def test_legend_avoids_d3_and_keeps_places_clear_of_it():
+    fmap = maps.place_map(TOWN, choropleth=layer(TOWN_FIGURES, year=2024))
     page = as_the_browser_reads_it(rendered(fmap))
-    assert "för få svar" in page and "Andel otrygga" in page
     assert "d3" not in re.findall(r'<script[^>]+src="([^"]+)"', page)
+    assert "getBoundsZoom" in page  # the map is fitted again beside the legend
+    assert "Andel otrygga" in page
+
+
+@pytest.fixture(scope="module")
+def laholm_stats(demo_db) -> dict:
+    engine = store.make_engine(str(demo_db))
+    figures = stats.compute_stats(engine, "1381")
+    engine.dispose()
+    return figures
+
+
+def test_choropleth_from_compute_stats(laholm_stats):
+    chosen = maps.choropleth(laholm_stats, "problem_nedskrapning")
+    assert chosen.title == "Problem: Nedskräpning"
+    assert chosen.year == laholm_stats["year"] == 2024
+    assert chosen.synthetic and laholm_stats["synthetic"]
+    for place in laholm_stats["places"]:
+        expected = place["survey"]["problem"]["nedskrapning"]
+        assert chosen.figures[place["place_id"]] == expected
+
+
+def test_metric_options_name_every_item_in_plain_swedish(laholm_stats):
+    options = maps.metric_options(laholm_stats)
+    assert next(iter(options.items())) == (
+        "andel_otrygga",
+        "Andel som känner sig otrygga ute sent på kvällen",
+    )
+    assert options["problem_nedskrapning"] == "Problem: Nedskräpning"
+    assert options["oro_inbrott"] == "Oro: Inbrott i bostaden"
+    assert set(options) == set(laholm_stats["kommun_total"])
+    kinds = [name.split("_", 1)[0] for name in options]
+    assert kinds == sorted(kinds, key=["andel", "problem", "oro"].index)
 
 
 def test_clicks_can_be_traced_to_places(laholm):

@@ -1,21 +1,30 @@
-"""Pure map building: places (and, later, a figure per place) → ``folium.Map``.
+"""Pure map building: places and a survey figure per place → ``folium.Map``.
 
 Nothing here imports streamlit or touches the network. The maps load Leaflet from the
 dashboard's own static files (see :mod:`trygg.assets`), never from a CDN, and every
 text that reaches the map is HTML-escaped first: folium's tooltips insert property
 values as HTML.
+
+A choropleth colours each place by one figure of :func:`trygg.stats.compute_stats`,
+in at most five classes found by Fisher–Jenks natural breaks (:func:`classify`). A
+place whose figure is suppressed is hatched grey with a dashed outline and says
+"för få svar": never a colour of the scale, never a number.
 """
 
 from __future__ import annotations
 
+import bisect
 import html
 import os
-from collections.abc import Iterator, Mapping
+import warnings
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from urllib.parse import urlsplit
 
 import folium
 import geopandas as gpd
+import mapclassify
+import numpy as np
 import shapely
 from branca.element import MacroElement
 from folium.elements import JSCSSMixin
@@ -23,9 +32,10 @@ from folium.template import Template
 from shapely.geometry import mapping
 from shapely.ops import polylabel
 
-from trygg import assets, geo
+from trygg import assets, formatting, geo
 from trygg.errors import TryggError
-from trygg.scales import PLACE_KINDS, STORE_CRS
+from trygg.scales import ITEM_LABELS, ITEM_SCALES, MIN_N, PLACE_KINDS, STORE_CRS
+from trygg.stats import figure_of
 from trygg.strings import t
 
 OSM_URL = "https://tile.openstreetmap.org/{z}/{x}/{y}.png"
@@ -39,10 +49,27 @@ SIMPLIFY_M = 3.0
 OUTLINE = "#16324f"
 FILL = "#3d7ab8"
 SELECTED = "#e8590c"
-NO_DATA = "#b4b4b4"
-#: Five light-to-dark classes (ColorBrewer OrRd) for a future figure per place.
-PALETTE = ("#fef0d9", "#fdcc8a", "#fc8d59", "#e34a33", "#b30000")
+#: At most this many classes; ColorBrewer's OrRd ramp (light → dark) for each count.
+MAX_CLASSES = 5
+PALETTES: dict[int, tuple[str, ...]] = {
+    1: ("#fc8d59",),
+    2: ("#fdbb84", "#d7301f"),
+    3: ("#fee8c8", "#fdbb84", "#e34a33"),
+    4: ("#fef0d9", "#fdcc8a", "#fc8d59", "#d7301f"),
+    5: ("#fef0d9", "#fdcc8a", "#fc8d59", "#e34a33", "#b30000"),
+}
+PALETTE = PALETTES[MAX_CLASSES]
+#: Suppressed places ("för få svar"): light grey hatching, a dashed grey outline.
+#: The plain grey after the pattern is SVG's fallback paint if the pattern is missing.
+HATCH_ID = "trygg-hatch"
+HATCH_LIGHT = "#ececec"
+HATCH_LINE = "#a3a3a3"
+NO_DATA = f"url(#{HATCH_ID}) {HATCH_LIGHT}"
+NO_DATA_OUTLINE = "#6e6e6e"
+NO_DATA_DASH = "10 7"
 BACKGROUND = "#f3f1ec"
+#: Room kept free around the places when the map opens (and beside the legend).
+MAP_PADDING_PX = 24
 #: Where a map without places opens: the middle of Sweden.
 SWEDEN = (62.0, 15.0)
 
@@ -54,6 +81,161 @@ class TileSource:
     url: str
     attribution: str
     label: str
+
+
+@dataclass(frozen=True)
+class Choropleth:
+    """One survey figure per place, as the map shows it.
+
+    Attributes
+    ----------
+    title : str
+        What is shown, in plain words (the legend's heading).
+    figures : Mapping
+        Place id → ``{"andel", "n", "ki_lag", "ki_hog", "suppressed"}`` (a share 0–1).
+        A place missing here is drawn as "för få svar" with n = 0.
+    year : int, optional
+        The survey year, stated in the legend.
+    about : str
+        One line saying which answers count.
+    synthetic : bool
+        The legend says "syntetiska demodata" when true.
+    min_n : int
+        The suppression threshold, named in the legend.
+    """
+
+    title: str
+    figures: Mapping[int, Mapping]
+    year: int | None = None
+    about: str = ""
+    synthetic: bool = False
+    min_n: int = MIN_N
+
+    def figure(self, place_id: int) -> Mapping:
+        found = self.figures.get(place_id)
+        return found or {"n": 0, "andel": None, "ki_lag": None, "ki_hog": None, "suppressed": True}
+
+    def shown_values(self) -> list[float]:
+        """The values that reach the map: every unsuppressed figure's share."""
+        return [
+            f["andel"]
+            for f in self.figures.values()
+            if not f["suppressed"] and f["andel"] is not None
+        ]
+
+
+@dataclass(frozen=True)
+class Classes:
+    """Classes of values: class i holds the values in ``(bins[i-1], bins[i]]``.
+
+    ``ranges`` are the smallest and largest value actually in each class, for the
+    legend; ``colours`` the fill of each class.
+    """
+
+    bins: tuple[float, ...]
+    ranges: tuple[tuple[float, float], ...]
+
+    @property
+    def colours(self) -> tuple[str, ...]:
+        return PALETTES.get(len(self.bins), ())
+
+    def index(self, value: float) -> int:
+        """The class of ``value``; values above the last bin go in the last class."""
+        return min(bisect.bisect_left(self.bins, value), len(self.bins) - 1)
+
+    def colour(self, value: float) -> str:
+        return self.colours[self.index(value)]
+
+
+def classify(values: Iterable[float], k: int = MAX_CLASSES) -> Classes:
+    """Group ``values`` into at most ``k`` classes by Fisher–Jenks natural breaks.
+
+    With ``k`` or fewer distinct values, each distinct value is its own class, so one
+    or two places still get a sensible (and honest) colouring.
+
+    Parameters
+    ----------
+    values : iterable of float
+        The unsuppressed values; None is not allowed here.
+    k : int
+        The largest number of classes (at most :data:`MAX_CLASSES`).
+
+    Returns
+    -------
+    Classes
+
+    Examples
+    --------
+    >>> classify([10, 11, 12, 50, 52, 90], k=3).bins
+    (12.0, 52.0, 90.0)
+    >>> classify([0.3, 0.3]).bins
+    (0.3,)
+    """
+    present = np.sort(np.asarray(list(values), dtype=float))
+    distinct = np.unique(present)
+    k = min(k, MAX_CLASSES, len(distinct))
+    if k == 0:
+        return Classes((), ())
+    if k == len(distinct):
+        bins = tuple(float(v) for v in distinct)
+    else:
+        with warnings.catch_warnings():
+            warnings.filterwarnings("ignore", "Numba not installed", UserWarning)
+            bins = tuple(float(b) for b in mapclassify.FisherJenks(present, k=k).bins)
+    highs = [float(present[np.searchsorted(present, b, side="right") - 1]) for b in bins]
+    lows = [float(present[0])] + [
+        float(present[np.searchsorted(present, b, side="right")]) for b in bins[:-1]
+    ]
+    return Classes(bins, tuple(zip(lows, highs, strict=True)))
+
+
+def indicator_label(indicator: str, lang: str = "sv") -> str:
+    """The plain-language name of a figure: "Problem: Nedskräpning".
+
+    Examples
+    --------
+    >>> indicator_label("oro_inbrott")
+    'Oro: Inbrott i bostaden'
+    """
+    if indicator == "andel_otrygga":
+        return t("map.metric_andel_otrygga", lang)
+    return t(f"map.metric_{indicator.split('_', 1)[0]}", lang, item=item_label(indicator))
+
+
+def item_label(indicator: str) -> str:
+    """The item's own name, without "Problem:" or "Oro:": "Nedskräpning"."""
+    slug = indicator.split("_", 1)[1]
+    return ITEM_LABELS.get(slug, slug.replace("_", " ").capitalize())
+
+
+def indicator_about(indicator: str, lang: str = "sv") -> str:
+    """One line saying which answers a figure counts."""
+    key = "andel_otrygga" if indicator == "andel_otrygga" else indicator.split("_", 1)[0]
+    return t(f"map.about_{key}", lang)
+
+
+def metric_options(figures: Mapping, lang: str = "sv") -> dict[str, str]:
+    """The figures a map can show for ``figures`` (from ``compute_stats``): name → label.
+
+    The core question first, then the problem items, then the worry items, each
+    in alphabetical order of their label.
+    """
+    items = [i for i in figures["kommun_total"] if i != "andel_otrygga"]
+    prefixes = list(ITEM_SCALES)
+    items.sort(key=lambda i: (prefixes.index(i.split("_", 1)[0]), indicator_label(i, lang)))
+    return {i: indicator_label(i, lang) for i in ["andel_otrygga", *items]}
+
+
+def choropleth(figures: Mapping, indicator: str = "andel_otrygga", lang: str = "sv") -> Choropleth:
+    """The choropleth of one indicator from :func:`trygg.stats.compute_stats` output."""
+    return Choropleth(
+        title=indicator_label(indicator, lang),
+        figures={p["place_id"]: figure_of(p["survey"], indicator) for p in figures["places"]},
+        year=figures["year"],
+        about=indicator_about(indicator, lang),
+        synthetic=bool(figures.get("synthetic")),
+        min_n=figures.get("min_n", MIN_N),
+    )
 
 
 def osm_tiles(lang: str = "sv") -> TileSource:
@@ -125,8 +307,7 @@ def place_map(
     selected: str | None = None,
     *,
     tiles: TileSource | None = None,
-    values: Mapping[int, float | None] | None = None,
-    value_title: str | None = None,
+    choropleth: Choropleth | None = None,
     static_url: str = assets.STATIC_URL,
     lang: str = "sv",
 ) -> folium.Map:
@@ -146,11 +327,10 @@ def place_map(
         Name of the place to highlight.
     tiles : TileSource, optional
         The basemap; None draws a plain light background (the offline mode).
-    values : Mapping, optional
-        A figure per place id for a choropleth; None values are drawn grey and
-        labelled "för få svar". Omitted: every place gets the same fill.
-    value_title : str, optional
-        The legend's title when ``values`` is given.
+    choropleth : Choropleth, optional
+        A figure per place (see :func:`choropleth`), drawn in classes with a legend;
+        suppressed places are hatched grey and labelled "för få svar". Omitted: every
+        place gets the same light fill.
     static_url : str
         Where the dashboard serves its static folder (see :mod:`trygg.assets`).
     lang : str
@@ -165,7 +345,7 @@ def place_map(
     --------
     >>> m = place_map(load_places(engine, "1381"), "Stadsparken")  # doctest: +SKIP
     """
-    web = web_places(places, values, lang)
+    web = web_places(places, choropleth, lang)
     fmap = folium.Map(
         SWEDEN, zoom_start=5, tiles=None, control_scale=True, zoom_snap=0.25, zoom_delta=0.5
     )
@@ -173,21 +353,22 @@ def place_map(
         folium.TileLayer(tiles.url, attr=html.escape(tiles.attribution), max_zoom=19).add_to(fmap)
     _ProjectorStyle().add_to(fmap)
     if not web.empty:
-        _places_layer(web, values is not None).add_to(fmap)
+        _places_layer(web).add_to(fmap)
         _PlaceLabels(web).add_to(fmap)
         west, south, east, north = web.total_bounds
-        fmap.fit_bounds([[south, west], [north, east]], padding=(24, 24))
+        bounds = [[south, west], [north, east]]
+        fmap.fit_bounds(bounds, padding=(MAP_PADDING_PX, MAP_PADDING_PX))
     if selected is not None:
         selection_layer(places, selected).add_to(fmap)
-    if values is not None:
-        _Legend(_legend_html(value_title or "", values, lang)).add_to(fmap)
+    if choropleth is not None:
+        _Legend(legend_html(choropleth, lang), None if web.empty else bounds).add_to(fmap)
     use_local_assets(fmap, static_url)
     return fmap
 
 
 def web_places(
     places: gpd.GeoDataFrame,
-    values: Mapping[int, float | None] | None = None,
+    choropleth: Choropleth | None = None,
     lang: str = "sv",
 ) -> gpd.GeoDataFrame:
     """Places ready for the web: largest first, escaped texts, label points, WGS84.
@@ -195,20 +376,21 @@ def web_places(
     Returns
     -------
     GeoDataFrame
-        Columns place_id, tooltip, label, label_lat, label_lon, fill, geometry in
-        EPSG:4326, sorted by area, largest first.
+        Columns place_id, tooltip, label, label_lat, label_lon, style, geometry in
+        EPSG:4326, sorted by area, largest first; ``style`` is the Leaflet path style.
     """
     frame = places.to_crs(STORE_CRS) if places.crs is not None else places
     frame = frame.assign(_area=frame.geometry.area).sort_values("_area", ascending=False)
     label_points = gpd.GeoSeries(_label_points(frame.geometry), crs=frame.crs).to_crs(4326)
+    classes = classify(choropleth.shown_values()) if choropleth is not None else None
     out = gpd.GeoDataFrame(
         {
             "place_id": [int(i) for i in frame["id"]],
-            "tooltip": [_tooltip_html(row, values, lang) for row in frame.itertuples()],
+            "tooltip": [_tooltip_html(row, choropleth, lang) for row in frame.itertuples()],
             "label": [html.escape(str(name)) for name in frame["name"]],
             "label_lat": label_points.y.to_numpy(),
             "label_lon": label_points.x.to_numpy(),
-            "fill": [_fill(values, int(i)) for i in frame["id"]],
+            "style": [_style(choropleth, classes, int(i)) for i in frame["id"]],
         },
         geometry=frame.geometry.to_numpy(),
         crs=frame.crs,
@@ -234,54 +416,43 @@ def _pole(geom) -> shapely.Point:
     return polylabel(max(parts, key=lambda p: p.area), tolerance=5.0)
 
 
-def _tooltip_html(row, values: Mapping[int, float | None] | None, lang: str) -> str:
+def _tooltip_html(row, choropleth: Choropleth | None, lang: str) -> str:
     kind = PLACE_KINDS.get(row.kind, row.kind or "")
     lines = [f"<b>{html.escape(str(row.name))}</b>", html.escape(str(kind))]
     aliases = [str(a) for a in (row.aliases or [])]
     if aliases:
         lines.append(html.escape(t("map.tooltip_aliases", lang, aliases=", ".join(aliases))))
-    if values is not None:
-        lines.append(html.escape(_value_text(values.get(int(row.id)), lang)))
+    if choropleth is not None:
+        texts = formatting.describe(choropleth.figure(int(row.id)), lang)
+        lines.append(f"<b>{html.escape(texts['value'])}</b>")
+        lines += [html.escape(texts[key]) for key in ("n", "interval") if texts[key]]
     return "<br>".join(lines)
 
 
-def _value_text(value: float | None, lang: str) -> str:
-    if value is None:
-        return t("map.too_few_answers", lang)
-    return f"{value:.1f}".replace(".", ",") if lang == "sv" else f"{value:.1f}"
+def _style(choropleth: Choropleth | None, classes: Classes | None, place_id: int) -> dict:
+    """The Leaflet path style of one place: plain, a class colour, or hatched grey."""
+    if choropleth is None:
+        return {"color": OUTLINE, "weight": 3.5, "fillColor": FILL, "fillOpacity": 0.22}
+    figure = choropleth.figure(place_id)
+    if figure["suppressed"] or figure["andel"] is None:
+        return {
+            "color": NO_DATA_OUTLINE,
+            "weight": 3,
+            "dashArray": NO_DATA_DASH,
+            "fillColor": NO_DATA,
+            "fillOpacity": 0.9,
+        }
+    fill = classes.colour(figure["andel"])
+    return {"color": OUTLINE, "weight": 3.5, "fillColor": fill, "fillOpacity": 0.78}
 
 
-def _fill(values: Mapping[int, float | None] | None, place_id: int) -> str:
-    if values is None:
-        return FILL
-    value = values.get(place_id)
-    if value is None:
-        return NO_DATA
-    return PALETTE[_class_of(value, [v for v in values.values() if v is not None])]
-
-
-def _class_of(value: float, present: list[float]) -> int:
-    """Equal-interval class of ``value`` among the present values."""
-    low, high = min(present), max(present)
-    if high == low:
-        return len(PALETTE) // 2
-    position = (value - low) / (high - low)
-    return min(int(position * len(PALETTE)), len(PALETTE) - 1)
-
-
-def _places_layer(web: gpd.GeoDataFrame, choropleth: bool) -> folium.GeoJson:
-    fill_opacity = 0.7 if choropleth else 0.22
+def _places_layer(web: gpd.GeoDataFrame) -> folium.GeoJson:
     features = [_feature(row) for row in web.itertuples()]
     return folium.GeoJson(
         {"type": "FeatureCollection", "features": features},
         name="places",
-        style_function=lambda f: {
-            "color": OUTLINE,
-            "weight": 3.5,
-            "fillColor": f["properties"]["fill"],
-            "fillOpacity": fill_opacity,
-        },
-        highlight_function=lambda f: {"weight": 6, "fillOpacity": fill_opacity + 0.15},
+        style_function=lambda f: f["properties"]["style"],
+        highlight_function=lambda f: {"weight": 6},
         tooltip=folium.GeoJsonTooltip(["tooltip"], labels=False, sticky=True),
         control=False,
     )
@@ -291,7 +462,7 @@ def _feature(row) -> dict:
     return {
         "type": "Feature",
         "id": str(row.place_id),
-        "properties": {"place_id": row.place_id, "tooltip": row.tooltip, "fill": row.fill},
+        "properties": {"place_id": row.place_id, "tooltip": row.tooltip, "style": row.style},
         "geometry": mapping(row.geometry),
     }
 
@@ -327,20 +498,38 @@ def selection_layer(places: gpd.GeoDataFrame, selected: str | None) -> folium.Fe
     return group
 
 
-def _legend_html(title: str, values: Mapping[int, float | None], lang: str) -> str:
-    present = sorted(v for v in values.values() if v is not None)
-    rows = []
-    if present:
-        low, high = present[0], present[-1]
-        rows.append(_legend_row(PALETTE[0], _value_text(low, lang)))
-        rows.append(_legend_row(PALETTE[-1], _value_text(high, lang)))
-    rows.append(_legend_row(NO_DATA, t("map.too_few_answers", lang)))
-    return f"<div class='trygg-legend'><b>{html.escape(title)}</b>{''.join(rows)}</div>"
+def legend_html(choropleth: Choropleth, lang: str = "sv") -> str:
+    """The legend: what is shown, the year, the classes, "för få svar" and the source.
+
+    Every text is escaped; the classes are listed from the highest down, as they
+    read on a map where darker means more.
+    """
+    classes = classify(choropleth.shown_values())
+    head = [f"<div class='trygg-legend-title'>{html.escape(choropleth.title)}</div>"]
+    notes = [choropleth.about]
+    if choropleth.year is not None:
+        notes.insert(0, t("map.legend_year", lang, year=choropleth.year))
+    head += [f"<div class='trygg-legend-note'>{html.escape(n)}</div>" for n in notes if n]
+    rows = [
+        _legend_row(f"background:{colour}", formatting.share_range(low, high, lang))
+        for colour, (low, high) in reversed(list(zip(classes.colours, classes.ranges, strict=True)))
+    ]
+    rows.append(
+        _legend_row(
+            "trygg-hatch-swatch", t("map.legend_too_few", lang, min_n=choropleth.min_n), css=True
+        )
+    )
+    if choropleth.synthetic:
+        rows.append(
+            f"<div class='trygg-legend-synthetic'>{html.escape(t('map.legend_synthetic', lang))}"
+            "</div>"
+        )
+    return f"<div class='trygg-legend'>{''.join(head + rows)}</div>"
 
 
-def _legend_row(color: str, text: str) -> str:
-    swatch = f"<span class='trygg-swatch' style='background:{color}'></span>"
-    return f"<div>{swatch}{html.escape(text)}</div>"
+def _legend_row(swatch: str, text: str, css: bool = False) -> str:
+    look = f"class='trygg-swatch {swatch}'" if css else f"class='trygg-swatch' style='{swatch}'"
+    return f"<div class='trygg-legend-row'><span {look}></span>{html.escape(text)}</div>"
 
 
 def use_local_assets(fmap: folium.Map, static_url: str = assets.STATIC_URL) -> folium.Map:
@@ -409,7 +598,10 @@ def standalone_html(fmap: folium.Map, title: str = "Trygghetskartan") -> str:
 
 
 class _ProjectorStyle(MacroElement):
-    """Large text, a light offline background and the label and legend styles."""
+    """Large text, a light offline background, the label and legend styles, the hatching.
+
+    The hatch is an SVG pattern in the page; Leaflet's paths refer to it by id.
+    """
 
     _template = Template(
         """
@@ -426,10 +618,30 @@ class _ProjectorStyle(MacroElement):
             pointer-events: none;
           }
           .trygg-legend { background: #fff; padding: 8px 12px; border-radius: 6px;
-            font-size: 18px; line-height: 1.5; box-shadow: 0 1px 4px rgba(0,0,0,.4); }
-          .trygg-swatch { display: inline-block; width: 18px; height: 18px;
+            font-size: 17px; line-height: 1.35; box-shadow: 0 1px 4px rgba(0,0,0,.4);
+            max-width: 14em; color: #10253a; }
+          .trygg-legend-title { font-weight: 700; margin-bottom: 2px; }
+          .trygg-legend-note { font-size: 14px; color: #3b4a59; }
+          .trygg-legend-row { margin-top: 3px; white-space: nowrap; }
+          .trygg-legend-synthetic { margin-top: 6px; font-size: 14px; font-weight: 700;
+            color: #7a2e00; }
+          .trygg-swatch { display: inline-block; width: 22px; height: 18px;
             margin-right: 8px; vertical-align: -3px; border: 1px solid #555; }
+          .trygg-hatch-swatch { border: 2px dashed {{ this.outline }};
+            background: repeating-linear-gradient(45deg, {{ this.hatch_line }} 0 2px,
+              {{ this.hatch_light }} 2px 6px); }
         </style>
+        {% endmacro %}
+        {% macro html(this, kwargs) %}
+        <svg width="0" height="0" style="position:absolute" aria-hidden="true">
+          <defs>
+            <pattern id="{{ this.hatch_id }}" width="8" height="8"
+                     patternUnits="userSpaceOnUse" patternTransform="rotate(45)">
+              <rect width="8" height="8" fill="{{ this.hatch_light }}"></rect>
+              <rect width="2.5" height="8" fill="{{ this.hatch_line }}"></rect>
+            </pattern>
+          </defs>
+        </svg>
         {% endmacro %}
         """
     )
@@ -438,14 +650,18 @@ class _ProjectorStyle(MacroElement):
         super().__init__()
         self._name = "ProjectorStyle"
         self.background = BACKGROUND
+        self.hatch_id = HATCH_ID
+        self.hatch_light = HATCH_LIGHT
+        self.hatch_line = HATCH_LINE
+        self.outline = NO_DATA_OUTLINE
 
 
 class _PlaceLabels(MacroElement):
     """Permanent place names, placed so they do not overlap.
 
     Larger places are labelled first. A label sits on its place when it fits inside,
-    else beside it (right, left, below, above), never over another label or over a
-    place it is not nested with; one that fits nowhere hides until the user zooms in.
+    else beside it (right, left, below, above), never over another label, the legend or
+    a place it is not nested with; one that fits nowhere hides until the user zooms in.
     """
 
     _template = Template(
@@ -482,8 +698,16 @@ class _PlaceLabels(MacroElement):
             return {left: sw.x, top: ne.y, right: ne.x, bottom: sw.y};
           }
           function nested(a, b) { return a.contains(b) || b.contains(a); }
+          function controlBoxes() {
+            var frame = map.getContainer().getBoundingClientRect();
+            return [].map.call(map.getContainer().querySelectorAll(".trygg-legend"), function (el) {
+              var r = el.getBoundingClientRect();
+              return {left: r.left - frame.left, top: r.top - frame.top,
+                      right: r.right - frame.left, bottom: r.bottom - frame.top};
+            });
+          }
           function layout() {
-            var size = map.getSize(), taken = [];
+            var size = map.getSize(), taken = controlBoxes();
             var boxes = items.map(function (item) { return pixelBox(item.bounds); });
             items.forEach(function (item) {
               var element = item.marker.getElement();
@@ -531,12 +755,16 @@ def _latlng_bounds(geometry) -> list[list[float]]:
 
 
 class _Legend(MacroElement):
-    """A legend drawn as a plain Leaflet control (no branca colormap: it pulls in d3)."""
+    """A legend drawn as a plain Leaflet control (no branca colormap: it pulls in d3).
+
+    Once drawn, the map is fitted again so no place lies under it: the places go
+    either left of the legend or above it, whichever lets the map zoom in further.
+    """
 
     _template = Template(
         """
         {% macro script(this, kwargs) %}
-        (function (map) {
+        (function (map, bounds, pad) {
           var legend = L.control({position: "bottomright"});
           legend.onAdd = function () {
             var div = L.DomUtil.create("div");
@@ -544,12 +772,37 @@ class _Legend(MacroElement):
             return div;
           };
           legend.addTo(map);
-        })({{ this._parent.get_name() }});
+          if (!bounds) { return; }
+          bounds = L.latLngBounds(bounds);
+          function fit() {
+            // The legend's own box: its max-width holds before Leaflet's stylesheet loads.
+            var box = legend.getContainer().firstChild.getBoundingClientRect();
+            var size = map.getSize(), w = box.width + 2 * pad, h = box.height + 2 * pad;
+            var options = [[w, pad], [pad, h]].filter(function (corner) {
+              return corner[0] + pad < size.x && corner[1] + pad < size.y;
+            });
+            if (!options.length) { return; }  // a frame not laid out yet: wait for resize
+            var zooms = options.map(function (corner) {
+              return map.getBoundsZoom(bounds, false, L.point(corner[0] + pad, corner[1] + pad));
+            });
+            var best = zooms.indexOf(Math.max.apply(null, zooms));
+            map.fitBounds(bounds, {paddingTopLeft: [pad, pad], paddingBottomRight: options[best]});
+          }
+          // Until the user moves the map, keep it fitted when its frame changes size.
+          var touched = false;
+          ["mousedown", "wheel", "touchstart", "keydown"].forEach(function (name) {
+            map.getContainer().addEventListener(name, function () { touched = true; });
+          });
+          map.on("resize", function () { if (!touched) { fit(); } });
+          fit();
+        })({{ this._parent.get_name() }}, {{ this.bounds|tojson }}, {{ this.padding }});
         {% endmacro %}
         """
     )
 
-    def __init__(self, content: str):
+    def __init__(self, content: str, bounds: list | None):
         super().__init__()
         self._name = "Legend"
         self.content = content
+        self.bounds = bounds
+        self.padding = MAP_PADDING_PX

@@ -22,6 +22,9 @@ from trygg.store import require_kommun, schema
 
 Z95 = float(norm.ppf(0.975))
 SIGNIFICANCE = 0.05
+#: How ``trygg demo`` marks the batches it loads (its uploader and source text).
+DEMO_USER = "demo"
+SYNTHETIC_SOURCE_PREFIX = "Syntetiska demodata"
 
 
 def kish_effective_n(weights) -> float:
@@ -186,7 +189,9 @@ def compute_stats(engine: Engine, kommun: str, year: int | None = None, min_n: i
     dict
         ``{"kommun", "year", "years", "min_n", "places": [{"place", "place_id", "survey":
         {"n", "andel_otrygga", "ki_lag", "ki_hog", "suppressed", "problem": {...},
-        "oro": {...}, "trend": {...}}}], "kommun_total": {...}}``.
+        "oro": {...}, "trend": {...}}}], "kommun_total": {...}, "sources": [...],
+        "synthetic"}``. ``sources`` are the active batches behind the year's figures,
+        each with a ``synthetic`` flag; top-level ``synthetic`` is true when any is.
     """
     answers, links, places = _load(engine, kommun)
     years = sorted(int(y) for y in answers["year"].unique())
@@ -215,6 +220,7 @@ def compute_stats(engine: Engine, kommun: str, year: int | None = None, min_n: i
     results = area_results(engine, kommun, year, min_n)
     for place in output_places:
         place["results"] = results.get(place["place_id"], [])
+    sources = figure_sources(engine, kommun, year)
     return {
         "kommun": kommun,
         "year": year,
@@ -223,7 +229,67 @@ def compute_stats(engine: Engine, kommun: str, year: int | None = None, min_n: i
         "places": output_places,
         "kommun_total": total,
         "kommun_results": results.get(None, []),
+        "sources": sources,
+        "synthetic": any(source["synthetic"] for source in sources),
     }
+
+
+def is_synthetic(batch) -> bool:
+    """Whether an import batch holds synthetic demo data (loaded by ``trygg demo``)."""
+    source = batch.get("source") or ""
+    return batch.get("uploaded_by") == DEMO_USER or source.startswith(SYNTHETIC_SOURCE_PREFIX)
+
+
+def figure_sources(engine: Engine, kommun: str, year: int | None) -> list[dict]:
+    """The active batches holding answers or delivered results of ``year``, oldest first.
+
+    Returns
+    -------
+    list of dict
+        ``{"batch_id", "kind", "file_name", "source", "synthetic"}`` each.
+    """
+    batch = schema.import_batch
+    response, result = schema.survey_response, schema.survey_result
+    ids = (
+        select(response.c.batch_id)
+        .where(response.c.kommun_kod == kommun, response.c.year == year)
+        .union(
+            select(result.c.batch_id).where(result.c.kommun_kod == kommun, result.c.year == year)
+        )
+    )
+    with engine.connect() as connection:
+        rows = connection.execute(
+            select(batch.c.id, batch.c.kind, batch.c.file_name, batch.c.source, batch.c.uploaded_by)
+            .where(batch.c.id.in_(ids), batch.c.status == ACTIVE)
+            .order_by(batch.c.id)
+        ).mappings()
+        return [
+            {
+                "batch_id": row["id"],
+                "kind": row["kind"],
+                "file_name": row["file_name"],
+                "source": row["source"],
+                "synthetic": is_synthetic(row),
+            }
+            for row in rows
+        ]
+
+
+def figure_of(survey: dict, indicator: str) -> dict:
+    """One indicator's figure from a place's ``survey`` block.
+
+    ``kommun_total`` is already keyed by indicator and needs no lookup.
+
+    Returns
+    -------
+    dict
+        ``{"n", "andel", "ki_lag", "ki_hog", "suppressed"}``; an item nobody answered
+        is a suppressed figure with n = 0.
+    """
+    if indicator == "andel_otrygga":
+        return _item({**survey, "andel": survey["andel_otrygga"]})
+    prefix, slug = indicator.split("_", 1)
+    return survey.get(prefix, {}).get(slug) or _item(share_figure(0, 0.0, 0.0, 0.0, 1))
 
 
 def area_results(engine: Engine, kommun: str, year: int | None, min_n: int) -> dict:
@@ -353,10 +419,7 @@ def _kommun_total(
 
 
 def _suppressed(survey: dict, indicator: str) -> bool:
-    if indicator == "andel_otrygga":
-        return survey["suppressed"]
-    prefix, slug = indicator.split("_", 1)
-    return survey[prefix].get(slug, {"suppressed": True})["suppressed"]
+    return figure_of(survey, indicator)["suppressed"]
 
 
 CSV_COLUMNS = (

@@ -1,0 +1,354 @@
+"""Karta: survey figures per place on a map, the chosen place's figures and promises.
+
+The URL carries the view (``?kommun=0683&plats=Stadsparken&visa=problem_klotter&ar=2023``)
+so a link opens the same map; the selectors, a click on the map and the place list all
+update it. Figures come from :func:`trygg.stats.compute_stats` and are formatted by
+:mod:`trygg.formatting`; this page only lays them out.
+"""
+
+from __future__ import annotations
+
+import json
+
+import pandas as pd
+import streamlit as st
+from streamlit_folium import st_folium
+
+import state
+from markup import md
+from trygg import formatting, maps
+from trygg.commitments import group_for_place
+from trygg.places import normalise_name
+from trygg.scales import ITEM_SCALES, PARTIES
+from trygg.stats import figure_of
+from trygg.strings import t
+
+MAP_HEIGHT = 680
+#: The place list's first entry: no place chosen, the whole kommun.
+WHOLE_KOMMUN = ""
+RETURNED = ["last_active_drawing", "last_object_clicked", "last_object_clicked_tooltip"]
+CORE = "andel_otrygga"
+STATUS_COLOURS = {"ej påbörjad": "gray", "pågår": "blue", "genomförd": "green", "inställd": "red"}
+
+
+def main() -> None:
+    db = state.require_database()
+    kod, kommuner = state.choose_kommun(db)
+    places = state.kommun_places(db, kod)
+    plats = current_place(places, kommuner[kod])
+    tiles = tile_selector()
+    st.title(f"{t('app.title')} – {kommuner[kod]}")
+    left, right = st.columns([5, 3], gap="medium")
+    with left:
+        figures, indicator = figure_selectors(db, kod)
+        layer = maps.choropleth(figures, indicator) if figures else None
+        show_map(places, plats, tiles, kod, layer)
+    with right:
+        place_selector(places, plats)
+        survey_panel(figures, plats, kommuner[kod])
+        show_commitments(state.kommun_commitments(db, kod), plats, kommuner[kod])
+    download_button(places, plats, tiles, kommuner[kod], layer)
+
+
+def figure_selectors(db: str, kod: str) -> tuple[dict | None, str | None]:
+    """The year and figure to colour the map by, from ``?ar=`` and ``?visa=``.
+
+    Returns
+    -------
+    tuple
+        The year's figures from ``compute_stats`` and the chosen indicator, or
+        ``(None, None)`` when the kommun has no survey answers.
+    """
+    latest = state.kommun_stats(db, kod)
+    if not latest["years"]:
+        return None, None
+    years = list(reversed(latest["years"]))
+    year = _url_choice("ar", [str(y) for y in years], str(latest["year"]))
+    figures = latest if int(year) == latest["year"] else state.kommun_stats(db, kod, int(year))
+    options = maps.metric_options(figures)
+    indicator = _url_choice("visa", list(options), CORE)
+    metric_column, year_column = st.columns([3, 1])
+    with metric_column:
+        st.session_state["metric_select"] = indicator
+        st.selectbox(
+            t("dash.metric"),
+            list(options),
+            key="metric_select",
+            format_func=options.get,
+            on_change=_to_url,
+            args=("visa", "metric_select"),
+        )
+    with year_column:
+        st.session_state["year_select"] = year
+        st.selectbox(
+            t("dash.year"),
+            [str(y) for y in years],
+            key="year_select",
+            on_change=_to_url,
+            args=("ar", "year_select"),
+        )
+    return figures, indicator
+
+
+def _url_choice(param: str, allowed: list[str], default: str) -> str:
+    """``?param=`` when it is one of ``allowed``, else ``default`` (written to the URL)."""
+    wanted = st.query_params.get(param)
+    if wanted in allowed:
+        return wanted
+    st.query_params[param] = default
+    return default
+
+
+def _to_url(param: str, key: str) -> None:
+    st.query_params[param] = st.session_state[key]
+
+
+def current_place(places, kommun_namn: str) -> str | None:
+    """The place in ``?plats=`` (a name or an alias), or None for the whole kommun."""
+    wanted = st.query_params.get("plats")
+    if not wanted:
+        return None
+    lookup = {}
+    for name, aliases in zip(places["name"], places["aliases"], strict=True):
+        for label in [name, *(aliases or [])]:
+            lookup.setdefault(normalise_name(label), name)
+    found = lookup.get(normalise_name(wanted))
+    if found is None:
+        st.warning(t("dash.place_unknown_url", name=wanted, kommun=kommun_namn))
+        st.query_params.pop("plats", None)
+    elif found != wanted:
+        st.query_params["plats"] = found
+    return found
+
+
+def tile_selector() -> maps.TileSource | None:
+    """The basemap switch in the sidebar; says which mode is active."""
+    default, source = state.tile_config()
+    labels = {
+        "auto": t("dash.tiles_auto"),
+        "on": t("dash.tiles_on", label=source.label),
+        "off": t("dash.tiles_off"),
+    }
+    mode = st.sidebar.radio(
+        t("dash.tiles"),
+        maps.TILE_MODES,
+        index=maps.TILE_MODES.index(default),
+        format_func=labels.get,
+        key="tiles_mode",
+    )
+    online = mode != "auto" or state.tiles_online(source.url)
+    tiles = maps.choose_tiles(mode, source, online)
+    if tiles is not None:
+        st.sidebar.caption(t("dash.tiles_active_on", label=tiles.label))
+    elif mode == "auto":
+        st.sidebar.caption(t("dash.tiles_auto_offline"))
+    else:
+        st.sidebar.caption(t("dash.tiles_active_off"))
+    return tiles
+
+
+def show_map(places, plats: str | None, tiles, kod: str, layer) -> None:
+    """The map; a click on a place selects it (the page reruns with it in the URL)."""
+    fmap = maps.place_map(places, tiles=tiles, choropleth=layer)
+    result = st_folium(
+        fmap,
+        key=f"karta_{kod}",
+        height=MAP_HEIGHT,
+        use_container_width=True,
+        returned_objects=RETURNED,
+        feature_group_to_add=maps.selection_layer(places, plats),
+    )
+    st.caption(t("dash.map_help"))
+    clicked, signature = clicked_place(result, places)
+    if clicked is None or st.session_state.get("last_click") == signature:
+        return
+    st.session_state["last_click"] = signature
+    if clicked != plats:
+        st.query_params["plats"] = clicked
+        st.rerun()
+
+
+def clicked_place(result: dict | None, places) -> tuple[str | None, str | None]:
+    """The name of the clicked place and a signature telling one click from the next."""
+    if not result:
+        return None, None
+    drawing = result.get("last_active_drawing") or {}
+    place_id = (drawing.get("properties") or {}).get("place_id")
+    by_id = dict(zip(places["id"].astype(int), places["name"], strict=True))
+    name = by_id.get(place_id) if place_id is not None else None
+    if name is None:
+        name = _name_from_tooltip(result.get("last_object_clicked_tooltip"), places)
+    signature = json.dumps([place_id, name, result.get("last_object_clicked")], default=str)
+    return name, signature
+
+
+def _name_from_tooltip(tooltip: str | None, places) -> str | None:
+    first_line = (tooltip or "").strip().splitlines()[:1]
+    names = set(places["name"])
+    return first_line[0].strip() if first_line and first_line[0].strip() in names else None
+
+
+def place_selector(places, plats: str | None) -> None:
+    names = sorted(places["name"], key=normalise_name)
+    st.session_state["plats_select"] = plats or WHOLE_KOMMUN
+    st.selectbox(
+        t("dash.place"),
+        [WHOLE_KOMMUN, *names],
+        key="plats_select",
+        format_func=lambda name: name or t("dash.whole_kommun"),
+        on_change=_place_changed,
+    )
+
+
+def _place_changed() -> None:
+    chosen = st.session_state["plats_select"]
+    if chosen == WHOLE_KOMMUN:
+        st.query_params.pop("plats", None)
+    else:
+        st.query_params["plats"] = chosen
+
+
+def survey_panel(figures: dict | None, plats: str | None, kommun_namn: str) -> None:
+    """The chosen place's survey figures (or the kommun total), then delivered results."""
+    if figures is None:
+        st.info(t("dash.no_survey", kommun=kommun_namn))
+        return
+    place = next((p for p in figures["places"] if p["place"] == plats), None)
+    indicators = list(maps.metric_options(figures))
+    if place is None:
+        heading = t("dash.survey_heading_kommun", year=figures["year"], kommun=kommun_namn)
+        found = {i: figures["kommun_total"][i] for i in indicators}
+        results = figures["kommun_results"]
+    else:
+        heading = t("dash.survey_heading_place", year=figures["year"], place=place["place"])
+        found = {i: figure_of(place["survey"], i) for i in indicators}
+        results = place["results"]
+    st.header(md(heading))
+    _core_figure(found[CORE], figures["min_n"])
+    if place is not None:
+        _trend_line(place["survey"], figures)
+    _items_table({i: f for i, f in found.items() if i != CORE})
+    _delivered(results, place and place["place"])
+    if figures["synthetic"]:
+        st.caption(t("dash.synthetic_survey"))
+
+
+def _core_figure(figure: dict, min_n: int) -> None:
+    texts = formatting.describe(figure)
+    st.metric(maps.indicator_label(CORE), texts["value"])
+    st.markdown(" · ".join(text for text in (texts["n"], texts["interval"]) if text))
+    if figure.get("secondary_suppression"):
+        st.caption(t("dash.total_secondary"))
+    elif figure["suppressed"]:
+        st.caption(t("dash.too_few", min_n=min_n))
+
+
+def _trend_line(survey: dict, figures: dict) -> None:
+    earlier = [y for y in figures["years"] if y < figures["year"]]
+    if "trend" in survey:
+        st.markdown(formatting.trend(survey["trend"]))
+    elif earlier:
+        st.caption(t("dash.no_trend", year=earlier[-1]))
+    else:
+        st.caption(t("dash.no_previous"))
+
+
+def _items_table(items: dict[str, dict]) -> None:
+    """The problem items, then the worry items: one small table each."""
+    for prefix in ITEM_SCALES:
+        group = {i: f for i, f in items.items() if i.startswith(prefix + "_")}
+        if not group:
+            continue
+        st.subheader(t(f"dash.items_{prefix}"))
+        st.caption(maps.indicator_about(prefix + "_"))
+        rows = []
+        for indicator, figure in group.items():
+            texts = formatting.describe(figure)
+            rows.append(
+                {
+                    t("dash.col_item"): maps.item_label(indicator),
+                    t("dash.col_share"): texts["value"],
+                    t("dash.col_n"): formatting.integer(figure["n"]),
+                    t("dash.col_interval"): texts["range"],
+                }
+            )
+        st.table(pd.DataFrame(rows).set_index(t("dash.col_item")))
+
+
+def _delivered(results: list[dict], place: str | None) -> None:
+    """Area-level figures as delivered (Police index, NTU), each under its source."""
+    if not results:
+        return
+    st.subheader(t("dash.delivered_heading"))
+    for result in results:
+        line = t(
+            "dash.delivered_line", indicator=result["indicator"], value=formatting.delivered(result)
+        )
+        details = [t("dash.delivered_source", source=result["source"])]
+        if result["n"] is not None:
+            details.append(formatting.count(result["n"]))
+        if result["area"] and normalise_name(result["area"]) != normalise_name(place or ""):
+            details.append(t("dash.delivered_area", area=result["area"]))
+        st.markdown(f"**{md(line)}**")
+        st.caption(md(" · ".join(details)))
+
+
+def show_commitments(items: list[dict], plats: str | None, kommun_namn: str) -> None:
+    """Place-bound promises by party, then the kommun-wide ones."""
+    grouped = group_for_place(items, plats)
+    heading = t("dash.heading_place", place=plats) if plats else None
+    st.header(md(heading or t("dash.heading_kommun", kommun=kommun_namn)))
+    titles = sorted({item["medborgarlofte"] for item in items})
+    if titles:
+        st.caption(md(" · ".join(titles)))
+    if any(f.get("demo") for item in items for f in item["follow_ups"]):
+        st.caption(t("dash.demo_caption"))
+    if not items:
+        st.info(t("dash.no_commitments", kommun=kommun_namn))
+        return
+    bound = [(party, grouped["by_party"][party]) for party in PARTIES]
+    if plats and not any(group for _party, group in bound):
+        st.info(t("dash.no_place_commitments", place=plats))
+    for party, group in bound:
+        _commitment_group(PARTIES[party], group)
+    _commitment_group(t("dash.kommun_wide"), grouped["kommun_wide"])
+
+
+def _commitment_group(title: str, group: list[dict]) -> None:
+    if not group:
+        return
+    st.subheader(md(title))
+    for item in group:
+        with st.container(border=True):
+            _commitment(item)
+
+
+def _commitment(item: dict) -> None:
+    colour = STATUS_COLOURS.get(item["status"], "gray")
+    st.markdown(f"**{md(item['text'])}**")
+    st.markdown(f":{colour}-badge[{md(t('dash.status', status=item['status']))}]")
+    if item["partners"]:
+        st.caption(md(t("dash.partners", partners=", ".join(item["partners"]))))
+    latest = max(item["follow_ups"], key=lambda f: f["date"], default=None)
+    if latest is None:
+        st.caption(t("dash.no_follow_up"))
+        return
+    line = t("dash.latest_follow_up", date=latest["date"], status=latest["status"])
+    comment = f" – {latest['comment']}" if latest.get("comment") else ""
+    demo = f" ({t('dash.demo_marker')})" if latest.get("demo") else ""
+    st.markdown(md(line + comment + demo))
+
+
+def download_button(places, plats: str | None, tiles, kommun_namn: str, layer) -> None:
+    """The map as one HTML file that works without internet (projector laptops)."""
+    fmap = maps.place_map(places, plats, tiles=tiles, choropleth=layer)
+    st.sidebar.download_button(
+        t("dash.download_html"),
+        data=maps.standalone_html(fmap, title=f"{t('app.title')} – {kommun_namn}"),
+        file_name=f"trygghetskartan-{normalise_name(kommun_namn)}.html",
+        mime="text/html",
+        help=t("dash.download_help"),
+    )
+
+
+main()

@@ -1,0 +1,153 @@
+"""Numbers as people read them: Swedish decimal comma and space, in the map and dashboard.
+
+One formatter for every figure a person sees (tooltips, legends, the place panel), so
+"58,7 %" looks the same everywhere. Machine exports (CSV, JSON) keep plain formats and
+do not come through here. The spaces are no-break spaces (U+00A0), so "58,7 %" and
+"1 234" never break across lines on a narrow tooltip.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Iterable, Mapping
+
+from trygg.strings import t
+
+NBSP = "\u00a0"
+MINUS = "\u2212"
+
+
+def decimal(value: float, decimals: int = 1, lang: str = "sv") -> str:
+    """A number with ``decimals`` decimals; Swedish: decimal comma, space for thousands.
+
+    Examples
+    --------
+    >>> decimal(1234.56).replace(NBSP, " ")
+    '1 234,6'
+    >>> decimal(-0.25, 2)
+    '−0,25'
+    >>> decimal(1234.56, lang="en")
+    '1,234.6'
+    """
+    text = f"{abs(value):,.{decimals}f}"
+    negative = value < 0 and float(text.replace(",", "")) != 0
+    if lang == "sv":
+        text = text.replace(",", NBSP).replace(".", ",")
+        return (MINUS if negative else "") + text
+    return ("-" if negative else "") + text
+
+
+def integer(value: int, lang: str = "sv") -> str:
+    """A whole number with a thousands separator."""
+    return decimal(value, 0, lang)
+
+
+def percent(share: float, decimals: int = 1, lang: str = "sv") -> str:
+    """A share (0–1) as a percentage: ``0.587`` → "58,7 %".
+
+    Examples
+    --------
+    >>> percent(0.5866).replace(NBSP, " ")
+    '58,7 %'
+    """
+    return t("fmt.percent", lang, value=decimal(share * 100, decimals, lang))
+
+
+def share_range(low: float, high: float, lang: str = "sv") -> str:
+    """Two shares as a range: "45,1–71,2 %"; one value when both round alike."""
+    if percent(low, lang=lang) == percent(high, lang=lang):
+        return percent(high, lang=lang)
+    return t("fmt.range", lang, low=decimal(low * 100, 1, lang), high=decimal(high * 100, 1, lang))
+
+
+def interval(low: float, high: float, lang: str = "sv") -> str:
+    """A 95 % confidence interval of a share: "95 % KI 45,1–71,2 %"."""
+    return t("fmt.interval", lang, range=share_range(low, high, lang))
+
+
+def count(n: int, lang: str = "sv") -> str:
+    """The number of answers behind a figure: "n = 54"."""
+    return t("fmt.n", lang, n=integer(n, lang))
+
+
+def describe(figure: Mapping, lang: str = "sv") -> dict[str, str]:
+    """The texts of one share figure: ``andel``, ``n``, ``ki_lag``, ``ki_hog``, ``suppressed``.
+
+    A suppressed figure gives "för få svar" and its n, never a value or an interval.
+
+    Returns
+    -------
+    dict
+        ``{"value", "n", "interval", "range"}``: "32,1 %", "n = 53",
+        "95 % KI 20,7–46,2 %" and the bare "20,7–46,2 %"; the last two are empty when
+        suppressed.
+    """
+    if figure["suppressed"] or figure["andel"] is None:
+        return {
+            "value": t("map.too_few_answers", lang),
+            "n": count(figure["n"], lang),
+            "interval": "",
+            "range": "",
+        }
+    return {
+        "value": percent(figure["andel"], lang=lang),
+        "n": count(figure["n"], lang),
+        "interval": interval(figure["ki_lag"], figure["ki_hog"], lang),
+        "range": share_range(figure["ki_lag"], figure["ki_hog"], lang),
+    }
+
+
+def trend(change: Mapping, lang: str = "sv") -> str:
+    """The change since the previous year, with an arrow and whether it is significant.
+
+    Parameters
+    ----------
+    change : Mapping
+        A ``trend`` block from :func:`trygg.stats.compute_stats`.
+
+    Examples
+    --------
+    >>> trend({"change": -0.091, "previous_year": 2023, "previous_andel_otrygga": 0.412,
+    ...        "significant": False}).replace(NBSP, " ")
+    '↓ 9,1 procentenheter lägre än 2023 (41,2 %) – ingen säkerställd förändring'
+    """
+    points = decimal(abs(change["change"]) * 100, 1, lang)
+    values = {
+        "points": points,
+        "year": change["previous_year"],
+        "previous": percent(change["previous_andel_otrygga"], lang=lang),
+    }
+    if points == decimal(0, 1, lang):
+        direction = t("fmt.trend_same", lang, **values)
+    elif change["change"] > 0:
+        direction = t("fmt.trend_up", lang, **values)
+    else:
+        direction = t("fmt.trend_down", lang, **values)
+    verdict = t("fmt.significant" if change["significant"] else "fmt.not_significant", lang)
+    return f"{direction} – {verdict}"
+
+
+def delivered(result: Mapping, lang: str = "sv") -> str:
+    """A delivered area-level figure: an index (0–6) or a percentage, or why it is missing."""
+    if result["missing"]:
+        return t("fmt.result_missing", lang)
+    if result["suppressed"]:
+        return t("map.too_few_answers", lang)
+    if result["unit"] == "index":
+        return t("fmt.result_index", lang, value=decimal(result["value"], 1, lang))
+    return t("fmt.percent", lang, value=decimal(result["value"], 1, lang))
+
+
+def row_errors_csv(errors: Iterable[Mapping], lang: str = "sv") -> bytes:
+    """Rejected rows as a CSV file a coordinator opens in Excel to fix the source file.
+
+    Semicolons and a UTF-8 byte-order mark, so Swedish Excel opens it in columns with
+    å, ä and ö intact. Row numbers are the source file's spreadsheet rows.
+    """
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, delimiter=";", lineterminator="\r\n")
+    writer.writerow([t(f"upload.col_{key}", lang) for key in ("row", "column", "value", "message")])
+    for error in errors:
+        writer.writerow([error["row"], error["column"], error["value"], error["message"]])
+    return ("\ufeff" + buffer.getvalue()).encode("utf-8")
