@@ -13,8 +13,8 @@ import streamlit as st
 import state
 from markup import md
 from trygg import batches, formatting, surveys
+from trygg.batches import is_synthetic
 from trygg.errors import TryggError
-from trygg.stats import is_synthetic
 from trygg.strings import t
 
 FILE_TYPES = ["csv", "xlsx", "ods"]

@@ -15,6 +15,9 @@ from trygg.strings import t
 
 ACTIVE = "active"
 ROLLED_BACK = "rolled_back"
+#: How ``trygg demo`` marks the batches it loads: their uploader and source text.
+DEMO_USER = "demo"
+SYNTHETIC_SOURCE_PREFIX = "Syntetiska demodata"
 #: Kinds whose rows are figures; places and promises are replaced by re-importing instead.
 ROLLBACK_KINDS = {"survey", "survey_results", "incidents", "crime_stats"}
 
@@ -29,6 +32,12 @@ def current_user() -> str:
         return os.environ.get("TRYGG_USER") or getpass.getuser()
     except OSError:
         return "okänd"
+
+
+def is_synthetic(batch) -> bool:
+    """Whether an import batch (a mapping) holds synthetic demo data from ``trygg demo``."""
+    source = batch.get("source") or ""
+    return batch.get("uploaded_by") == DEMO_USER or source.startswith(SYNTHETIC_SOURCE_PREFIX)
 
 
 def find_active_copy(connection: Connection, kommun: str, kind: str, digest: str) -> int | None:

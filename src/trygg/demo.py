@@ -16,14 +16,14 @@ from pathlib import Path
 from sqlalchemy import Engine, func, select
 
 from trygg import batches, incidents, surveys
+from trygg.batches import DEMO_USER, SYNTHETIC_SOURCE_PREFIX
 from trygg.commitments import import_commitments
 from trygg.places import import_places
 from trygg.scales import DEMO_KOMMUNER
 from trygg.store import ensure_schema, schema
 
 DEMO_DIR_ENV = "TRYGG_DEMO_DIR"
-DEMO_USER = "demo"
-SYNTHETIC_SOURCE = "Syntetiska demodata ({script}, seed {seed})"
+SYNTHETIC_SOURCE = SYNTHETIC_SOURCE_PREFIX + " ({script}, seed {seed})"
 
 
 def repo_dir() -> Path:

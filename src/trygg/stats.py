@@ -16,15 +16,12 @@ import pandas as pd
 from scipy.stats import norm
 from sqlalchemy import Engine, select
 
-from trygg.batches import ACTIVE
+from trygg.batches import ACTIVE, is_synthetic
 from trygg.scales import ITEM_SCALES, MIN_N, TRYGG_KVALL, AnswerScale
 from trygg.store import require_kommun, schema
 
 Z95 = float(norm.ppf(0.975))
 SIGNIFICANCE = 0.05
-#: How ``trygg demo`` marks the batches it loads (its uploader and source text).
-DEMO_USER = "demo"
-SYNTHETIC_SOURCE_PREFIX = "Syntetiska demodata"
 
 
 def kish_effective_n(weights) -> float:
@@ -232,12 +229,6 @@ def compute_stats(engine: Engine, kommun: str, year: int | None = None, min_n: i
         "sources": sources,
         "synthetic": any(source["synthetic"] for source in sources),
     }
-
-
-def is_synthetic(batch) -> bool:
-    """Whether an import batch holds synthetic demo data (loaded by ``trygg demo``)."""
-    source = batch.get("source") or ""
-    return batch.get("uploaded_by") == DEMO_USER or source.startswith(SYNTHETIC_SOURCE_PREFIX)
 
 
 def figure_sources(engine: Engine, kommun: str, year: int | None) -> list[dict]:
