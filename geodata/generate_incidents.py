@@ -16,20 +16,17 @@ Usage::
 from __future__ import annotations
 
 import argparse
-import csv
 import datetime as dt
-import json
 from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
-import shapely
 from pyproj import Transformer
-from shapely.geometry import shape
+
+from trygg.synthetic import Place, load_places, own_area, sample_points, write_excel_csv
 
 GEODATA = Path(__file__).resolve().parents[1] / "geodata"
 DEFAULT_SEED = 2024
-ENCODING = "cp1252"
 FIRST_DAY = dt.date(2023, 1, 1)
 LAST_DAY = dt.date(2024, 12, 31)
 DAYS = [FIRST_DAY + dt.timedelta(days=i) for i in range((LAST_DAY - FIRST_DAY).days + 1)]
@@ -344,64 +341,6 @@ CLUSTERS: dict[str, tuple[Cluster, ...]] = {
 # --- places --------------------------------------------------------------------------
 
 
-@dataclass
-class Place:
-    name: str
-    population: int | None
-    geom_3006: shapely.Geometry
-
-
-def _reproject(geom: shapely.Geometry, transformer: Transformer) -> shapely.Geometry:
-    def _transform(coords: np.ndarray) -> np.ndarray:
-        x, y = transformer.transform(coords[:, 0], coords[:, 1])
-        return np.column_stack([x, y])
-
-    return shapely.transform(geom, _transform)
-
-
-def load_places(kod: str, geodata: Path = GEODATA) -> list[Place]:
-    """The kommun's places from ``places.geojson``, in file order, geometry in EPSG:3006."""
-    folder = geodata / f"{kod}_{KOMMUNER[kod]['slug']}"
-    data = json.loads((folder / "places.geojson").read_text("utf-8"))
-    transformer = Transformer.from_crs("EPSG:4326", "EPSG:3006", always_xy=True)
-    return [
-        Place(
-            name=f["properties"]["name"],
-            population=f["properties"].get("population"),
-            geom_3006=_reproject(shape(f["geometry"]), transformer),
-        )
-        for f in data["features"]
-    ]
-
-
-def own_area(place: Place, places: list[Place]) -> shapely.Geometry:
-    """The place minus any smaller place overlapping it (Stadsparken inside the centre)."""
-    geom = place.geom_3006
-    for other in places:
-        smaller = other is not place and other.geom_3006.area < geom.area
-        if smaller and other.geom_3006.intersects(geom):
-            geom = geom.difference(other.geom_3006)
-    return geom
-
-
-def sample_points(rng: np.random.Generator, area: shapely.Geometry, count: int) -> np.ndarray:
-    """``count`` points inside ``area`` by rejection sampling in its bounds, as (x, y) rows."""
-    if count == 0:
-        return np.empty((0, 2))
-    minx, miny, maxx, maxy = area.bounds
-    shapely.prepare(area)
-    found: list[np.ndarray] = []
-    total = 0
-    while total < count:
-        batch = max(64, 4 * (count - total))
-        xs = rng.uniform(minx, maxx, batch)
-        ys = rng.uniform(miny, maxy, batch)
-        inside = shapely.contains_xy(area, xs, ys)
-        found.append(np.column_stack([xs[inside], ys[inside]]))
-        total += int(inside.sum())
-    return np.concatenate(found)[:count]
-
-
 # --- events --------------------------------------------------------------------------
 
 
@@ -500,26 +439,18 @@ def file_name(kod: str) -> str:
     return f"{kod}_{KOMMUNER[kod]['slug']}_syntetiska_handelser.csv"
 
 
-def write_csv(path: Path, header_row: list[str], rows: list[list[str]]) -> None:
-    """Swedish-Excel CSV: cp1252, ``;``, CRLF."""
-    with path.open("w", encoding=ENCODING, newline="") as handle:
-        writer = csv.writer(handle, delimiter=";", lineterminator="\r\n")
-        writer.writerow(header_row)
-        writer.writerows(rows)
-
-
 def generate(out_dir: Path, seed: int = DEFAULT_SEED) -> list[dict]:
     """Write one synthetic incident file per demo kommun; returns ``{"kommun", "path"}``."""
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
     written = []
     for kod in sorted(KOMMUNER):
-        places = load_places(kod)
+        places = load_places(GEODATA, kod)
         unknown = {c.place for c in CLUSTERS[kod] if c.place} - {p.name for p in places}
         if unknown:
             raise ValueError(f"{kod}: unknown places {sorted(unknown)}")
         path = out_dir / file_name(kod)
-        write_csv(path, header(kod), incident_rows(kod, seed, places))
+        write_excel_csv(path, header(kod), incident_rows(kod, seed, places))
         written.append({"kommun": kod, "path": path})
     return written
 

@@ -15,22 +15,25 @@ Usage::
 from __future__ import annotations
 
 import argparse
-import csv
-import json
 from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
-import shapely
 from pyproj import Transformer
-from shapely.geometry import shape
 
 from trygg.scales import ORO, PROBLEM, TRYGG_KVALL
+from trygg.synthetic import (
+    Place,
+    decimal_comma,
+    load_places,
+    own_area,
+    sample_points,
+    write_excel_csv,
+)
 
 GEODATA = Path(__file__).resolve().parents[1] / "geodata"
 YEARS = (2023, 2024)
 DEFAULT_SEED = 2023
-ENCODING = "cp1252"
 #: Survey points keep at least this far (metres) from a place's edge.
 EDGE_MARGIN_M = 10.0
 
@@ -78,15 +81,6 @@ COMMENTS = (
     "Vet inte vart man ska vända sig med klagomål",
     "Bra grannsamverkan här",
 )
-
-
-@dataclass
-class Place:
-    name: str
-    aliases: list[str]
-    kind: str
-    population: int | None
-    geom_3006: shapely.Geometry
 
 
 @dataclass(frozen=True)
@@ -222,79 +216,6 @@ PROFILES: dict[str, dict[str, dict[int, Profile]]] = {
 # --- places and points ---------------------------------------------------------------
 
 
-def kommun_folder(kod: str, geodata: Path = GEODATA) -> Path:
-    return geodata / f"{kod}_{KOMMUNER[kod]['slug']}"
-
-
-def to_3006() -> Transformer:
-    return Transformer.from_crs("EPSG:4326", "EPSG:3006", always_xy=True)
-
-
-def to_4326() -> Transformer:
-    return Transformer.from_crs("EPSG:3006", "EPSG:4326", always_xy=True)
-
-
-def reproject(geom: shapely.Geometry, transformer: Transformer) -> shapely.Geometry:
-    def _transform(coords: np.ndarray) -> np.ndarray:
-        x, y = transformer.transform(coords[:, 0], coords[:, 1])
-        return np.column_stack([x, y])
-
-    return shapely.transform(geom, _transform)
-
-
-def load_places(kod: str, geodata: Path = GEODATA) -> list[Place]:
-    """The kommun's places from ``places.geojson``, in file order, geometry in EPSG:3006."""
-    data = json.loads((kommun_folder(kod, geodata) / "places.geojson").read_text("utf-8"))
-    transformer = to_3006()
-    places = []
-    for feature in data["features"]:
-        props = feature["properties"]
-        aliases = [a.strip() for a in (props.get("aliases") or "").split(";") if a.strip()]
-        places.append(
-            Place(
-                name=props["name"],
-                aliases=aliases,
-                kind=props.get("kind", ""),
-                population=props.get("population"),
-                geom_3006=reproject(shape(feature["geometry"]), transformer),
-            )
-        )
-    return places
-
-
-def own_area(place: Place, places: list[Place]) -> shapely.Geometry:
-    """The place minus any smaller place lying inside it (the park in the centre)."""
-    geom = place.geom_3006
-    for other in places:
-        smaller = other is not place and other.geom_3006.area < geom.area
-        if smaller and other.geom_3006.intersects(geom):
-            geom = geom.difference(other.geom_3006)
-    return geom
-
-
-def sample_points(rng: np.random.Generator, area: shapely.Geometry, count: int) -> np.ndarray:
-    """``count`` points inside ``area`` by rejection sampling in its bounds, as (x, y) rows."""
-    if count == 0:
-        return np.empty((0, 2))
-    minx, miny, maxx, maxy = area.bounds
-    shapely.prepare(area)
-    found: list[np.ndarray] = []
-    total = 0
-    while total < count:
-        batch = max(64, 4 * (count - total))
-        xs = rng.uniform(minx, maxx, batch)
-        ys = rng.uniform(miny, maxy, batch)
-        inside = shapely.contains_xy(area, xs, ys)
-        kept = np.column_stack([xs[inside], ys[inside]])
-        found.append(kept)
-        total += len(kept)
-    return np.concatenate(found)[:count]
-
-
-def decimal_comma(value: float, decimals: int) -> str:
-    return f"{value:.{decimals}f}".replace(".", ",")
-
-
 # --- answers -------------------------------------------------------------------------
 
 
@@ -410,7 +331,7 @@ def survey_rows(kod: str, year: int, seed: int, places: list[Place]) -> list[lis
     numeric = config["codes"]
     location = config["location"]
     rng = np.random.default_rng([seed, int(kod), year])
-    to_wgs = to_4326()
+    to_wgs = Transformer.from_crs("EPSG:3006", "EPSG:4326", always_xy=True)
 
     respondents = []  # (sort key, cells without the ID)
     for place in places:
@@ -464,14 +385,6 @@ def survey_rows(kod: str, year: int, seed: int, places: list[Place]) -> list[lis
     return [[str(first_id + i), *cells] for i, (_key, cells) in enumerate(respondents)]
 
 
-def write_csv(path: Path, header_row: list[str], rows: list[list[str]]) -> None:
-    """Swedish-Excel CSV: cp1252, ``;``, CRLF."""
-    with path.open("w", encoding=ENCODING, newline="") as handle:
-        writer = csv.writer(handle, delimiter=";", lineterminator="\r\n")
-        writer.writerow(header_row)
-        writer.writerows(rows)
-
-
 def file_name(kod: str, year: int) -> str:
     return f"{kod}_{KOMMUNER[kod]['slug']}_syntetisk_trygghetsenkat_{year}.csv"
 
@@ -485,7 +398,7 @@ def generate(out_dir: Path, seed: int = DEFAULT_SEED) -> list[dict]:
     out_dir.mkdir(parents=True, exist_ok=True)
     written = []
     for kod in sorted(KOMMUNER):
-        places = load_places(kod)
+        places = load_places(GEODATA, kod)
         _check_aliases(kod, places)
         missing = {p.name for p in places} ^ set(PROFILES[kod])
         if missing:
@@ -493,7 +406,7 @@ def generate(out_dir: Path, seed: int = DEFAULT_SEED) -> list[dict]:
         for year in YEARS:
             path = out_dir / file_name(kod, year)
             rows = survey_rows(kod, year, seed, places)
-            write_csv(path, header(KOMMUNER[kod]["location"]), rows)
+            write_excel_csv(path, header(KOMMUNER[kod]["location"]), rows)
             written.append({"kommun": kod, "year": year, "path": path})
     return written
 
