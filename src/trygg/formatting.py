@@ -12,6 +12,7 @@ import csv
 import io
 from collections.abc import Iterable, Mapping
 
+from trygg.scales import MIN_INCIDENTS_PUBLIC
 from trygg.strings import t
 
 NBSP = "\u00a0"
@@ -137,6 +138,71 @@ def delivered(result: Mapping, lang: str = "sv") -> str:
     if result["unit"] == "index":
         return t("fmt.result_index", lang, value=decimal(result["value"], 1, lang))
     return t("fmt.percent", lang, value=decimal(result["value"], 1, lang))
+
+
+def incident_count(n: int | None, k: int = MIN_INCIDENTS_PUBLIC, lang: str = "sv") -> str:
+    """A count of incidents for a table cell; a suppressed count (None) is "färre än 3".
+
+    Examples
+    --------
+    >>> incident_count(1234).replace(NBSP, " ")
+    '1 234'
+    >>> incident_count(None)
+    'färre än 3'
+    """
+    return t("fmt.fewer_than", lang, k=k) if n is None else integer(n, lang)
+
+
+def incidents(n: int | None, k: int = MIN_INCIDENTS_PUBLIC, lang: str = "sv") -> str:
+    """A count with its noun: "12 händelser", "1 händelse", or "färre än 3 händelser".
+
+    Examples
+    --------
+    >>> incidents(1), incidents(None)
+    ('1 händelse', 'färre än 3 händelser')
+    """
+    if n is None:
+        return t("fmt.fewer_than_incidents", lang, k=k)
+    return t("fmt.incident_one" if n == 1 else "fmt.incidents", lang, n=integer(n, lang))
+
+
+def per_1000(value: float, lang: str = "sv") -> str:
+    """A rate per 1 000 inhabitants: "47,5 per 1 000 invånare"."""
+    return t("fmt.per_1000", lang, value=decimal(value, 1, lang))
+
+
+def per_km2(value: float, lang: str = "sv") -> str:
+    """A density: "1 652 per km²" (one decimal below 100)."""
+    return t("fmt.per_km2", lang, value=decimal(value, 0 if value >= 100 else 1, lang))
+
+
+def number_range(low: float, high: float, decimals: int = 0, lang: str = "sv") -> str:
+    """Two numbers as a legend range, "12–40"; one number when both round alike.
+
+    Examples
+    --------
+    >>> number_range(3, 12).replace("\u2060", "")  # word joiners keep it on one line
+    '3–12'
+    >>> number_range(4.04, 4.01, 1)
+    '4,0'
+    """
+    low_text, high_text = decimal(low, decimals, lang), decimal(high, decimals, lang)
+    if low_text == high_text:
+        return high_text
+    return t("fmt.number_range", lang, low=low_text, high=high_text)
+
+
+def heat_cell(n: int | None, k: int = MIN_INCIDENTS_PUBLIC, lang: str = "sv") -> str:
+    """A cell of the hour × weekday table: blank for none, "< 3" when suppressed.
+
+    Examples
+    --------
+    >>> heat_cell(0), heat_cell(12), heat_cell(None).replace(NBSP, " ")
+    ('', '12', '< 3')
+    """
+    if n is None:
+        return t("fmt.fewer_than_short", lang, k=k)
+    return "" if n == 0 else integer(n, lang)
 
 
 def row_errors_csv(errors: Iterable[Mapping], lang: str = "sv") -> bytes:

@@ -9,12 +9,16 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from pathlib import Path
 
 from sqlalchemy import Connection, Engine
 
 from trygg import batches
 from trygg.errors import RowError, TryggError
+from trygg.locations import Locator
+from trygg.store import check_kommun_code, require_kommun
 from trygg.strings import t
+from trygg.tabular import Table, canonical_columns, read_mapping, read_table
 
 #: A batch keeps at most this many row errors in its summary (all are counted).
 MAX_STORED_ERRORS = 5000
@@ -88,3 +92,66 @@ def store_batch(
             summary={**summary, "errors": summary["errors"][:MAX_STORED_ERRORS]},
         )
     return summary
+
+
+@dataclass
+class Upload:
+    """A file about to be imported for a kommun: its bytes, its table and the places."""
+
+    kommun: str
+    kommun_name: str
+    path: Path
+    data: bytes
+    mapping: dict
+    table: Table
+    locator: Locator
+
+    def store(
+        self,
+        engine: Engine,
+        outcome: RowOutcome,
+        write: Callable[[Connection, int], None],
+        *,
+        kind: str,
+        uploaded_by: str | None,
+        source: str | None,
+    ) -> dict:
+        """Store ``outcome`` as one batch holding this file (see :func:`store_batch`)."""
+        return store_batch(
+            engine,
+            outcome,
+            write,
+            kommun=self.kommun,
+            kind=kind,
+            file_name=self.path.name,
+            data=self.data,
+            uploaded_by=uploaded_by,
+            source=source,
+        )
+
+
+def open_upload(
+    engine: Engine,
+    path: str | Path,
+    kommun: str,
+    *,
+    mapping: str | Path | dict | None = None,
+    synonyms: dict[str, str] | None = None,
+    data: bytes | None = None,
+    reader: Callable[[Path, bytes], Table] = read_table,
+) -> Upload:
+    """Read a file (or uploaded ``data``) into a table with canonical column names.
+
+    Refuses, before anything is stored, a bad kommun code, an unknown kommun, a bad
+    mapping file and a file that cannot be read as a table.
+    """
+    check_kommun_code(kommun)
+    path = Path(path)
+    data = path.read_bytes() if data is None else data
+    mapping = mapping if isinstance(mapping, dict) else read_mapping(mapping)
+    table = reader(path, data)
+    table.columns = canonical_columns(table.header, mapping, synonyms)
+    with engine.connect() as connection:
+        kommun_name = require_kommun(connection, kommun)
+        locator = Locator(connection, kommun)
+    return Upload(kommun, kommun_name, path, data, mapping, table, locator)

@@ -22,7 +22,7 @@ from sqlalchemy import Connection, Engine, String, and_, case, func, select, typ
 from trygg import geo
 from trygg.batches import ACTIVE
 from trygg.errors import RowError, TryggError
-from trygg.importing import RowOutcome, store_batch
+from trygg.importing import RowOutcome, open_upload
 from trygg.locations import Locator, Placement, location_mode, place_rows, unknown_place_message
 from trygg.scales import (
     CATEGORY_SYNONYMS,
@@ -30,15 +30,13 @@ from trygg.scales import (
     SUPPRESSION_MARKERS,
     UNKNOWN_CATEGORY,
 )
-from trygg.store import bulk_insert, check_kommun_code, require_kommun, schema
+from trygg.store import bulk_insert, schema
 from trygg.strings import t
 from trygg.tabular import (
     NESTED_MAPPINGS,
     Table,
-    canonical_columns,
     cell_text,
     parse_number,
-    read_mapping,
     read_table,
 )
 
@@ -203,33 +201,33 @@ def import_incidents(
         The survey import's shape plus ``unknown_categories`` (rows that became
         ``övrigt``), ``unknown_category_values`` and ``outside_places``.
     """
-    check_kommun_code(kommun)
-    path = Path(path)
-    data = path.read_bytes() if data is None else data
-    mapping = mapping if isinstance(mapping, dict) else read_mapping(mapping)
-    is_layer = path.suffix.casefold() in GEO_SUFFIXES
-    table = read_incident_table(path, data, crs)
-    table.columns = canonical_columns(table.header, mapping, INCIDENT_SYNONYMS)
-    with engine.connect() as connection:
-        require_kommun(connection, kommun)
-        locator = Locator(connection, kommun)
+    is_layer = Path(path).suffix.casefold() in GEO_SUFFIXES
+    upload = open_upload(
+        engine,
+        path,
+        kommun,
+        mapping=mapping,
+        synonyms=INCIDENT_SYNONYMS,
+        data=data,
+        reader=lambda file, content: read_incident_table(file, content, crs),
+    )
+    table, name = upload.table, upload.path.name
     mode = location_mode(table.columns)
     if mode is None:
-        raise TryggError(t("err.incidents_no_location", file=path.name))
+        raise TryggError(t("err.incidents_no_location", file=name))
     if "datum" not in table.columns:
-        raise TryggError(t("err.incidents_no_date", file=path.name))
-    categories = next((mapping[k] for k in NESTED_MAPPINGS if k in mapping), {})
-    outcome = parse_incident_rows(table, locator, mode, None if is_layer else crs, categories)
-    return store_batch(
+        raise TryggError(t("err.incidents_no_date", file=name))
+    categories = next((upload.mapping[k] for k in NESTED_MAPPINGS if k in upload.mapping), {})
+    outcome = parse_incident_rows(
+        table, upload.locator, mode, None if is_layer else crs, categories
+    )
+    return upload.store(
         engine,
         outcome,
         lambda connection, batch_id: _store_incidents(
             connection, kommun, batch_id, outcome.records
         ),
-        kommun=kommun,
         kind=BATCH_KIND,
-        file_name=path.name,
-        data=data,
         uploaded_by=uploaded_by,
         source=source,
     )
@@ -443,18 +441,11 @@ def import_crime_stats(
 
     Suppression markers mean missing, never zero; a preliminary/final flag is kept.
     """
-    check_kommun_code(kommun)
-    path = Path(path)
-    data = path.read_bytes() if data is None else data
-    mapping = mapping if isinstance(mapping, dict) else read_mapping(mapping)
-    table = read_table(path, data)
-    table.columns = canonical_columns(table.header, mapping, STATS_SYNONYMS)
+    upload = open_upload(engine, path, kommun, mapping=mapping, synonyms=STATS_SYNONYMS, data=data)
+    table, locator, kommun_name = upload.table, upload.locator, upload.kommun_name
     missing = [c for c in ("plats", "period", "offence") if c not in table.columns]
     if missing or ("count" not in table.columns and "per_100k" not in table.columns):
-        raise TryggError(t("err.crime_stats_columns", file=path.name))
-    with engine.connect() as connection:
-        kommun_name = require_kommun(connection, kommun)
-        locator = Locator(connection, kommun)
+        raise TryggError(t("err.crime_stats_columns", file=upload.path.name))
     outcome = RowOutcome(rows=len(table.rows))
     for index, row in enumerate(table.rows):
         record, errors = _crime_stat(table, row, index, locator, kommun, kommun_name)
@@ -470,16 +461,8 @@ def import_crime_stats(
                 [r | {"batch_id": batch_id, "kommun_kod": kommun} for r in outcome.records],
             )
 
-    return store_batch(
-        engine,
-        outcome,
-        write,
-        kommun=kommun,
-        kind=STATS_KIND,
-        file_name=path.name,
-        data=data,
-        uploaded_by=uploaded_by,
-        source=source,
+    return upload.store(
+        engine, outcome, write, kind=STATS_KIND, uploaded_by=uploaded_by, source=source
     )
 
 

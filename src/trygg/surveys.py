@@ -14,7 +14,7 @@ from pathlib import Path
 from sqlalchemy import Connection, Engine, select
 
 from trygg.errors import RowError, TryggError
-from trygg.importing import RowOutcome, store_batch
+from trygg.importing import RowOutcome, open_upload
 from trygg.locations import (
     Locator,
     Placement,
@@ -23,9 +23,9 @@ from trygg.locations import (
     unknown_place_message,
 )
 from trygg.scales import ITEM_SCALES, SUPPRESSION_MARKERS, TRYGG_KVALL, AnswerScale
-from trygg.store import bulk_insert, check_kommun_code, require_kommun, schema
+from trygg.store import bulk_insert, schema
 from trygg.strings import t
-from trygg.tabular import Table, canonical_columns, parse_number, read_mapping, read_table
+from trygg.tabular import Table, parse_number
 
 BATCH_KIND = "survey"
 
@@ -73,34 +73,24 @@ def import_survey(
     TryggError
         When the whole file is refused; nothing is stored then.
     """
-    check_kommun_code(kommun)
-    path = Path(path)
-    data = path.read_bytes() if data is None else data
-    columns_map = mapping if isinstance(mapping, dict) else read_mapping(mapping)
-    table = read_table(path, data)
-    table.columns = canonical_columns(table.header, columns_map)
-    with engine.connect() as connection:
-        require_kommun(connection, kommun)
-        locator = Locator(connection, kommun)
+    upload = open_upload(engine, path, kommun, mapping=mapping, data=data)
+    table, locator, name = upload.table, upload.locator, upload.path.name
     mode = location_mode(table.columns)
     if mode is None and not kommun_wide:
-        raise TryggError(t("err.survey_no_location", file=path.name))
+        raise TryggError(t("err.survey_no_location", file=name))
     if "ar" not in table.columns and year is None:
-        raise TryggError(t("err.survey_no_year", file=path.name))
+        raise TryggError(t("err.survey_no_year", file=name))
     if mode is not None and not kommun_wide and len(locator) == 0:
         raise TryggError(t("err.survey_no_places", kommun=kommun))
     outcome = parse_survey_rows(table, locator, mode, crs, year, kommun_wide)
     outcome.extra["years"] = sorted({r["year"] for r in outcome.records})
-    return store_batch(
+    return upload.store(
         engine,
         outcome,
         lambda connection, batch_id: _store_responses(
             connection, kommun, batch_id, outcome.records
         ),
-        kommun=kommun,
         kind=BATCH_KIND,
-        file_name=path.name,
-        data=data,
         uploaded_by=uploaded_by,
         source=source,
     )
@@ -311,15 +301,9 @@ def import_survey_results(
     dict
         The same shape as :func:`import_survey`.
     """
-    check_kommun_code(kommun)
-    path = Path(path)
-    data = path.read_bytes() if data is None else data
-    columns_map = mapping if isinstance(mapping, dict) else read_mapping(mapping)
-    table = read_table(path, data)
-    table.columns = canonical_columns(table.header, columns_map, RESULT_SYNONYMS)
-    with engine.connect() as connection:
-        kommun_name = require_kommun(connection, kommun)
-        locator = Locator(connection, kommun)
+    upload = open_upload(engine, path, kommun, mapping=mapping, synonyms=RESULT_SYNONYMS, data=data)
+    table, locator, kommun_name = upload.table, upload.locator, upload.kommun_name
+    path = upload.path
     if "plats" not in table.columns:
         raise TryggError(t("err.results_no_area", file=path.name))
     if "ar" not in table.columns:
@@ -344,16 +328,8 @@ def import_survey_results(
                 [r | {"batch_id": batch_id, "kommun_kod": kommun} for r in outcome.records],
             )
 
-    return store_batch(
-        engine,
-        outcome,
-        write,
-        kommun=kommun,
-        kind=RESULTS_KIND,
-        file_name=path.name,
-        data=data,
-        uploaded_by=uploaded_by,
-        source=source,
+    return upload.store(
+        engine, outcome, write, kind=RESULTS_KIND, uploaded_by=uploaded_by, source=source
     )
 
 
