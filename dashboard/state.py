@@ -16,14 +16,17 @@ import streamlit as st
 from sqlalchemy import Engine, make_url
 from sqlalchemy.exc import SQLAlchemyError
 
-from trygg import assets, commitments, maps, places, stats, store
+from trygg import analysis, assets, batches, commitments, figures, incidents, maps, places, store
 from trygg.config import DB_ENV_VAR, DEFAULT_DB_PATH, database_url
 from trygg.errors import TryggError
+from trygg.incident_stats import incident_years
 from trygg.scales import DEFAULT_KOMMUN
 from trygg.strings import t
 
 STATIC_DIR = Path(__file__).parent / "static"
 READ_TTL_S = 60
+#: Hot-spot grids are the heaviest reads (seconds at 100 m); keep a few per session.
+HOTSPOT_ENTRIES = 24
 TILE_CHECK_TTL_S = 180
 
 
@@ -127,14 +130,52 @@ def kommun_commitments(db: str, kommun: str) -> list[dict]:
 
 
 @st.cache_data(ttl=READ_TTL_S, show_spinner=False)
-def kommun_stats(db: str, kommun: str, year: int | None = None) -> dict:
-    """The kommun's survey figures per place for ``year`` (None: the latest)."""
-    return stats.compute_stats(engine(db), kommun, year)
+def kommun_figures(db: str, kommun: str, year: int | None = None, public: bool = True) -> dict:
+    """Survey and incident figures per place for ``year`` (None: the latest).
+
+    With ``public`` incident counts below the public threshold are suppressed.
+    """
+    return figures.place_figures(engine(db), kommun, year, public=public)
+
+
+@st.cache_data(ttl=READ_TTL_S, show_spinner=False)
+def kommun_incident_years(db: str, kommun: str) -> list[int]:
+    """The years with incidents (to know whether a previous period can be compared)."""
+    return incident_years(engine(db), kommun)
+
+
+@st.cache_data(ttl=READ_TTL_S, show_spinner=False)
+def incidents_synthetic(db: str, kommun: str) -> bool:
+    """Whether the kommun's active incident batches hold synthetic demo data."""
+    return any(
+        batches.is_synthetic(batch)
+        for batch in batches.list_batches(engine(db), kommun)
+        if batch["kind"] == incidents.BATCH_KIND and batch["status"] == batches.ACTIVE
+    )
+
+
+@st.cache_data(
+    ttl=READ_TTL_S, max_entries=HOTSPOT_ENTRIES, show_spinner=t("dash.computing_hotspots")
+)
+def hotspots(
+    db: str, kommun: str, year: int, cell: int, category: str | None, public: bool
+) -> dict:
+    """Gi* hot spots on the grid and the density surface for ``year``."""
+    return analysis.hotspots(
+        engine(db), kommun, year=year, cell=float(cell), category=category, public=public
+    )
+
+
+@st.cache_data(ttl=READ_TTL_S, show_spinner=False)
+def time_profile(db: str, kommun: str, year: int, place: str | None, public: bool) -> dict:
+    """Hour × weekday and monthly counts for the kommun or one place."""
+    return analysis.time_profile(engine(db), kommun, year=year, place=place, public=public)
 
 
 def clear_reads() -> None:
     """Forget cached reads, so an import or rollback shows on the map at once."""
-    for read in (kommuner, kommun_places, kommun_commitments, kommun_stats):
+    reads = (kommuner, kommun_places, kommun_commitments, kommun_figures, kommun_incident_years)
+    for read in (*reads, incidents_synthetic, hotspots, time_profile):
         read.clear()
 
 

@@ -302,3 +302,58 @@ def test_standalone_file_needs_no_network(browser, demo_db, tmp_path):
     assert offline.external == []
     assert offline.errors == []
     offline.context.close()
+
+
+def _hot_cells_by_station(frame) -> dict:
+    """The fills of the drawn 99 % hot-spot cells, and how many lie over the station area."""
+    return frame.evaluate(
+        """() => {
+            const layers = Object.values(window.map._layers);
+            const station = layers.find(l => l.feature && l.feature.properties.tooltip &&
+                l.feature.properties.tooltip.startsWith('<b>Området runt järnvägsstationen<'));
+            const hot = layers.filter(
+                l => l.feature && l.feature.properties.gi_bin === 3 && l._path);
+            return {fills: hot.map(l => l._path.getAttribute('fill')),
+                    station: hot.filter(l => station.getBounds().intersects(l.getBounds())).length};
+        }"""
+    )
+
+
+def _is_red(colour: str) -> bool:
+    red, green, blue = (int(colour[i : i + 2], 16) for i in (1, 3, 5))
+    return red > 150 and red > green + 60 and red > blue + 60
+
+
+def test_hot_spot_layer_shows_red_cells_around_varnamo_station(app_url, browser):
+    offline = Offline(browser)
+    page = offline.page
+    page.goto(f"{app_url}/?kommun=0683", wait_until="domcontentloaded")
+    frame = page.wait_for_selector("iframe[title*='st_folium']", timeout=60_000).content_frame()
+    frame.wait_for_selector("path.leaflet-interactive", timeout=30_000)
+    assert _hot_cells_by_station(frame)["fills"] == []  # off until chosen
+
+    page.get_by_text("Hot spots (Getis-Ord Gi*)", exact=True).click()
+    # The component redraws in a new frame; wait until it is the only one, with the layer.
+    page.wait_for_function(
+        """() => {
+            const frames = document.querySelectorAll("iframe[title*='st_folium']");
+            const legend = frames.length === 1 && frames[0].contentDocument &&
+                frames[0].contentDocument.querySelector('.trygg-legend');
+            return !!legend && legend.innerText.includes('Getis-Ord Gi*');
+        }""",
+        timeout=30_000,
+    )
+    frame = page.wait_for_selector("iframe[title*='st_folium']", timeout=10_000).content_frame()
+    frame.wait_for_function(
+        "() => Object.values(window.map._layers).some(l => l._path && "
+        "l.feature && l.feature.properties.gi_bin === 3)",
+        timeout=10_000,
+    )
+    hot = _hot_cells_by_station(frame)
+    assert hot["fills"] and all(_is_red(fill) for fill in hot["fills"])
+    assert hot["station"] > 0
+    assert "99/95/90" in frame.locator(".trygg-legend").inner_text()
+    assert offline.errors == []
+    fetched = [url for _kind, url in offline.external if urlsplit(url).hostname != _tile_host()]
+    assert fetched == []
+    offline.context.close()

@@ -8,6 +8,8 @@ click. tests/test_browser.py covers the real component. Expected figures come fr
 
 from __future__ import annotations
 
+import html
+import re
 import socket
 from pathlib import Path
 from unittest.mock import patch
@@ -15,7 +17,7 @@ from unittest.mock import patch
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from trygg import batches, formatting, maps, places, stats, store
+from trygg import analysis, batches, figures, formatting, maps, places, scales, stats, store
 
 REPO = Path(__file__).resolve().parents[1]
 APP = str(REPO / "dashboard" / "app.py")
@@ -68,6 +70,21 @@ def flat(node) -> list[tuple[str, object]]:
         out.append((child.type, getattr(child, "value", None)))
         out.extend(flat(child))
     return out
+
+
+def survey_metric(at: AppTest):
+    """The survey's core figure in the place panel."""
+    return next(m for m in at.metric if m.label == maps.indicator_label("andel_otrygga"))
+
+
+def survey_tables(at: AppTest) -> list:
+    """The survey's item tables (problems, then worries), indexed by question."""
+    return [table.value for table in at.table if table.value.index.name == "Fråga"]
+
+
+def survey_n_line(at: AppTest) -> str:
+    """The line under the survey's core figure: "n = 53 · 95 % KI …"."""
+    return next(m.value for m in at.markdown if m.value.startswith("n\u00a0="))
 
 
 def headers(at: AppTest) -> list[str]:
@@ -263,7 +280,7 @@ def test_year_selector_shows_the_earlier_year(app_env, laholm_ids, laholm_stats)
         at.selectbox(key="year_select").set_value("2023").run()
     park = place_figures(laholm_stats[2023], "Stadsparken")["survey"]
     assert "År 2023" in legend_of(fake)
-    assert at.metric[0].value == formatting.percent(park["andel_otrygga"])
+    assert survey_metric(at).value == formatting.percent(park["andel_otrygga"])
     assert "Enkätsvar 2023 – Stadsparken" in headers(at)
     assert at.query_params["ar"] == "2023"
 
@@ -273,22 +290,20 @@ def test_stadsparken_panel_shows_the_figures_of_compute_stats(app_env, laholm_st
     park = place_figures(laholm_stats[2024], "Stadsparken")["survey"]
     markdown = [m.value for m in at.markdown]
     assert "Enkätsvar 2024 – Stadsparken" in headers(at)
-    assert at.metric[0].label == "Andel som känner sig otrygga ute sent på kvällen"
-    assert at.metric[0].value == formatting.percent(park["andel_otrygga"])
+    assert survey_metric(at).value == formatting.percent(park["andel_otrygga"])
     expected_line = (
         f"{formatting.count(park['n'])} · {formatting.interval(park['ki_lag'], park['ki_hog'])}"
     )
     assert expected_line in markdown
     assert formatting.trend(park["trend"]) in markdown
     assert any("ingen säkerställd förändring" in m for m in markdown)
-    problems = at.table[0].value
+    problems, worries = survey_tables(at)
     litter = park["problem"]["nedskrapning"]
     assert problems.loc["Nedskräpning"].tolist() == [
         formatting.percent(litter["andel"]),
         formatting.integer(litter["n"]),
         formatting.share_range(litter["ki_lag"], litter["ki_hog"]),
     ]
-    worries = at.table[1].value
     assert "Inbrott i bostaden" in worries.index
     assert any("syntetiska demodata" in c.value for c in at.caption)
 
@@ -298,7 +313,7 @@ def test_hishult_with_too_few_answers_shows_no_figure(app_env, laholm_ids, lahol
     at = run_app(fake, plats="Hishult")
     hishult = place_figures(laholm_stats[2024], "Hishult")["survey"]
     assert hishult["suppressed"] and 0 < hishult["n"] < 10
-    assert at.metric[0].value == "för få svar"
+    assert survey_metric(at).value == "för få svar"
     assert formatting.count(hishult["n"]) in [m.value for m in at.markdown]
     assert any("Färre än 10 svar" in c.value for c in at.caption)
     assert not any("procentenheter" in m.value for m in at.markdown)
@@ -310,7 +325,7 @@ def test_kommun_total_respects_secondary_suppression(app_env, laholm_stats):
     at = run_app()
     assert laholm_stats[2024]["kommun_total"]["andel_otrygga"]["secondary_suppression"]
     assert "Enkätsvar 2024 – hela Laholm" in headers(at)
-    assert at.metric[0].value == "för få svar"
+    assert survey_metric(at).value == "för få svar"
     assert any("avslöja" in c.value for c in at.caption)
 
 
@@ -320,7 +335,7 @@ def test_kommun_total_is_shown_when_safe(app_env, demo_db):
     engine.dispose()
     at = run_app(kommun="1380")
     assert not total["suppressed"]
-    assert at.metric[0].value == formatting.percent(total["andel"])
+    assert survey_metric(at).value == formatting.percent(total["andel"])
 
 
 def test_delivered_results_are_listed_with_their_source(monkeypatch, demo_engine, tmp_path):
@@ -415,14 +430,14 @@ def test_import_and_rollback_reach_the_map_at_once(upload_env):
     before = stats.compute_stats(upload_env, "1381")
     n_before = place_figures(before, "Stadsparken")["survey"]["n"]
     at = run_app(plats="Stadsparken")
-    assert at.markdown[0].value.startswith(f"{formatting.count(n_before)} · ")
+    assert survey_n_line(at).startswith(f"{formatting.count(n_before)} · ")
     with patch("streamlit_folium.st_folium", FakeMap()):
         at.switch_page("views/importera.py").run()
     upload(at, "enkat.csv", UPLOAD)
     batch_id = batches.list_batches(upload_env, "1381")[0]["id"]
     with patch("streamlit_folium.st_folium", FakeMap()):
         at.switch_page("views/karta.py").run()
-    assert at.markdown[0].value.startswith(f"{formatting.count(n_before + 1)} · ")
+    assert survey_n_line(at).startswith(f"{formatting.count(n_before + 1)} · ")
 
     with patch("streamlit_folium.st_folium", FakeMap()):
         at.switch_page("views/importera.py").run()
@@ -434,7 +449,7 @@ def test_import_and_rollback_reach_the_map_at_once(upload_env):
     assert any(f"Batch {batch_id} är tillbakarullad" in s.value for s in at.success)
     with patch("streamlit_folium.st_folium", FakeMap()):
         at.switch_page("views/karta.py").run()
-    assert at.markdown[0].value.startswith(f"{formatting.count(n_before)} · ")
+    assert survey_n_line(at).startswith(f"{formatting.count(n_before)} · ")
 
 
 def test_restore_activates_the_batch_again(upload_env):
@@ -458,3 +473,190 @@ def test_upload_page_keeps_the_kommun_of_the_url(upload_env):
     assert at.title[0].value == "Importera enkät – Värnamo"
     files = [m.value for m in at.markdown if "batch" in m.value]
     assert files and all(name.startswith("**0683\\_varnamo") for name in files)
+
+
+# --- incidents: map metrics, the public switch, layers, the place panel ----------------
+
+
+@pytest.fixture(scope="module")
+def laholm_incidents(demo_db) -> dict:
+    """Laholm's 2024 figures and Stadsparken's time profile, public and exact."""
+    engine = store.make_engine(str(demo_db))
+    found = {
+        public: {
+            "figures": figures.place_figures(engine, "1381", 2024, public=public),
+            "park": analysis.time_profile(
+                engine, "1381", year=2024, place="Stadsparken", public=public
+            ),
+        }
+        for public in (True, False)
+    }
+    engine.dispose()
+    return found
+
+
+def map_styles(fake: FakeMap) -> dict[int, dict]:
+    layer = next(c for c in fake.calls[-1][0]._children.values() if type(c).__name__ == "GeoJson")
+    return {f["properties"]["place_id"]: f["properties"]["style"] for f in layer.data["features"]}
+
+
+def hotspot_cells(fake: FakeMap) -> list[dict]:
+    return [
+        feature
+        for child in fake.calls[-1][0]._children.values()
+        if type(child).__name__ == "GeoJson"
+        for feature in child.data["features"]
+        if "gi_bin" in feature["properties"]
+    ]
+
+
+def without_ids(features: list[dict]) -> list[dict]:
+    """Features as the page built them, before folium numbered them."""
+    return [{key: value for key, value in f.items() if key != "id"} for f in features]
+
+
+def incident_table(at: AppTest):
+    return next(table.value for table in at.table if table.value.index.name == "Kategori")
+
+
+def heat_cells(at: AppTest) -> list[tuple[str, list[str]]]:
+    """The hour × weekday table as the page shows it: (weekday, 24 cell texts) per row."""
+    body = next(e.proto.body for e in at.get("html") if "trygg-heat" in e.proto.body)
+    rows = body.split("<tbody>")[1].split("<tr>")[1:]
+    return [
+        (
+            html.unescape(re.search(r"<th[^>]*>([^<]*)</th>", row).group(1)),
+            [html.unescape(cell) for cell in re.findall(r"<td[^>]*>([^<]*)</td>", row)],
+        )
+        for row in rows
+    ]
+
+
+def set_public(at: AppTest, fake: FakeMap, public: bool) -> AppTest:
+    with patch("streamlit_folium.st_folium", fake):
+        at.sidebar.toggle(key="public_view").set_value(public).run()
+    assert not at.exception, [e.value for e in at.exception]
+    return at
+
+
+def test_incident_metric_colours_the_map_with_place_figures(app_env, laholm_incidents):
+    fake = FakeMap()
+    at = run_app(fake)
+    assert "Händelser (antal)" in at.selectbox(key="metric_select").options
+    with patch("streamlit_folium.st_folium", fake):
+        at.selectbox(key="metric_select").set_value("handelser").run()
+    assert at.query_params["visa"] == "handelser"
+    found = laholm_incidents[True]["figures"]["places"]
+    totals = {p["place_id"]: p["incidents"]["total"] for p in found}
+    classes = maps.classify(v for v in totals.values() if v is not None)
+    tooltips, styles = map_tooltips(fake), map_styles(fake)
+    for place in found:
+        place_id, block = place["place_id"], place["incidents"]
+        assert f"<b>{formatting.incidents(block['total'])}</b>" in tooltips[place_id]
+        assert f"2023: {formatting.incidents(block['previous_total'])}" in tooltips[place_id]
+        assert "%" not in tooltips[place_id]
+        assert styles[place_id]["fillColor"] == classes.colour(block["total"])
+    assert len(set(s["fillColor"] for s in styles.values())) >= 3
+    assert "Händelser (antal)" in legend_of(fake)
+    assert "påhittade händelser" in legend_of(fake)
+
+
+def test_incident_rate_is_neutral_where_the_population_is_unknown(
+    app_env, laholm_ids, laholm_incidents
+):
+    fake = FakeMap()
+    run_app(fake, visa="handelser_per_1000")
+    rates = {
+        p["place"]: p["incidents"]["per_1000_inv"]
+        for p in laholm_incidents[True]["figures"]["places"]
+    }
+    assert rates["Stadsparken"] is None and rates["Glänningeområdet"] is not None
+    park = map_tooltips(fake)[laholm_ids["Stadsparken"]]
+    assert "<b>saknar invånartal</b>" in park
+    assert map_styles(fake)[laholm_ids["Stadsparken"]]["fillColor"] == maps.NEUTRAL_FILL
+    glanninge = map_tooltips(fake)[laholm_ids["Glänningeområdet"]]
+    assert f"<b>{formatting.per_1000(rates['Glänningeområdet'])}</b>" in glanninge
+
+
+def test_public_switch_hides_a_small_count(app_env, laholm_ids, laholm_incidents):
+    exact = place_figures(laholm_incidents[False]["figures"], "Hishult")["incidents"]
+    public = place_figures(laholm_incidents[True]["figures"], "Hishult")["incidents"]
+    assert 0 < exact["by_category"]["inbrott"] < 3 and public["by_category"]["inbrott"] is None
+    fake = FakeMap()
+    at = run_app(fake, plats="Hishult", visa="handelser_inbrott")
+    assert at.sidebar.toggle(key="public_view").value is True
+    assert "<b>färre än 3 händelser</b>" in map_tooltips(fake)[laholm_ids["Hishult"]]
+    assert incident_table(at).loc["Inbrott", "2024"] == "färre än 3"
+    assert any("färre än 3" in c.value for c in at.caption)
+
+    set_public(at, fake, False)
+    tooltip = map_tooltips(fake)[laholm_ids["Hishult"]]
+    assert f"<b>{formatting.incidents(exact['by_category']['inbrott'])}</b>" in tooltip
+    assert "färre än" not in tooltip.split("<br>")[-2]
+    assert incident_table(at).loc["Inbrott", "2024"] == str(exact["by_category"]["inbrott"])
+
+
+def test_stadsparken_hour_weekday_table_equals_time_profile(app_env, laholm_incidents):
+    fake = FakeMap()
+    at = run_app(fake, plats="Stadsparken")
+    assert "När på dygnet och veckan" in [s.value for s in at.subheader]
+    public = laholm_incidents[True]["park"]
+    shown = heat_cells(at)
+    assert [day for day, _cells in shown] == ["Mån", "Tis", "Ons", "Tor", "Fre", "Lör", "Sön"]
+    assert [cells for _day, cells in shown] == [
+        [formatting.heat_cell(n) for n in row] for row in public["hour_weekday"]
+    ]
+    assert any("<3" in cells for _day, cells in shown)
+
+    set_public(at, fake, False)
+    exact = laholm_incidents[False]["park"]
+    counts = [[int(c) if c else 0 for c in cells] for _day, cells in heat_cells(at)]
+    assert counts == exact["hour_weekday"]
+    assert sum(map(sum, counts)) == exact["timed"] > 0
+
+
+def test_stadsparken_panel_shows_its_incidents(app_env, laholm_incidents):
+    at = run_app(plats="Stadsparken")
+    park = place_figures(laholm_incidents[True]["figures"], "Stadsparken")["incidents"]
+    assert "Händelser 2024 – Stadsparken" in headers(at)
+    total = next(m for m in at.metric if m.label == "Händelser")
+    assert total.value == formatting.incident_count(park["total"])
+    markdown = [m.value for m in at.markdown]
+    previous = formatting.incidents(park["previous_total"])
+    assert f"Föregående period (2023)\\: {previous}." in markdown
+    assert "saknar invånartal · " + formatting.per_km2(park["per_km2"]) in markdown
+    table = incident_table(at)
+    for slug, label in scales.INCIDENT_CATEGORIES.items():
+        if slug in park["by_category"]:
+            assert table.loc[label, "2024"] == formatting.incident_count(park["by_category"][slug])
+    assert table.loc["Alla kategorier"].tolist() == [
+        formatting.incident_count(park["total"]),
+        formatting.incident_count(park["previous_total"]),
+    ]
+    assert "Händelserna är syntetiska demodata: påhittade, inte verkliga." in [
+        c.value for c in at.caption
+    ]
+
+
+def test_hot_spot_layer_is_off_until_chosen_and_follows_the_cell_size(app_env, demo_db):
+    engine = store.make_engine(str(demo_db))
+    expected = {
+        cell: maps.HotspotLayer(
+            analysis.hotspots(engine, "0683", year=2024, cell=cell, public=True)["grid"], cell
+        ).features()
+        for cell in (250, 500)
+    }
+    engine.dispose()
+    fake = FakeMap()
+    at = run_app(fake, kommun="0683")
+    assert hotspot_cells(fake) == []
+    assert at.sidebar.selectbox(key="hotspot_cell").value == 250
+    with patch("streamlit_folium.st_folium", fake):
+        at.sidebar.toggle(key="layer_hotspots").set_value(True).run()
+    cells = hotspot_cells(fake)
+    assert cells and without_ids(cells) == expected[250]
+    assert {f["properties"]["gi_bin"] for f in cells} <= {-3, -2, -1, 1, 2, 3}
+    assert "Hot spots (Getis-Ord Gi*), 99/95/90" in legend_of(fake)
+    with patch("streamlit_folium.st_folium", fake):
+        at.sidebar.selectbox(key="hotspot_cell").set_value(500).run()
+    assert without_ids(hotspot_cells(fake)) == expected[500] != expected[250]

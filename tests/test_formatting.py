@@ -105,3 +105,84 @@ def test_row_errors_csv_opens_in_swedish_excel():
     assert data.startswith(b"\xef\xbb\xbf")
     rows = list(csv.reader(io.StringIO(data.decode("utf-8-sig")), delimiter=";"))
     assert rows == [["Rad", "Kolumn", "Värde", "Fel"], ["3", "Trygg", "8", "svaret finns inte; å"]]
+
+
+# --- incidents -------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("n", "expected"),
+    [
+        (0, "0 händelser"),
+        (1, "1 händelse"),
+        (1234, "1 234 händelser"),
+        (None, "färre än 3 händelser"),
+    ],
+)
+def test_incidents_with_their_noun(n, expected):
+    assert plain(formatting.incidents(n)) == expected
+
+
+def test_a_suppressed_count_is_never_a_number():
+    assert formatting.incident_count(None) == "färre än 3"
+    assert formatting.incident_count(None, k=5) == "färre än 5"
+    assert formatting.heat_cell(None) == "<3"
+    assert plain(formatting.incident_count(12345)) == "12 345"
+
+
+@pytest.mark.parametrize(("n", "expected"), [(0, ""), (2, "2"), (1500, "1 500")])
+def test_heat_cell(n, expected):
+    assert plain(formatting.heat_cell(n)) == expected
+
+
+@pytest.mark.parametrize(
+    ("low", "high", "decimals", "expected"),
+    [
+        (3, 12, 0, "3–12"),
+        (1200, 4500, 0, "1 200–4 500"),
+        (8.11, 47.5, 1, "8,1–47,5"),
+        (5, 5, 0, "5"),
+    ],
+)
+def test_number_range(low, high, decimals, expected):
+    assert plain(formatting.number_range(low, high, decimals)) == expected
+
+
+def block(**values) -> dict:
+    """An ``incidents`` block as ``place_figures`` gives it."""
+    found = {
+        "total": 160,
+        "by_category": {},
+        "per_1000_inv": 47.5,
+        "per_km2": 1652.372,
+        "previous_total": 142,
+        "suppressed": False,
+    }
+    return {**found, **values}
+
+
+def test_describe_incidents_of_a_place():
+    texts = {key: plain(value) for key, value in formatting.describe_incidents(block()).items()}
+    assert texts == {
+        "total": "160",
+        "previous": "142 händelser",
+        "per_1000": "47,5 per 1 000 invånare",
+        "per_km2": "1 652 per km²",
+    }
+
+
+def test_describe_incidents_without_population_or_area():
+    texts = formatting.describe_incidents(block(per_1000_inv=None, per_km2=None))
+    assert texts["per_1000"] == "saknar invånartal"
+    assert texts["per_km2"] == ""
+
+
+def test_describe_a_suppressed_block_hides_the_count_and_its_rates():
+    suppressed = block(total=None, per_1000_inv=None, per_km2=None, previous_total=None)
+    texts = formatting.describe_incidents({**suppressed, "suppressed": True})
+    assert texts == {
+        "total": "färre än 3",
+        "previous": "färre än 3 händelser",
+        "per_1000": "färre än 3 händelser",
+        "per_km2": "färre än 3 händelser",
+    }

@@ -12,7 +12,7 @@ import geopandas as gpd
 import pytest
 from shapely.geometry import Polygon, box
 
-from trygg import formatting, maps, places, stats, store
+from trygg import analysis, figures, formatting, maps, places, scales, stats, store
 from trygg.errors import TryggError
 
 EVIL = "<img src=x onerror=alert(1)>"
@@ -448,3 +448,342 @@ def test_clicks_can_be_traced_to_places(laholm):
     features = geojson_features(maps.place_map(laholm))
     assert {f["properties"]["place_id"] for f in features} == set(laholm["id"].astype(int))
     assert json.dumps(features)  # plain JSON, as the browser hands it back
+
+
+# --- incident figures on the map --------------------------------------------------------
+
+
+def incidents(total, **values) -> dict:
+    """An ``incidents`` block as ``place_figures`` gives it; None means suppressed."""
+    found = {
+        "total": total,
+        "by_category": {},
+        "per_1000_inv": None,
+        "per_km2": None,
+        "previous_total": 0,
+        "suppressed": total is None,
+    }
+    return {**found, **values}
+
+
+#: Centrum 40 incidents (12 drugs, 2 000 inhabitants), Parken suppressed in public,
+#: Byn 9 incidents and no population figure.
+TOWN_INCIDENTS = {
+    1: incidents(40, by_category={"narkotika": 12, "stöld": None}, per_1000_inv=20.0),
+    2: incidents(None),
+    3: incidents(9, by_category={"stöld": 9}),
+}
+TOWN_BEFORE = {1: incidents(35), 2: incidents(4), 3: incidents(None)}
+
+
+def incident_layer(metric: str = maps.INCIDENT_TOTAL, **options) -> maps.IncidentChoropleth:
+    return maps.IncidentChoropleth(
+        title=options.pop("title", maps.incident_label(metric)),
+        metric=metric,
+        blocks=options.pop("blocks", TOWN_INCIDENTS),
+        **options,
+    )
+
+
+def features_by_place(fmap: folium.Map) -> dict[int, dict]:
+    return {f["properties"]["place_id"]: f["properties"] for f in geojson_features(fmap)}
+
+
+def test_incident_counts_colour_places_and_fill_their_tooltips():
+    layer = incident_layer(previous=TOWN_BEFORE, previous_label="2023", year=2024)
+    found = features_by_place(maps.place_map(TOWN, choropleth=layer))
+    assert found[1]["style"]["fillColor"] == maps.PALETTES[2][1]  # 40: the higher class
+    assert found[3]["style"]["fillColor"] == maps.PALETTES[2][0]  # 9
+    assert found[1]["tooltip"] == "<b>Centrum</b><br>Centrum<br>Kallas även: Stan<br>" + (
+        "<b>40 händelser</b><br>2023: 35 händelser"
+    )
+    assert found[3]["tooltip"].endswith("<b>9 händelser</b><br>2023: färre än 3 händelser")
+
+
+def test_a_suppressed_incident_count_is_hatched_and_says_fewer_than_three():
+    found = features_by_place(maps.place_map(TOWN, choropleth=incident_layer()))
+    parken = found[2]
+    assert parken["style"]["fillColor"] == maps.NO_DATA and parken["style"]["dashArray"]
+    assert parken["tooltip"] == "<b>Parken</b><br>Park<br><b>färre än 3 händelser</b>"
+    legend = maps.legend_html(incident_layer())
+    assert "färre än 3 händelser (visas inte)" in legend
+
+
+def test_a_rate_without_population_is_neutral_and_says_so():
+    layer = incident_layer(maps.INCIDENT_RATE)
+    found = features_by_place(maps.place_map(TOWN, choropleth=layer))
+    assert plain_text(found[1]["tooltip"]).endswith(
+        "<b>20,0 per 1 000 invånare</b><br>40 händelser"
+    )
+    assert found[3]["tooltip"].endswith("<b>saknar invånartal</b><br>9 händelser")
+    assert found[3]["style"]["fillColor"] == maps.NEUTRAL_FILL
+    assert (
+        found[3]["style"]["fillColor"] not in maps.PALETTE and "dashArray" not in found[3]["style"]
+    )
+    assert found[2]["tooltip"].endswith("<b>färre än 3 händelser</b>")
+    legend = maps.legend_html(layer)
+    assert "saknar invånartal" in legend and f"background:{maps.NEUTRAL_FILL}" in legend
+
+
+def test_a_category_counts_only_its_incidents():
+    layer = incident_layer(maps.INCIDENT_PREFIX + "narkotika")
+    found = features_by_place(maps.place_map(TOWN, choropleth=layer))
+    assert found[1]["tooltip"].endswith("<b>12 händelser</b>")
+    assert found[3]["tooltip"].endswith("<b>0 händelser</b>")  # Byn had no drug incidents
+    stolen = features_by_place(maps.place_map(TOWN, choropleth=incident_layer("handelser_stöld")))
+    assert stolen[1]["tooltip"].endswith("<b>färre än 3 händelser</b>")
+    assert stolen[1]["style"]["fillColor"] == maps.NO_DATA
+
+
+def test_incident_legend_lists_counts_highest_first_and_the_source():
+    text = plain_text(re.sub("<[^>]+>", "|", maps.legend_html(incident_layer(synthetic=True))))
+    assert "Händelser (antal)" in text
+    assert text.index("|40|") < text.index("|9|")
+    assert "påhittade händelser" in text
+
+
+def test_synthetic_answers_and_incidents_share_one_note():
+    survey = layer(TOWN_FIGURES, synthetic=True)
+    legend = maps.legend_html(survey, overlays=[maps.HotspotLayer(GRID, 250, synthetic=True)])
+    assert legend.count("syntetiska demodata") == 1
+    assert "påhittade svar och händelser" in legend
+
+
+def plain_text(text: str) -> str:
+    return text.replace("\u00a0", " ").replace("\u2060", "")
+
+
+@pytest.fixture(scope="module")
+def laholm_figures(demo_db) -> dict:
+    engine = store.make_engine(str(demo_db))
+    found = {
+        year: figures.place_figures(engine, "1381", year, public=True) for year in (2023, 2024)
+    }
+    engine.dispose()
+    return found
+
+
+def test_metric_options_add_incident_metrics_after_the_survey(laholm_figures):
+    options = maps.metric_options(laholm_figures[2024])
+    names = list(options)
+    assert names[0] == "andel_otrygga"
+    first = names.index(maps.INCIDENT_TOTAL)
+    assert all(not maps.is_incident_metric(n) for n in names[:first])
+    assert options[maps.INCIDENT_TOTAL] == "Händelser (antal)"
+    assert options[maps.INCIDENT_RATE] == "Händelser per 1 000 invånare"
+    assert options["handelser_narkotika"] == "Händelser: Narkotika"
+    categories = [maps.incident_category(n) for n in names[first + 2 :]]
+    assert categories == [
+        c
+        for c in scales.INCIDENT_CATEGORIES
+        if c in laholm_figures[2024]["kommun_incidents"]["by_category"]
+    ]
+
+
+def test_incident_choropleth_from_place_figures(laholm_figures):
+    chosen = maps.incident_choropleth(
+        laholm_figures[2024], maps.INCIDENT_TOTAL, laholm_figures[2023], synthetic=True
+    )
+    assert (chosen.title, chosen.year, chosen.previous_label) == ("Händelser (antal)", 2024, "2023")
+    for place in laholm_figures[2024]["places"]:
+        total = place["incidents"]["total"]
+        assert chosen.value(place["place_id"]) == total
+        headline, details = chosen.tooltip(place["place_id"])
+        assert headline == formatting.incidents(total)
+        assert details == [f"2023: {formatting.incidents(place['incidents']['previous_total'])}"]
+
+
+# --- grid layers: hot spots and density --------------------------------------------------
+
+
+def grid_cell(column: int, **properties) -> dict:
+    """A square cell west to east along 56.5° N, about 250 m wide."""
+    west = 13.0 + 0.005 * column
+    ring = [[west, 56.5], [west + 0.004, 56.5], [west + 0.004, 56.5022], [west, 56.5022]]
+    return {
+        "type": "Feature",
+        "properties": properties,
+        "geometry": {"type": "Polygon", "coordinates": [[*ring, ring[0]]]},
+    }
+
+
+BINS = (3, 2, 1, 0, -1, -2, -3)
+GRID = {
+    "type": "FeatureCollection",
+    "features": [grid_cell(i, count=5, gi_z=0.0, gi_bin=b) for i, b in enumerate(BINS)],
+}
+DENSITY = {
+    "type": "FeatureCollection",
+    "cell": 250,
+    "features": [grid_cell(i, density=d, expected=d / 16) for i, d in enumerate((50, 400, 3200))],
+}
+
+
+def rgb(colour: str) -> tuple[int, int, int]:
+    return tuple(int(colour[i : i + 2], 16) for i in (1, 3, 5))
+
+
+def lightness(colour: str) -> float:
+    red, green, blue = rgb(colour)
+    return 0.299 * red + 0.587 * green + 0.114 * blue
+
+
+def is_red(colour: str) -> bool:
+    red, green, blue = rgb(colour)
+    return red > 150 and red > green + 60 and red > blue + 60
+
+
+def is_blue(colour: str) -> bool:
+    red, _green, blue = rgb(colour)
+    return blue > 150 and blue > red + 60
+
+
+def layer_features(fmap: folium.Map, key: str) -> list[dict]:
+    """The features of the map's GeoJson layers that carry ``key`` (gi_bin, density)."""
+    return [
+        feature
+        for child in fmap._children.values()
+        if isinstance(child, folium.GeoJson)
+        for feature in child.data["features"]
+        if key in feature["properties"]
+    ]
+
+
+def test_hot_spots_are_red_cold_spots_blue_and_insignificant_cells_absent():
+    fmap = maps.place_map(TOWN, overlays=[maps.HotspotLayer(GRID, 250)])
+    cells = layer_features(fmap, "gi_bin")
+    fills = {f["properties"]["gi_bin"]: f["properties"]["style"]["fillColor"] for f in cells}
+    assert sorted(fills) == [-3, -2, -1, 1, 2, 3]  # bin 0 is not sent at all
+    assert len(cells) == 6
+    assert all(is_red(fills[b]) for b in (3, 2, 1))
+    assert all(is_blue(fills[b]) for b in (-3, -2, -1))
+    assert lightness(fills[3]) < lightness(fills[2]) < lightness(fills[1])
+    assert lightness(fills[-3]) < lightness(fills[-2]) < lightness(fills[-1])
+    assert all(set(f["properties"]) == {"gi_bin", "style"} for f in cells)  # no counts
+    legend = next(c for c in fmap._children.values() if type(c).__name__ == "_Legend").content
+    assert "Hot spots (Getis-Ord Gi*), 99/95/90 % konfidens" in plain_text(legend)
+    assert all(colour in legend for colour in fills.values())
+
+
+def test_grid_layers_take_no_clicks_and_fade_the_places():
+    survey = layer(TOWN_FIGURES, year=2024)
+    fmap = maps.place_map(TOWN, choropleth=survey, overlays=[maps.HotspotLayer(GRID, 250)])
+    grids = [c for c in fmap._children.values() if isinstance(c, folium.GeoJson)][1:]
+    assert grids and all(g.options.get("interactive") is False for g in grids)
+    styles = {p: f["style"] for p, f in features_by_place(fmap).items()}
+    assert styles[1]["fillColor"] == maps.PALETTES[2][0]  # still the class colour
+    assert all(s["fillOpacity"] <= maps.FADED_OPACITY for s in styles.values())
+
+
+def test_density_is_a_semi_transparent_sequential_ramp():
+    fmap = maps.place_map(TOWN, overlays=[maps.DensityLayer(DENSITY)])
+    cells = sorted(layer_features(fmap, "density"), key=lambda f: f["properties"]["density"])
+    fills = [f["properties"]["style"]["fillColor"] for f in cells]
+    assert [f["properties"]["density"] for f in cells] == [50, 400, 3200]
+    assert lightness(fills[0]) > lightness(fills[1]) > lightness(fills[2])
+    assert all(0 < f["properties"]["style"]["fillOpacity"] < 1 for f in cells)
+    assert set(fills) <= set(maps.DENSITY_PALETTE)
+
+
+@pytest.fixture(scope="module")
+def varnamo(demo_db) -> dict:
+    """Värnamo's places, figures and 250 m hot spots, public and exact."""
+    engine = store.make_engine(str(demo_db))
+    found = {
+        "places": places.load_places(engine, "0683"),
+        "figures": figures.place_figures(engine, "0683", 2024, public=False),
+        **{
+            public: analysis.hotspots(engine, "0683", year=2024, cell=250, public=public)
+            for public in (True, False)
+        },
+    }
+    engine.dispose()
+    return found
+
+
+def cell_key(feature: dict) -> str:
+    return json.dumps(feature["geometry"]["coordinates"])
+
+
+def test_the_public_grid_shows_no_cell_under_k(varnamo):
+    k = scales.MIN_INCIDENTS_PUBLIC
+    exact = varnamo[False]["grid"]["features"]
+    counts = {cell_key(f): f["properties"]["count"] for f in exact}
+    small = {
+        cell_key(f)
+        for f in exact
+        if f["properties"]["gi_bin"] != 0 and 0 < f["properties"]["count"] < k
+    }
+    assert small, "the demo should have significant cells with one or two incidents"
+    public_map = maps.place_map(
+        varnamo["places"], overlays=[maps.HotspotLayer(varnamo[True]["grid"], 250)]
+    )
+    shown = {cell_key(f) for f in layer_features(public_map, "gi_bin")}
+    assert shown and all(counts[c] >= k for c in shown)
+    assert not shown & small
+    exact_map = maps.place_map(
+        varnamo["places"], overlays=[maps.HotspotLayer(varnamo[False]["grid"], 250)]
+    )
+    assert small <= {cell_key(f) for f in layer_features(exact_map, "gi_bin")}
+
+
+def test_incidents_never_reach_the_map_as_points(varnamo):
+    exact = varnamo[False]
+    overlays = [maps.DensityLayer(exact["density"]), maps.HotspotLayer(exact["grid"], 250)]
+    chosen = maps.incident_choropleth(varnamo["figures"], maps.INCIDENT_TOTAL)
+    fmap = maps.place_map(
+        varnamo["places"], "Centrala Värnamo", choropleth=chosen, overlays=overlays
+    )
+    markers = (folium.Marker, folium.CircleMarker, folium.Circle)
+    assert not [e for e in maps._walk(fmap) if isinstance(e, markers)]
+    kinds = {
+        f["geometry"]["type"]
+        for child in maps._walk(fmap)
+        if isinstance(child, folium.GeoJson)
+        for f in child.data["features"]
+    }
+    assert kinds <= {"Polygon", "MultiPolygon"}
+    page = rendered(fmap)
+    assert "L.circleMarker(" not in page and "L.circle(" not in page
+    plain_map = rendered(maps.place_map(varnamo["places"]))
+    assert page.count("L.marker(") == plain_map.count("L.marker(") == 1  # the place labels
+
+
+def test_a_grid_layer_refuses_points():
+    point = {
+        "type": "Feature",
+        "properties": {"gi_bin": 3},
+        "geometry": {"type": "Point", "coordinates": [13.0, 56.5]},
+    }
+    with pytest.raises(ValueError, match="no raw points"):
+        maps.HotspotLayer({"features": [point]}, 250).layer()
+    with pytest.raises(ValueError, match="no raw points"):
+        maps.DensityLayer({"features": [{**point, "properties": {"density": 5}}]}).layer()
+
+
+def test_incident_texts_reach_the_map_escaped():
+    frame = square_places((7, EVIL, "park", [EVIL], box(375_000, 6_264_000, 376_000, 6_265_000)))
+    chosen = incident_layer(
+        title=EVIL,
+        about=EVIL,
+        blocks={7: incidents(2)},
+        previous={7: incidents(None)},
+        previous_label=EVIL,
+    )
+    overlays = [maps.DensityLayer(DENSITY), maps.HotspotLayer(GRID, 250, category=EVIL)]
+    fmap = maps.place_map(frame, EVIL, choropleth=chosen, overlays=overlays)
+    seen = as_the_browser_reads_it(rendered(fmap))
+    assert EVIL not in seen
+    escaped = "&lt;img src=x onerror=alert(1)&gt;"
+    tooltip = geojson_features(fmap)[0]["properties"]["tooltip"]
+    assert tooltip.endswith(f"<b>2 händelser</b><br>{escaped}: färre än 3 händelser")
+    legend = next(c for c in fmap._children.values() if type(c).__name__ == "_Legend").content
+    assert EVIL not in legend and legend.count(escaped) == 3  # title, about, category
+
+
+def test_heat_css_shades_by_share_of_the_busiest_cell():
+    assert maps.heat_css(10, 10).startswith(f"background-color: {maps.PALETTE[-1]}")
+    assert maps.heat_css(1, 10).startswith(f"background-color: {maps.PALETTE[0]}")
+    assert maps.heat_css(0, 10) == ""
+    assert maps.HATCH_LIGHT in maps.heat_css(None, 10)
+    assert not any(colour in maps.heat_css(None, 10) for colour in maps.PALETTE)

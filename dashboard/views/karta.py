@@ -1,9 +1,15 @@
-"""Karta: survey figures per place on a map, the chosen place's figures and promises.
+"""Karta: survey and incident figures per place on a map, hot spots, the chosen place's
+figures and promises.
 
 The URL carries the view (``?kommun=0683&plats=Stadsparken&visa=problem_klotter&ar=2023``)
 so a link opens the same map; the selectors, a click on the map and the place list all
-update it. Figures come from :func:`trygg.stats.compute_stats` and are formatted by
-:mod:`trygg.formatting`; this page only lays them out.
+update it. Figures come from :func:`trygg.figures.place_figures` and
+:mod:`trygg.analysis` and are formatted by :mod:`trygg.formatting`; this page only lays
+them out.
+
+The sidebar's public switch (on by default, for the projector) asks the core for public
+figures: incident counts below k say "färre än 3" and grid cells under k are left out.
+Raw incident points never reach the page, in either mode.
 """
 
 from __future__ import annotations
@@ -15,11 +21,11 @@ import streamlit as st
 from streamlit_folium import st_folium
 
 import state
-from markup import md
+from markup import heat_table, md
 from trygg import formatting, maps
 from trygg.commitments import group_for_place
 from trygg.places import normalise_name
-from trygg.scales import ITEM_SCALES, PARTIES
+from trygg.scales import INCIDENT_CATEGORIES, ITEM_SCALES, MIN_INCIDENTS_PUBLIC, PARTIES
 from trygg.stats import figure_of
 from trygg.strings import t
 
@@ -29,6 +35,11 @@ WHOLE_KOMMUN = ""
 RETURNED = ["last_active_drawing", "last_object_clicked", "last_object_clicked_tooltip"]
 CORE = "andel_otrygga"
 STATUS_COLOURS = {"ej påbörjad": "gray", "pågår": "blue", "genomförd": "green", "inställd": "red"}
+#: Hot-spot cell sizes in metres; 250 m is quick enough to compute on the fly.
+CELL_SIZES = (100, 250, 500)
+DEFAULT_CELL = 250
+#: The layer category list's first entry: every category.
+ALL_CATEGORIES = ""
 
 
 def main() -> None:
@@ -37,36 +48,51 @@ def main() -> None:
     places = state.kommun_places(db, kod)
     plats = current_place(places, kommuner[kod])
     tiles = tile_selector()
+    public = public_switch()
     st.title(f"{t('app.title')} – {kommuner[kod]}")
     left, right = st.columns([5, 3], gap="medium")
     with left:
-        figures, indicator = figure_selectors(db, kod)
-        layer = maps.choropleth(figures, indicator) if figures else None
-        show_map(places, plats, tiles, kod, layer)
+        figures, indicator = figure_selectors(db, kod, public)
+        layer = map_layer(db, kod, figures, indicator, public)
+        overlays = layer_controls(db, kod, figures, public)
+        show_map(places, plats, tiles, kod, layer, overlays)
+        incident_panel(db, kod, figures, plats, kommuner[kod], public)
     with right:
         place_selector(places, plats)
         survey_panel(figures, plats, kommuner[kod])
         show_commitments(state.kommun_commitments(db, kod), plats, kommuner[kod])
-    download_button(places, plats, tiles, kommuner[kod], layer)
+    download_button(places, plats, tiles, kommuner[kod], layer, overlays)
 
 
-def figure_selectors(db: str, kod: str) -> tuple[dict | None, str | None]:
+def public_switch() -> bool:
+    """The sidebar switch for the projector: on unless the coordinator turns it off."""
+    k = MIN_INCIDENTS_PUBLIC
+    public = st.sidebar.toggle(
+        t("dash.public"), value=True, key="public_view", help=t("dash.public_help", k=k)
+    )
+    st.sidebar.caption(t("dash.public_on" if public else "dash.public_off", k=k))
+    return public
+
+
+def figure_selectors(db: str, kod: str, public: bool) -> tuple[dict | None, str | None]:
     """The year and figure to colour the map by, from ``?ar=`` and ``?visa=``.
 
     Returns
     -------
     tuple
-        The year's figures from ``compute_stats`` and the chosen indicator, or
-        ``(None, None)`` when the kommun has no survey answers.
+        The year's figures from ``place_figures`` and the chosen metric, or
+        ``(None, None)`` when the kommun has neither survey answers nor incidents.
     """
-    latest = state.kommun_stats(db, kod)
+    latest = state.kommun_figures(db, kod, None, public)
     if not latest["years"]:
         return None, None
     years = list(reversed(latest["years"]))
     year = _url_choice("ar", [str(y) for y in years], str(latest["year"]))
-    figures = latest if int(year) == latest["year"] else state.kommun_stats(db, kod, int(year))
+    figures = (
+        latest if int(year) == latest["year"] else state.kommun_figures(db, kod, int(year), public)
+    )
     options = maps.metric_options(figures)
-    indicator = _url_choice("visa", list(options), CORE)
+    indicator = _url_choice("visa", list(options), CORE if CORE in options else next(iter(options)))
     metric_column, year_column = st.columns([3, 1])
     with metric_column:
         st.session_state["metric_select"] = indicator
@@ -88,6 +114,61 @@ def figure_selectors(db: str, kod: str) -> tuple[dict | None, str | None]:
             args=("ar", "year_select"),
         )
     return figures, indicator
+
+
+def map_layer(db: str, kod: str, figures: dict | None, metric: str | None, public: bool):
+    """The choropleth of the chosen metric: a survey share or an incident figure."""
+    if figures is None:
+        return None
+    if not maps.is_incident_metric(metric):
+        return maps.choropleth(figures, metric)
+    previous = previous_figures(db, kod, figures, public)
+    synthetic = state.incidents_synthetic(db, kod)
+    return maps.incident_choropleth(figures, metric, previous, synthetic)
+
+
+def previous_figures(db: str, kod: str, figures: dict, public: bool) -> dict | None:
+    """The previous year's figures, when that year has incidents to compare with."""
+    before = figures["year"] - 1
+    if before not in state.kommun_incident_years(db, kod):
+        return None
+    return state.kommun_figures(db, kod, before, public)
+
+
+def layer_controls(db: str, kod: str, figures: dict | None, public: bool) -> list:
+    """The hot-spot and density switches (off by default), cell size and category."""
+    st.sidebar.subheader(t("dash.layers"))
+    hot = st.sidebar.toggle(t("dash.layer_hotspots"), key="layer_hotspots")
+    density = st.sidebar.toggle(t("dash.layer_density"), key="layer_density")
+    cell = st.sidebar.selectbox(
+        t("dash.cell_size"),
+        CELL_SIZES,
+        index=CELL_SIZES.index(DEFAULT_CELL),
+        format_func=lambda size: t("fmt.metres", value=size),
+        key="hotspot_cell",
+        disabled=not hot,
+    )
+    category = st.sidebar.selectbox(
+        t("dash.layer_category"),
+        [ALL_CATEGORIES, *INCIDENT_CATEGORIES],
+        format_func=lambda slug: INCIDENT_CATEGORIES.get(slug) or t("dash.all_categories"),
+        key="hotspot_category",
+        disabled=not (hot or density),
+    )
+    if not (hot or density) or figures is None or "kommun_incidents" not in figures:
+        return []
+    found = state.hotspots(db, kod, figures["year"], cell, category or None, public)
+    synthetic = state.incidents_synthetic(db, kod)
+    overlays = []
+    if density:
+        overlays.append(maps.DensityLayer(found["density"], synthetic))
+    if hot:
+        label = INCIDENT_CATEGORIES.get(category)
+        hotspot = maps.HotspotLayer(found["grid"], cell, label, synthetic)
+        if not hotspot.features():
+            st.sidebar.caption(t("dash.no_hotspots", year=figures["year"]))
+        overlays.append(hotspot)
+    return overlays
 
 
 def _url_choice(param: str, allowed: list[str], default: str) -> str:
@@ -147,9 +228,9 @@ def tile_selector() -> maps.TileSource | None:
     return tiles
 
 
-def show_map(places, plats: str | None, tiles, kod: str, layer) -> None:
+def show_map(places, plats: str | None, tiles, kod: str, layer, overlays: list) -> None:
     """The map; a click on a place selects it (the page reruns with it in the URL)."""
-    fmap = maps.place_map(places, tiles=tiles, choropleth=layer)
+    fmap = maps.place_map(places, tiles=tiles, choropleth=layer, overlays=overlays)
     result = st_folium(
         fmap,
         key=f"karta_{kod}",
@@ -213,8 +294,11 @@ def survey_panel(figures: dict | None, plats: str | None, kommun_namn: str) -> N
     if figures is None:
         st.info(t("dash.no_survey", kommun=kommun_namn))
         return
+    if not figures["kommun_total"]:
+        st.info(t("dash.no_survey_year", kommun=kommun_namn, year=figures["year"]))
+        return
     place = next((p for p in figures["places"] if p["place"] == plats), None)
-    indicators = list(maps.metric_options(figures))
+    indicators = [i for i in maps.metric_options(figures) if not maps.is_incident_metric(i)]
     if place is None:
         heading = t("dash.survey_heading_kommun", year=figures["year"], kommun=kommun_namn)
         found = {i: figures["kommun_total"][i] for i in indicators}
@@ -293,6 +377,109 @@ def _delivered(results: list[dict], place: str | None) -> None:
         st.caption(md(" · ".join(details)))
 
 
+def incident_panel(
+    db: str, kod: str, figures: dict | None, plats: str | None, kommun_namn: str, public: bool
+) -> None:
+    """The chosen place's (or the kommun's) incidents: totals, categories, when."""
+    if figures is None or "kommun_incidents" not in figures:
+        return
+    year = figures["year"]
+    place = next((p for p in figures["places"] if p["place"] == plats), None)
+    if place is None:
+        heading = t("dash.incidents_heading_kommun", year=year, kommun=kommun_namn)
+    else:
+        heading = t("dash.incidents_heading_place", year=year, place=place["place"])
+    st.header(md(heading))
+    if not state.kommun_incident_years(db, kod):
+        st.info(t("dash.no_incidents", kommun=kommun_namn))
+        return
+    previous = previous_figures(db, kod, figures, public)
+    _incident_totals(figures, place, previous)
+    _incident_categories(figures, place, previous)
+    profile = state.time_profile(db, kod, year, place and place["place"], public)
+    _by_month(profile, year)
+    _hour_weekday(profile, figures["k"])
+    if public:
+        st.caption(t("dash.fewer_public", k=figures["k"]))
+    if state.incidents_synthetic(db, kod):
+        st.caption(t("dash.synthetic_incidents"))
+
+
+def _incidents_of(figures: dict, place: dict | None) -> dict:
+    """The ``incidents`` block of ``place`` in ``figures`` (of any year), or the kommun's."""
+    if place is None:
+        return figures["kommun_incidents"]
+    return next(p["incidents"] for p in figures["places"] if p["place_id"] == place["place_id"])
+
+
+def _incident_totals(figures: dict, place: dict | None, previous: dict | None) -> None:
+    texts = formatting.describe_incidents(_incidents_of(figures, place), figures["k"])
+    st.metric(t("dash.incidents_total"), texts["total"])
+    if place is not None:
+        st.markdown(md(" · ".join(text for text in (texts["per_1000"], texts["per_km2"]) if text)))
+    period = figures["year"] - 1
+    if previous is None:
+        st.caption(t("dash.incidents_no_previous", period=period))
+    else:
+        st.markdown(md(t("dash.incidents_previous", period=period, value=texts["previous"])))
+
+
+def _incident_categories(figures: dict, place: dict | None, previous: dict | None) -> None:
+    """This period and the previous one by category, with the total last."""
+    blocks = {str(figures["year"]): _incidents_of(figures, place)}
+    if previous is not None:
+        blocks[str(previous["year"])] = _incidents_of(previous, place)
+    present = {c for block in blocks.values() for c in block["by_category"]}
+    k = figures["k"]
+    rows = [
+        {
+            t("dash.col_category"): label,
+            **{
+                period: formatting.incident_count(block["by_category"].get(slug, 0), k)
+                for period, block in blocks.items()
+            },
+        }
+        for slug, label in INCIDENT_CATEGORIES.items()
+        if slug in present
+    ]
+    rows.append(
+        {
+            t("dash.col_category"): t("dash.all_categories_row"),
+            **{
+                period: formatting.incident_count(block["total"], k)
+                for period, block in blocks.items()
+            },
+        }
+    )
+    st.subheader(t("dash.by_category"))
+    st.table(pd.DataFrame(rows).set_index(t("dash.col_category")))
+
+
+def _by_month(profile: dict, year: int) -> None:
+    """A small bar chart over the year's twelve months; hidden months show no bar."""
+    months = [f"{year}-{month:02d}" for month in range(1, 13)]
+    counts = [profile["by_month"].get(month, 0) for month in months]
+    frame = pd.DataFrame(
+        {t("dash.col_month"): months, t("dash.col_count"): pd.array(counts, dtype="Int64")}
+    )
+    st.subheader(t("dash.by_month"))
+    st.bar_chart(
+        frame,
+        x=t("dash.col_month"),
+        y=t("dash.col_count"),
+        x_label=t("dash.col_month"),
+        y_label=t("dash.col_count"),
+        height=220,
+    )
+
+
+def _hour_weekday(profile: dict, k: int) -> None:
+    """The hour × weekday heat table, Monday first; suppressed cells are grey "<3"."""
+    st.subheader(t("dash.hour_weekday"))
+    st.caption(t("dash.hour_weekday_help"))
+    st.html(heat_table(profile, k))
+
+
 def show_commitments(items: list[dict], plats: str | None, kommun_namn: str) -> None:
     """Place-bound promises by party, then the kommun-wide ones."""
     grouped = group_for_place(items, plats)
@@ -339,9 +526,11 @@ def _commitment(item: dict) -> None:
     st.markdown(md(line + comment + demo))
 
 
-def download_button(places, plats: str | None, tiles, kommun_namn: str, layer) -> None:
+def download_button(
+    places, plats: str | None, tiles, kommun_namn: str, layer, overlays: list
+) -> None:
     """The map as one HTML file that works without internet (projector laptops)."""
-    fmap = maps.place_map(places, plats, tiles=tiles, choropleth=layer)
+    fmap = maps.place_map(places, plats, tiles=tiles, choropleth=layer, overlays=overlays)
     st.sidebar.download_button(
         t("dash.download_html"),
         data=maps.standalone_html(fmap, title=f"{t('app.title')} – {kommun_namn}"),

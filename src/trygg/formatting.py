@@ -166,6 +166,44 @@ def incidents(n: int | None, k: int = MIN_INCIDENTS_PUBLIC, lang: str = "sv") ->
     return t("fmt.incident_one" if n == 1 else "fmt.incidents", lang, n=integer(n, lang))
 
 
+def describe_incidents(
+    block: Mapping, k: int = MIN_INCIDENTS_PUBLIC, lang: str = "sv"
+) -> dict[str, str]:
+    """The texts of one ``incidents`` block of :func:`trygg.figures.place_figures`.
+
+    A suppressed count gives "färre än 3", and its rates say so too (a rate would let a
+    reader work the count out); a place without population says "saknar invånartal".
+
+    Returns
+    -------
+    dict
+        ``{"total", "previous", "per_1000", "per_km2"}``: "160", "142 händelser" (the
+        previous period), "47,5 per 1 000 invånare" and "1 652 per km²" (empty without
+        an area).
+
+    Examples
+    --------
+    >>> describe_incidents({"total": None, "per_1000_inv": None, "per_km2": None,
+    ...                     "previous_total": 4, "suppressed": True})
+    ... # doctest: +NORMALIZE_WHITESPACE
+    {'total': 'färre än 3', 'previous': '4 händelser', 'per_1000': 'färre än 3 händelser',
+     'per_km2': 'färre än 3 händelser'}
+    """
+    texts = {
+        "total": incident_count(block["total"], k, lang),
+        "previous": incidents(block["previous_total"], k, lang),
+    }
+    if block["suppressed"]:
+        hidden = t("fmt.fewer_than_incidents", lang, k=k)
+        return {**texts, "per_1000": hidden, "per_km2": hidden}
+    rate, density = block["per_1000_inv"], block["per_km2"]
+    return {
+        **texts,
+        "per_1000": t("fmt.no_population", lang) if rate is None else per_1000(rate, lang),
+        "per_km2": "" if density is None else per_km2(density, lang),
+    }
+
+
 def per_1000(value: float, lang: str = "sv") -> str:
     """A rate per 1 000 inhabitants: "47,5 per 1 000 invånare"."""
     return t("fmt.per_1000", lang, value=decimal(value, 1, lang))
@@ -193,12 +231,12 @@ def number_range(low: float, high: float, decimals: int = 0, lang: str = "sv") -
 
 
 def heat_cell(n: int | None, k: int = MIN_INCIDENTS_PUBLIC, lang: str = "sv") -> str:
-    """A cell of the hour × weekday table: blank for none, "< 3" when suppressed.
+    """A cell of the hour × weekday table: blank for none, "<3" when suppressed.
 
     Examples
     --------
-    >>> heat_cell(0), heat_cell(12), heat_cell(None).replace(NBSP, " ")
-    ('', '12', '< 3')
+    >>> heat_cell(0), heat_cell(12), heat_cell(None)
+    ('', '12', '<3')
     """
     if n is None:
         return t("fmt.fewer_than_short", lang, k=k)

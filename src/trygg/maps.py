@@ -1,14 +1,20 @@
-"""Pure map building: places and a survey figure per place → ``folium.Map``.
+"""Pure map building: places, a figure per place and grid layers → ``folium.Map``.
 
 Nothing here imports streamlit or touches the network. The maps load Leaflet from the
 dashboard's own static files (see :mod:`trygg.assets`), never from a CDN, and every
 text that reaches the map is HTML-escaped first: folium's tooltips insert property
 values as HTML.
 
-A choropleth colours each place by one figure of :func:`trygg.stats.compute_stats`,
-in at most five classes found by Fisher–Jenks natural breaks (:func:`classify`). A
-place whose figure is suppressed is hatched grey with a dashed outline and says
-"för få svar": never a colour of the scale, never a number.
+A choropleth colours each place by one figure, a survey share of
+:func:`trygg.stats.compute_stats` (:class:`Choropleth`) or an incident count or rate of
+:func:`trygg.figures.place_figures` (:class:`IncidentChoropleth`), in at most five
+classes found by Fisher–Jenks natural breaks (:func:`classify`). A place whose figure
+is suppressed is hatched grey with a dashed outline and says "för få svar" or "färre
+än 3 händelser": never a colour of the scale, never a number.
+
+Incidents reach the map only as places, as grid cells of the Gi* hot-spot analysis
+(:class:`HotspotLayer`) or as a smoothed density (:class:`DensityLayer`); a layer
+refuses any geometry that is not an area, so raw incident points never do.
 """
 
 from __future__ import annotations
@@ -34,7 +40,15 @@ from shapely.ops import polylabel
 
 from trygg import assets, formatting, geo
 from trygg.errors import TryggError
-from trygg.scales import ITEM_LABELS, ITEM_SCALES, MIN_N, PLACE_KINDS, STORE_CRS
+from trygg.scales import (
+    INCIDENT_CATEGORIES,
+    ITEM_LABELS,
+    ITEM_SCALES,
+    MIN_INCIDENTS_PUBLIC,
+    MIN_N,
+    PLACE_KINDS,
+    STORE_CRS,
+)
 from trygg.stats import figure_of
 from trygg.strings import t
 
@@ -68,6 +82,30 @@ NO_DATA = f"url(#{HATCH_ID}) {HATCH_LIGHT}"
 NO_DATA_OUTLINE = "#6e6e6e"
 NO_DATA_DASH = "10 7"
 BACKGROUND = "#f3f1ec"
+#: Places whose rate cannot be computed (no population): white, not on the scale.
+NEUTRAL_FILL = "#ffffff"
+#: The places' fill while a grid layer lies over them, so the cells stand out.
+FADED_OPACITY = 0.3
+#: Getis-Ord Gi* bins (ColorBrewer RdBu): red shades hot, blue shades cold. Bin 0 (not
+#: significant) has no colour and is never sent to the browser.
+HOTSPOT_COLOURS: dict[int, str] = {
+    3: "#b2182b",
+    2: "#d6604d",
+    1: "#f4a582",
+    -1: "#92c5de",
+    -2: "#4393c3",
+    -3: "#2166ac",
+}
+HOTSPOT_OPACITY = 0.8
+#: The density ramp (ColorBrewer Purples, light → dark), drawn semi-transparent.
+DENSITY_PALETTE = ("#f2f0f7", "#cbc9e2", "#9e9ac8", "#756bb1", "#54278f")
+DENSITY_OPACITY = 0.55
+#: Incident metrics: the count, the rate per 1 000 inhabitants, one category's count.
+INCIDENT_TOTAL = "handelser"
+INCIDENT_RATE = "handelser_per_1000"
+INCIDENT_PREFIX = "handelser_"
+#: How a place without a value on the scale is drawn (:meth:`Choropleth.status`).
+SHOWN, SUPPRESSED, NO_POPULATION = "shown", "suppressed", "no_population"
 #: Room kept free around the places when the map opens (and beside the legend).
 MAP_PADDING_PX = 24
 #: Where a map without places opens: the middle of Sweden.
@@ -115,13 +153,123 @@ class Choropleth:
         found = self.figures.get(place_id)
         return found or {"n": 0, "andel": None, "ki_lag": None, "ki_hog": None, "suppressed": True}
 
+    def status(self, place_id: int) -> str:
+        """:data:`SHOWN`, or :data:`SUPPRESSED` when there are too few answers."""
+        figure = self.figure(place_id)
+        return SUPPRESSED if figure["suppressed"] or figure["andel"] is None else SHOWN
+
+    def value(self, place_id: int) -> float | None:
+        return self.figure(place_id)["andel"] if self.status(place_id) == SHOWN else None
+
     def shown_values(self) -> list[float]:
         """The values that reach the map: every unsuppressed figure's share."""
-        return [
-            f["andel"]
-            for f in self.figures.values()
-            if not f["suppressed"] and f["andel"] is not None
-        ]
+        return [v for v in map(self.value, self.figures) if v is not None]
+
+    def tooltip(self, place_id: int, lang: str = "sv") -> tuple[str, list[str]]:
+        """The headline ("32,1 %" or "för få svar") and the lines under it (n, interval)."""
+        texts = formatting.describe(self.figure(place_id), lang)
+        return texts["value"], [texts[key] for key in ("n", "interval") if texts[key]]
+
+    def range_text(self, low: float, high: float, lang: str = "sv") -> str:
+        return formatting.share_range(low, high, lang)
+
+    def missing_rows(self, lang: str = "sv") -> list[tuple[str, str]]:
+        """Legend rows for places off the scale: ``(status, text)``."""
+        return [(SUPPRESSED, t("map.legend_too_few", lang, min_n=self.min_n))]
+
+    #: What the legend calls synthetic when ``synthetic`` is true (see :func:`legend_html`).
+    synthetic_kind = "answers"
+
+
+#: The incident block of a place the figures do not mention: nothing happened there.
+NO_INCIDENTS = {"total": 0, "by_category": {}, "per_1000_inv": None, "suppressed": False}
+
+
+@dataclass(frozen=True)
+class IncidentChoropleth:
+    """One incident figure per place: the count, the rate per 1 000, or one category.
+
+    Attributes
+    ----------
+    title, year, about, synthetic
+        As for :class:`Choropleth`.
+    metric : str
+        :data:`INCIDENT_TOTAL`, :data:`INCIDENT_RATE` or ``INCIDENT_PREFIX + category``.
+    blocks : Mapping
+        Place id → the ``incidents`` block of :func:`trygg.figures.place_figures`.
+    previous : Mapping, optional
+        Place id → the previous period's block; the tooltip then gives that count.
+    previous_label : str
+        The previous period's name in the tooltip ("2023").
+    k : int
+        The public threshold: a suppressed count says "färre än k", never a number.
+    """
+
+    title: str
+    metric: str
+    blocks: Mapping[int, Mapping]
+    previous: Mapping[int, Mapping] | None = None
+    previous_label: str = ""
+    year: int | None = None
+    about: str = ""
+    synthetic: bool = False
+    k: int = MIN_INCIDENTS_PUBLIC
+
+    def count(self, block: Mapping) -> int | None:
+        """The metric's count in ``block`` (the total for a rate); None when suppressed."""
+        category = incident_category(self.metric)
+        return block["total"] if category is None else block["by_category"].get(category, 0)
+
+    def status(self, place_id: int) -> str:
+        block = self.blocks.get(place_id, NO_INCIDENTS)
+        if self.count(block) is None:
+            return SUPPRESSED
+        if self.metric == INCIDENT_RATE and block["per_1000_inv"] is None:
+            return NO_POPULATION
+        return SHOWN
+
+    def value(self, place_id: int) -> float | None:
+        if self.status(place_id) != SHOWN:
+            return None
+        block = self.blocks.get(place_id, NO_INCIDENTS)
+        return block["per_1000_inv"] if self.metric == INCIDENT_RATE else self.count(block)
+
+    def shown_values(self) -> list[float]:
+        return [v for v in map(self.value, self.blocks) if v is not None]
+
+    def tooltip(self, place_id: int, lang: str = "sv") -> tuple[str, list[str]]:
+        """The headline ("12 händelser", "4,2 per 1 000 invånare", "färre än 3 händelser")
+        and the lines under it: the count behind a rate, the previous period's count."""
+        count = self.count(self.blocks.get(place_id, NO_INCIDENTS))
+        status, details = self.status(place_id), []
+        if self.metric == INCIDENT_RATE and status != SUPPRESSED:
+            rate = self.value(place_id)
+            headline = (
+                t("fmt.no_population", lang) if rate is None else formatting.per_1000(rate, lang)
+            )
+            details.append(formatting.incidents(count, self.k, lang))
+        else:
+            headline = formatting.incidents(count, self.k, lang)
+        if self.previous is not None:
+            before = self.count(self.previous.get(place_id, NO_INCIDENTS))
+            text = formatting.incidents(before, self.k, lang)
+            details.append(t("fmt.previous_period", lang, period=self.previous_label, value=text))
+        return headline, details
+
+    def range_text(self, low: float, high: float, lang: str = "sv") -> str:
+        decimals = 1 if self.metric == INCIDENT_RATE else 0
+        return formatting.number_range(low, high, decimals, lang)
+
+    def missing_rows(self, lang: str = "sv") -> list[tuple[str, str]]:
+        statuses = {self.status(place_id) for place_id in self.blocks}
+        rows = []
+        if SUPPRESSED in statuses:
+            rows.append((SUPPRESSED, t("map.legend_fewer_incidents", lang, k=self.k)))
+        if NO_POPULATION in statuses:
+            rows.append((NO_POPULATION, t("map.legend_no_population", lang)))
+        return rows
+
+    synthetic_kind = "incidents"
 
 
 @dataclass(frozen=True)
@@ -215,15 +363,61 @@ def indicator_about(indicator: str, lang: str = "sv") -> str:
 
 
 def metric_options(figures: Mapping, lang: str = "sv") -> dict[str, str]:
-    """The figures a map can show for ``figures`` (from ``compute_stats``): name → label.
+    """The figures a map can show for ``figures``: name → label.
 
-    The core question first, then the problem items, then the worry items, each
-    in alphabetical order of their label.
+    The survey's core question first, then the problem items, then the worry items,
+    each in alphabetical order of their label; then, when ``figures`` come from
+    :func:`trygg.figures.place_figures`, the incident metrics (:func:`incident_options`).
     """
     items = [i for i in figures["kommun_total"] if i != "andel_otrygga"]
     prefixes = list(ITEM_SCALES)
     items.sort(key=lambda i: (prefixes.index(i.split("_", 1)[0]), indicator_label(i, lang)))
-    return {i: indicator_label(i, lang) for i in ["andel_otrygga", *items]}
+    survey = ["andel_otrygga", *items] if figures["kommun_total"] else []
+    return {**{i: indicator_label(i, lang) for i in survey}, **incident_options(figures, lang)}
+
+
+def incident_options(figures: Mapping, lang: str = "sv") -> dict[str, str]:
+    """The incident metrics: count, rate per 1 000, then each category the kommun has.
+
+    Examples
+    --------
+    >>> incident_options({"kommun_incidents": {"by_category": {"narkotika": 4}}})
+    ... # doctest: +NORMALIZE_WHITESPACE
+    {'handelser': 'Händelser (antal)', 'handelser_per_1000': 'Händelser per 1 000 invånare',
+     'handelser_narkotika': 'Händelser: Narkotika'}
+    """
+    if "kommun_incidents" not in figures:
+        return {}
+    present = figures["kommun_incidents"]["by_category"]
+    metrics = [INCIDENT_TOTAL, INCIDENT_RATE]
+    metrics += [INCIDENT_PREFIX + c for c in INCIDENT_CATEGORIES if c in present]
+    return {metric: incident_label(metric, lang) for metric in metrics}
+
+
+def is_incident_metric(metric: str) -> bool:
+    return metric == INCIDENT_TOTAL or metric.startswith(INCIDENT_PREFIX)
+
+
+def incident_category(metric: str) -> str | None:
+    """The category of a per-category metric ("handelser_narkotika" → "narkotika")."""
+    if metric in (INCIDENT_TOTAL, INCIDENT_RATE):
+        return None
+    return metric.removeprefix(INCIDENT_PREFIX)
+
+
+def incident_label(metric: str, lang: str = "sv") -> str:
+    """The plain-language name of an incident metric: "Händelser: Narkotika"."""
+    if metric == INCIDENT_TOTAL:
+        return t("map.metric_incidents", lang)
+    if metric == INCIDENT_RATE:
+        return t("map.metric_incidents_rate", lang)
+    category = incident_category(metric)
+    return t("map.metric_incidents_category", lang, category=INCIDENT_CATEGORIES[category])
+
+
+def _incident_about(metric: str, lang: str) -> str:
+    key = {INCIDENT_TOTAL: "incidents", INCIDENT_RATE: "incidents_rate"}.get(metric)
+    return t(f"map.about_{key or 'incidents_category'}", lang)
 
 
 def choropleth(figures: Mapping, indicator: str = "andel_otrygga", lang: str = "sv") -> Choropleth:
@@ -235,6 +429,43 @@ def choropleth(figures: Mapping, indicator: str = "andel_otrygga", lang: str = "
         about=indicator_about(indicator, lang),
         synthetic=bool(figures.get("synthetic")),
         min_n=figures.get("min_n", MIN_N),
+    )
+
+
+def incident_choropleth(
+    figures: Mapping,
+    metric: str = INCIDENT_TOTAL,
+    previous: Mapping | None = None,
+    synthetic: bool = False,
+    lang: str = "sv",
+) -> IncidentChoropleth:
+    """The choropleth of one incident metric from :func:`trygg.figures.place_figures`.
+
+    Parameters
+    ----------
+    figures : Mapping
+        The period's figures (with ``incidents`` per place).
+    metric : str
+        One of :func:`incident_options`.
+    previous : Mapping, optional
+        The previous period's figures; the tooltip then names its count.
+    synthetic : bool
+        The incidents are synthetic demo data (the legend says so).
+    """
+
+    def blocks(found: Mapping) -> dict[int, Mapping]:
+        return {p["place_id"]: p["incidents"] for p in found["places"]}
+
+    return IncidentChoropleth(
+        title=incident_label(metric, lang),
+        metric=metric,
+        blocks=blocks(figures),
+        previous=None if previous is None else blocks(previous),
+        previous_label="" if previous is None else str(previous["year"]),
+        year=figures["year"],
+        about=_incident_about(metric, lang),
+        synthetic=synthetic,
+        k=figures.get("k", MIN_INCIDENTS_PUBLIC),
     )
 
 
@@ -307,7 +538,8 @@ def place_map(
     selected: str | None = None,
     *,
     tiles: TileSource | None = None,
-    choropleth: Choropleth | None = None,
+    choropleth: Choropleth | IncidentChoropleth | None = None,
+    overlays: Iterable[HotspotLayer | DensityLayer] = (),
     static_url: str = assets.STATIC_URL,
     lang: str = "sv",
 ) -> folium.Map:
@@ -327,10 +559,13 @@ def place_map(
         Name of the place to highlight.
     tiles : TileSource, optional
         The basemap; None draws a plain light background (the offline mode).
-    choropleth : Choropleth, optional
-        A figure per place (see :func:`choropleth`), drawn in classes with a legend;
-        suppressed places are hatched grey and labelled "för få svar". Omitted: every
-        place gets the same light fill.
+    choropleth : Choropleth or IncidentChoropleth, optional
+        A figure per place (see :func:`choropleth`, :func:`incident_choropleth`), drawn
+        in classes with a legend; suppressed places are hatched grey and labelled "för
+        få svar" or "färre än 3 händelser". Omitted: every place gets the same light fill.
+    overlays : iterable of HotspotLayer or DensityLayer
+        Grid layers drawn over the places (which are then filled more lightly), each
+        with its part of the legend. They take no clicks: the places below keep them.
     static_url : str
         Where the dashboard serves its static folder (see :mod:`trygg.assets`).
     lang : str
@@ -345,7 +580,8 @@ def place_map(
     --------
     >>> m = place_map(load_places(engine, "1381"), "Stadsparken")  # doctest: +SKIP
     """
-    web = web_places(places, choropleth, lang)
+    overlays = list(overlays)
+    web = web_places(places, choropleth, lang, faded=bool(overlays))
     fmap = folium.Map(
         SWEDEN, zoom_start=5, tiles=None, control_scale=True, zoom_snap=0.25, zoom_delta=0.5
     )
@@ -354,24 +590,31 @@ def place_map(
     _ProjectorStyle().add_to(fmap)
     if not web.empty:
         _places_layer(web).add_to(fmap)
+    for overlay in overlays:
+        overlay.layer(lang).add_to(fmap)
+    if not web.empty:
         _PlaceLabels(web).add_to(fmap)
         west, south, east, north = web.total_bounds
         bounds = [[south, west], [north, east]]
         fmap.fit_bounds(bounds, padding=(MAP_PADDING_PX, MAP_PADDING_PX))
     if selected is not None:
         selection_layer(places, selected).add_to(fmap)
-    if choropleth is not None:
-        _Legend(legend_html(choropleth, lang), None if web.empty else bounds).add_to(fmap)
+    if choropleth is not None or overlays:
+        legend = legend_html(choropleth, lang, overlays)
+        _Legend(legend, None if web.empty else bounds).add_to(fmap)
     use_local_assets(fmap, static_url)
     return fmap
 
 
 def web_places(
     places: gpd.GeoDataFrame,
-    choropleth: Choropleth | None = None,
+    choropleth: Choropleth | IncidentChoropleth | None = None,
     lang: str = "sv",
+    faded: bool = False,
 ) -> gpd.GeoDataFrame:
     """Places ready for the web: largest first, escaped texts, label points, WGS84.
+
+    With ``faded`` the places are filled lightly, for a grid layer drawn over them.
 
     Returns
     -------
@@ -390,7 +633,7 @@ def web_places(
             "label": [html.escape(str(name)) for name in frame["name"]],
             "label_lat": label_points.y.to_numpy(),
             "label_lon": label_points.x.to_numpy(),
-            "style": [_style(choropleth, classes, int(i)) for i in frame["id"]],
+            "style": [_style(choropleth, classes, int(i), faded) for i in frame["id"]],
         },
         geometry=frame.geometry.to_numpy(),
         crs=frame.crs,
@@ -423,27 +666,32 @@ def _tooltip_html(row, choropleth: Choropleth | None, lang: str) -> str:
     if aliases:
         lines.append(html.escape(t("map.tooltip_aliases", lang, aliases=", ".join(aliases))))
     if choropleth is not None:
-        texts = formatting.describe(choropleth.figure(int(row.id)), lang)
-        lines.append(f"<b>{html.escape(texts['value'])}</b>")
-        lines += [html.escape(texts[key]) for key in ("n", "interval") if texts[key]]
+        headline, details = choropleth.tooltip(int(row.id), lang)
+        lines.append(f"<b>{html.escape(headline)}</b>")
+        lines += [html.escape(line) for line in details]
     return "<br>".join(lines)
 
 
-def _style(choropleth: Choropleth | None, classes: Classes | None, place_id: int) -> dict:
-    """The Leaflet path style of one place: plain, a class colour, or hatched grey."""
+def _style(choropleth, classes: Classes | None, place_id: int, faded: bool = False) -> dict:
+    """The Leaflet path style of one place: plain, a class colour, hatched grey or white."""
     if choropleth is None:
-        return {"color": OUTLINE, "weight": 3.5, "fillColor": FILL, "fillOpacity": 0.22}
-    figure = choropleth.figure(place_id)
-    if figure["suppressed"] or figure["andel"] is None:
-        return {
+        style = {"color": OUTLINE, "weight": 3.5, "fillColor": FILL, "fillOpacity": 0.22}
+    elif choropleth.status(place_id) == SUPPRESSED:
+        style = {
             "color": NO_DATA_OUTLINE,
             "weight": 3,
             "dashArray": NO_DATA_DASH,
             "fillColor": NO_DATA,
             "fillOpacity": 0.9,
         }
-    fill = classes.colour(figure["andel"])
-    return {"color": OUTLINE, "weight": 3.5, "fillColor": fill, "fillOpacity": 0.78}
+    elif choropleth.status(place_id) == NO_POPULATION:
+        style = {"color": OUTLINE, "weight": 3, "fillColor": NEUTRAL_FILL, "fillOpacity": 0.7}
+    else:
+        fill = classes.colour(choropleth.value(place_id))
+        style = {"color": OUTLINE, "weight": 3.5, "fillColor": fill, "fillOpacity": 0.78}
+    if faded:
+        style["fillOpacity"] = min(style["fillOpacity"], FADED_OPACITY)
+    return style
 
 
 def _places_layer(web: gpd.GeoDataFrame) -> folium.GeoJson:
@@ -498,38 +746,231 @@ def selection_layer(places: gpd.GeoDataFrame, selected: str | None) -> folium.Fe
     return group
 
 
-def legend_html(choropleth: Choropleth, lang: str = "sv") -> str:
-    """The legend: what is shown, the year, the classes, "för få svar" and the source.
+def legend_html(
+    choropleth: Choropleth | IncidentChoropleth | None,
+    lang: str = "sv",
+    overlays: Iterable[HotspotLayer | DensityLayer] = (),
+) -> str:
+    """The legend: what is shown, the year, the classes, what is left off and the source.
 
     Every text is escaped; the classes are listed from the highest down, as they
-    read on a map where darker means more.
+    read on a map where darker means more. Each overlay adds its own section.
     """
+    overlays = list(overlays)
+    parts = [] if choropleth is None else [_choropleth_legend(choropleth, lang)]
+    parts += [overlay.legend_html(lang) for overlay in overlays]
+    layers = [layer for layer in [choropleth, *overlays] if layer is not None]
+    kinds = frozenset(layer.synthetic_kind for layer in layers if layer.synthetic)
+    if kinds:
+        note = html.escape(t(SYNTHETIC_NOTES[kinds], lang))
+        parts.append(f"<div class='trygg-legend-synthetic'>{note}</div>")
+    return f"<div class='trygg-legend'>{''.join(parts)}</div>"
+
+
+#: The legend's source note for the kinds of synthetic data on the map.
+SYNTHETIC_NOTES = {
+    frozenset({"answers"}): "map.legend_synthetic",
+    frozenset({"incidents"}): "map.legend_synthetic_incidents",
+    frozenset({"answers", "incidents"}): "map.legend_synthetic_both",
+}
+
+
+def _choropleth_legend(choropleth: Choropleth | IncidentChoropleth, lang: str) -> str:
     classes = classify(choropleth.shown_values())
-    head = [f"<div class='trygg-legend-title'>{html.escape(choropleth.title)}</div>"]
     notes = [choropleth.about]
     if choropleth.year is not None:
         notes.insert(0, t("map.legend_year", lang, year=choropleth.year))
-    head += [f"<div class='trygg-legend-note'>{html.escape(n)}</div>" for n in notes if n]
-    rows = [
-        _legend_row(f"background:{colour}", formatting.share_range(low, high, lang))
+    rows = [_legend_heading(choropleth.title, notes)]
+    rows += [
+        _legend_row(f"background:{colour}", choropleth.range_text(low, high, lang))
         for colour, (low, high) in reversed(list(zip(classes.colours, classes.ranges, strict=True)))
     ]
-    rows.append(
-        _legend_row(
-            "trygg-hatch-swatch", t("map.legend_too_few", lang, min_n=choropleth.min_n), css=True
-        )
-    )
-    if choropleth.synthetic:
-        rows.append(
-            f"<div class='trygg-legend-synthetic'>{html.escape(t('map.legend_synthetic', lang))}"
-            "</div>"
-        )
-    return f"<div class='trygg-legend'>{''.join(head + rows)}</div>"
+    for status, text in choropleth.missing_rows(lang):
+        if status == SUPPRESSED:
+            rows.append(_legend_row("trygg-hatch-swatch", text, css=True))
+        else:
+            rows.append(_legend_row(f"background:{NEUTRAL_FILL}", text))
+    return "".join(rows)
+
+
+def _legend_heading(title: str, notes: Iterable[str]) -> str:
+    head = [f"<div class='trygg-legend-title'>{html.escape(title)}</div>"]
+    head += [f"<div class='trygg-legend-note'>{html.escape(n)}</div>" for n in notes if n]
+    return "".join(head)
 
 
 def _legend_row(swatch: str, text: str, css: bool = False) -> str:
     look = f"class='trygg-swatch {swatch}'" if css else f"class='trygg-swatch' style='{swatch}'"
     return f"<div class='trygg-legend-row'><span {look}></span>{html.escape(text)}</div>"
+
+
+# --- Grid layers: hot spots and density ------------------------------------------------
+
+
+@dataclass(frozen=True)
+class HotspotLayer:
+    """Gi* hot and cold spots: the significant cells of the grid, coloured by bin.
+
+    Attributes
+    ----------
+    grid : Mapping
+        The ``grid`` FeatureCollection of :func:`trygg.analysis.hotspots` (square cells
+        with ``gi_bin``). Public output already leaves out cells under k.
+    cell : float
+        The cell size in metres, named in the legend.
+    category : str, optional
+        The category analysed (its label), or None for all.
+    synthetic : bool
+        The incidents are synthetic demo data.
+    """
+
+    grid: Mapping
+    cell: float
+    category: str | None = None
+    synthetic: bool = False
+
+    def features(self) -> list[dict]:
+        """The cells with bin ≠ 0, weakest first; only their bin and style are sent."""
+        cells = [f for f in _area_features(self.grid) if f["properties"]["gi_bin"] != 0]
+        cells.sort(key=lambda f: abs(f["properties"]["gi_bin"]))
+        return [
+            _cell_feature(f, {"gi_bin": int(f["properties"]["gi_bin"])}, _hotspot_style(f))
+            for f in cells
+        ]
+
+    def layer(self, lang: str = "sv") -> folium.GeoJson:
+        return _grid_layer(self.features(), t("map.hotspot_layer", lang))
+
+    def legend_html(self, lang: str = "sv") -> str:
+        category = self.category or t("map.all_categories", lang)
+        cell = t("fmt.metres", lang, value=formatting.integer(round(self.cell), lang))
+        note = t("map.hotspot_note", lang, cell=cell, category=category)
+        rows = [
+            _swatches_row([HOTSPOT_COLOURS[b] for b in (3, 2, 1)], t("map.hotspot_hot", lang)),
+            _swatches_row([HOTSPOT_COLOURS[b] for b in (-3, -2, -1)], t("map.hotspot_cold", lang)),
+        ]
+        heading = _legend_heading(t("map.hotspot_title", lang), [])
+        note_html = f"<div class='trygg-legend-note'>{html.escape(note)}</div>"
+        return f"<div class='trygg-legend-section'>{heading}{''.join(rows)}{note_html}</div>"
+
+    synthetic_kind = "incidents"
+
+
+@dataclass(frozen=True)
+class DensityLayer:
+    """A smoothed density of incidents: coarse cells on a sequential ramp, see-through.
+
+    Attributes
+    ----------
+    density : Mapping
+        The ``density`` FeatureCollection of :func:`trygg.analysis.hotspots` (cells with
+        ``density`` per km²; sparse cells are already left out).
+    synthetic : bool
+        The incidents are synthetic demo data.
+    """
+
+    density: Mapping
+    synthetic: bool = False
+
+    def classes(self) -> Classes:
+        return classify(f["properties"]["density"] for f in _area_features(self.density))
+
+    def colours(self) -> tuple[str, ...]:
+        return DENSITY_PALETTE[MAX_CLASSES - len(self.classes().bins) :]
+
+    def features(self) -> list[dict]:
+        classes, colours = self.classes(), self.colours()
+        features = []
+        for f in _area_features(self.density):
+            density = f["properties"]["density"]
+            colour = colours[classes.index(density)]
+            style = {"stroke": False, "fillColor": colour, "fillOpacity": DENSITY_OPACITY}
+            features.append(_cell_feature(f, {"density": density}, style))
+        return features
+
+    def layer(self, lang: str = "sv") -> folium.GeoJson:
+        return _grid_layer(self.features(), t("map.density_layer", lang))
+
+    def legend_html(self, lang: str = "sv") -> str:
+        classes = self.classes()
+        cell = self.density.get("cell", 250)
+        note = t("map.density_note", lang, cell=t("fmt.metres", lang, value=round(cell)))
+        rows = [
+            _legend_row(
+                f"background:{colour};opacity:{DENSITY_OPACITY + 0.2}",
+                formatting.number_range(low, high, 0, lang),
+            )
+            for colour, (low, high) in reversed(
+                list(zip(self.colours(), classes.ranges, strict=True))
+            )
+        ]
+        heading = _legend_heading(t("map.density_title", lang), [note])
+        return f"<div class='trygg-legend-section'>{heading}{''.join(rows)}</div>"
+
+    synthetic_kind = "incidents"
+
+
+def _area_features(collection: Mapping) -> list[dict]:
+    """The features of a grid layer; anything but an area (a raw point) is refused."""
+    features = list(collection.get("features", []))
+    for feature in features:
+        kind = feature["geometry"]["type"]
+        if kind not in {"Polygon", "MultiPolygon"}:
+            raise ValueError(f"a grid layer holds areas only, not {kind}: no raw points")
+    return features
+
+
+def _cell_feature(feature: Mapping, properties: dict, style: dict) -> dict:
+    return {
+        "type": "Feature",
+        "properties": {**properties, "style": style},
+        "geometry": feature["geometry"],
+    }
+
+
+def _hotspot_style(feature: Mapping) -> dict:
+    colour = HOTSPOT_COLOURS[int(feature["properties"]["gi_bin"])]
+    return {"color": colour, "weight": 1, "fillColor": colour, "fillOpacity": HOTSPOT_OPACITY}
+
+
+def _grid_layer(features: list[dict], name: str) -> folium.GeoJson:
+    """Cells that take no clicks or hovers, so the places under them stay clickable."""
+    return folium.GeoJson(
+        {"type": "FeatureCollection", "features": features},
+        name=name,
+        style_function=lambda f: f["properties"]["style"],
+        interactive=False,
+        control=False,
+    )
+
+
+def _swatches_row(colours: list[str], text: str) -> str:
+    swatches = "".join(
+        f"<span class='trygg-swatch trygg-swatch-small' style='background:{c}'></span>"
+        for c in colours
+    )
+    return f"<div class='trygg-legend-row'>{swatches}{html.escape(text)}</div>"
+
+
+def heat_css(n: int | None, top: int) -> str:
+    """The look of one hour × weekday cell: OrRd by its share of the busiest cell.
+
+    A suppressed cell (None) is plain grey, so its colour tells nothing either.
+
+    Examples
+    --------
+    >>> heat_css(10, 10)
+    'background-color: #b30000; color: #ffffff'
+    >>> heat_css(0, 10)
+    ''
+    """
+    if n is None:
+        return f"background-color: {HATCH_LIGHT}; color: #3b4a59; font-size: 10px"
+    if n <= 0 or top <= 0:
+        return ""
+    index = min(MAX_CLASSES, int(np.ceil(MAX_CLASSES * n / top))) - 1
+    text = "#ffffff" if index >= 3 else "#10253a"
+    return f"background-color: {PALETTE[index]}; color: {text}"
 
 
 def use_local_assets(fmap: folium.Map, static_url: str = assets.STATIC_URL) -> folium.Map:
@@ -627,6 +1068,12 @@ class _ProjectorStyle(MacroElement):
             color: #7a2e00; }
           .trygg-swatch { display: inline-block; width: 22px; height: 18px;
             margin-right: 8px; vertical-align: -3px; border: 1px solid #555; }
+          .trygg-swatch-small { width: 16px; margin-right: 2px; }
+          .trygg-swatch-small:last-of-type { margin-right: 8px; }
+          .trygg-legend-section { margin-top: 8px; padding-top: 6px;
+            border-top: 1px solid #c8c8c8; }
+          .trygg-legend-section .trygg-legend-row { white-space: normal; }
+          .trygg-legend-section:first-child { margin-top: 0; padding-top: 0; border-top: 0; }
           .trygg-hatch-swatch { border: 2px dashed {{ this.outline }};
             background: repeating-linear-gradient(45deg, {{ this.hatch_line }} 0 2px,
               {{ this.hatch_light }} 2px 6px); }
