@@ -249,14 +249,38 @@ def test_rollback_removes_the_batch_from_counts(loaded):
     assert place_figures(engine, "1381", 2024)["kommun_incidents"]["total"] > 0
 
 
-def test_public_figures_suppress_small_counts(loaded):
+def test_public_figures_suppress_small_counts_and_what_reveals_them(loaded):
     engine, _rows, _ = loaded
     public = place_figures(engine, "1381", 2024, public=True, k=3)
     private = place_figures(engine, "1381", 2024)
     for shown, full in zip(public["places"], private["places"], strict=True):
+        hidden = 0
         for category, value in full["incidents"]["by_category"].items():
-            expected = None if 0 < value < 3 else value
-            assert shown["incidents"]["by_category"][category] == expected
+            public_value = shown["incidents"]["by_category"][category]
+            if 0 < value < 3:
+                assert public_value is None
+            if public_value is None:
+                hidden += value
+            else:
+                assert public_value == value
+        # Total minus the shown categories must not reveal fewer than k incidents.
+        assert hidden == 0 or hidden >= 3
+
+
+@pytest.mark.parametrize(
+    ("parts", "expected"),
+    [
+        ({"a": 10, "b": 2, "c": 5, "d": 0}, {"a": 10, "b": None, "c": None, "d": 0}),
+        ({"a": 10, "b": 1, "c": 2}, {"a": 10, "b": None, "c": None}),
+        ({"a": 10, "b": 5}, {"a": 10, "b": 5}),
+        ({"a": 2, "b": 7}, {"a": None, "b": None}),
+    ],
+)
+def test_secondary_suppression_by_hand(parts, expected):
+    from trygg.incident_stats import suppress_parts
+
+    assert suppress_parts(parts, public=True, k=3) == expected
+    assert suppress_parts(parts, public=False, k=3) == parts
 
 
 def test_time_profile_counts_hours_and_weekdays(engine, tmp_path):

@@ -59,6 +59,23 @@ def _suppress(value: int, public: bool, k: int) -> int | None:
     return None if public and 0 < value < k else int(value)
 
 
+def suppress_parts(parts: dict, public: bool, k: int) -> dict:
+    """Suppress counts below k, and more, so the parts can't be recovered from their total.
+
+    When the hidden parts add up to fewer than k, the next smallest shown parts are hidden
+    too until they reach k (secondary suppression): subtracting the shown parts from a
+    published total then only reveals a sum of at least k.
+    """
+    shown = {key: _suppress(int(value), public, k) for key, value in parts.items()}
+    hidden = sum(int(parts[key]) for key, value in shown.items() if value is None)
+    for key in sorted((key for key in shown if shown[key]), key=lambda key: parts[key]):
+        if not 0 < hidden < k:
+            break
+        shown[key] = None
+        hidden += int(parts[key])
+    return shown
+
+
 def incident_block(
     sums: pd.DataFrame,
     previous: pd.DataFrame,
@@ -73,11 +90,11 @@ def incident_block(
     shown = _suppress(total, public, k)
     return {
         "total": shown,
-        "by_category": {
-            c: _suppress(int(by_category[c]), public, k)
-            for c in INCIDENT_CATEGORIES
-            if c in by_category.index
-        },
+        "by_category": suppress_parts(
+            {c: int(by_category[c]) for c in INCIDENT_CATEGORIES if c in by_category.index},
+            public,
+            k,
+        ),
         "per_1000_inv": None
         if shown is None or not population
         else round(1000 * total / population, 3),
@@ -127,6 +144,11 @@ def incident_figures(
     return figures
 
 
+def _suppressed_table(table: np.ndarray, public: bool, k: int) -> list[list[int | None]]:
+    cells = suppress_parts(dict(np.ndenumerate(table)), public, k)
+    return [[cells[(day, hour)] for hour in range(table.shape[1])] for day in range(7)]
+
+
 def time_profile(
     engine: Engine,
     kommun: str,
@@ -159,9 +181,9 @@ def time_profile(
     months = pd.to_datetime(incidents["occurred_at"]).dt.strftime("%Y-%m")
     by_month = incidents.groupby(months)["count"].sum()
     return {
-        "hour_weekday": [[_suppress(v, public, k) for v in row] for row in table.tolist()],
+        "hour_weekday": _suppressed_table(table, public, k),
         "weekdays": list(WEEKDAYS),
-        "by_month": {m: _suppress(int(v), public, k) for m, v in by_month.items()},
-        "timed": int(timed["count"].sum()),
+        "by_month": suppress_parts(by_month.to_dict(), public, k),
+        "timed": _suppress(int(timed["count"].sum()), public, k),
         "total": _suppress(int(incidents["count"].sum()), public, k),
     }
