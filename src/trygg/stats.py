@@ -9,12 +9,13 @@ Definitions (domain.md):
 
 from __future__ import annotations
 
+import json
 import math
 
 import numpy as np
 import pandas as pd
 from scipy.stats import norm
-from sqlalchemy import Engine, select
+from sqlalchemy import Engine, Text, select, type_coerce
 
 from trygg.batches import ACTIVE, is_synthetic
 from trygg.scales import ITEM_SCALES, MIN_N, TRYGG_KVALL, AnswerScale
@@ -105,7 +106,7 @@ def _load(engine: Engine, kommun: str) -> tuple[pd.DataFrame, pd.DataFrame, pd.D
                 response.c.year,
                 response.c.weight,
                 response.c.trygg_kvall,
-                response.c.answers,
+                type_coerce(response.c.answers, Text),
             )
             .join(batch, batch.c.id == response.c.batch_id)
             .where(response.c.kommun_kod == kommun, batch.c.status == ACTIVE)
@@ -138,17 +139,20 @@ def _load(engine: Engine, kommun: str) -> tuple[pd.DataFrame, pd.DataFrame, pd.D
             ).all(),
             columns=["place_id", "place", "kind", "population"],
         )
-    long = [
-        (r.id, r.year, r.weight, "andel_otrygga", r.trygg_kvall)
-        for r in rows
-        if r.trygg_kvall is not None
-    ] + [
-        (r.id, r.year, r.weight, item, code)
-        for r in rows
-        for item, code in (r.answers or {}).items()
+    long = [(r[0], r[1], r[2], "andel_otrygga", r[3]) for r in rows if r[3] is not None] + [
+        (r[0], r[1], r[2], item, code)
+        for r, items in zip(rows, _decode_all([r[4] for r in rows]), strict=True)
+        for item, code in items.items()
     ]
     answers = pd.DataFrame(long, columns=["response_id", "year", "weight", "indicator", "code"])
     return answers, links, places
+
+
+def _decode_all(values: list) -> list[dict]:
+    """Decode many JSON texts in one parse (a driver may already return dicts)."""
+    if not values or not isinstance(values[0], str):
+        return [value or {} for value in values]
+    return json.loads("[" + ",".join(value or "{}" for value in values) + "]")
 
 
 def _scale(indicator: str) -> AnswerScale:

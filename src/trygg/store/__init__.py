@@ -36,10 +36,8 @@ def _sqlite_pragmas(dbapi_connection, _record) -> None:
     cursor.execute("PRAGMA foreign_keys=ON")
     cursor.execute("PRAGMA journal_mode=WAL")
     cursor.execute("PRAGMA busy_timeout=10000")
-    # Safe with WAL (a crash loses at most the last commit, never corrupts the file);
-    # a larger page cache keeps big imports and their indexes in memory.
+    # Safe with WAL: a crash loses at most the last commit, never corrupts the file.
     cursor.execute("PRAGMA synchronous=NORMAL")
-    cursor.execute("PRAGMA cache_size=-65536")
     cursor.close()
 
 

@@ -162,7 +162,6 @@ survey_response = Table(
     Column("x", Float),
     Column("y", Float),
     Index("ix_survey_response_batch", "batch_id"),
-    Index("ix_survey_response_kommun_year", "kommun_kod", "year"),
 )
 
 #: A respondent counts for every place that holds their point (places overlap).
@@ -176,7 +175,6 @@ survey_response_place = Table(
         primary_key=True,
     ),
     Column("place_id", Integer, ForeignKey("place.id", ondelete="CASCADE"), primary_key=True),
-    Index("ix_survey_response_place_place", "place_id"),
 )
 
 #: Area-level figures as delivered (Police trygghetsmätning index, BRÅ NTU percentages).

@@ -37,7 +37,6 @@ def upgrade() -> None:
         sa.Column("y", sa.Float),
     )
     op.create_index("ix_survey_response_batch", "survey_response", ["batch_id"])
-    op.create_index("ix_survey_response_kommun_year", "survey_response", ["kommun_kod", "year"])
     op.create_table(
         "survey_response_place",
         sa.Column(
@@ -50,7 +49,6 @@ def upgrade() -> None:
             "place_id", sa.Integer, sa.ForeignKey("place.id", ondelete="CASCADE"), primary_key=True
         ),
     )
-    op.create_index("ix_survey_response_place_place", "survey_response_place", ["place_id"])
     op.create_table(
         "survey_result",
         sa.Column("id", sa.Integer, primary_key=True),
