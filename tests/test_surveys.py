@@ -427,3 +427,15 @@ def test_csv_stats_rows(engine, tmp_path):
     byn = next(r for r in rows if r["place"] == "Byn" and r["indicator"] == "andel_otrygga")
     assert byn["suppressed"] == "true" and byn["andel"] == ""
     assert {r["indicator"] for r in rows} == {"andel_otrygga", "problem_nedskrapning"}
+
+
+def test_coordinates_win_over_a_place_column(engine, tmp_path):
+    add_places(engine, tmp_path)
+    path = tmp_path / "bada.csv"
+    # The point lies in Parken (inside Torget); the name column says Byn.
+    path.write_text("Område;X;Y;År;Trygg kväll\nByn;370500;6265500;2024;3\n", encoding="utf-8")
+    surveys.import_survey(engine, path, "1381")
+    found = {
+        p["place"]: p["survey"]["n"] for p in stats.compute_stats(engine, "1381", min_n=1)["places"]
+    }
+    assert found == {"Byn": 0, "Parken": 1, "Torget": 1}

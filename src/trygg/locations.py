@@ -100,13 +100,17 @@ class Placements:
 
 
 def location_mode(columns: dict[str, int]) -> str | None:
-    """Which location columns a table has: ``plats``, ``wgs84`` (lat+lon), ``xy`` or None."""
-    if "plats" in columns:
-        return "plats"
+    """Which location columns a table has: ``wgs84`` (lat+lon), ``xy``, ``plats`` or None.
+
+    Coordinates win over a place column when a file has both: a point is the more exact
+    location, and it counts for every place that holds it.
+    """
     if "lat" in columns and "lon" in columns:
         return "wgs84"
     if "x" in columns and "y" in columns:
         return "xy"
+    if "plats" in columns:
+        return "plats"
     return None
 
 
