@@ -114,41 +114,38 @@ def build_parser() -> argparse.ArgumentParser:
     cmd.add_argument("--date", default=None, help="ÅÅÅÅ-MM-DD (standard: i dag)")
     cmd.set_defaults(handler=cmd_follow_up)
 
-    cmd = sub.add_parser("import-survey", help="läs in enkätsvar (CSV, Excel, ODS)")
-    cmd.add_argument("file")
-    _kommun(cmd)
+    cmd = _table_import(
+        sub,
+        "import-survey",
+        "läs in enkätsvar (CSV, Excel, ODS)",
+        cmd_import_survey,
+        "'Trygghetsenkät 2024'",
+        crs=True,
+    )
     cmd.add_argument("--year", type=int, help="enkätåret om filen saknar kolumnen År")
-    cmd.add_argument("--mapping", help="JSON/YAML: kanoniskt namn → rubrik i filen")
-    cmd.add_argument("--source", help="varifrån svaren kommer, t.ex. 'Trygghetsenkät 2024'")
-    cmd.add_argument("--crs", help="koordinatsystem för x/y (standard EPSG:3006)")
     cmd.add_argument("--kommun-wide", action="store_true", help="svar utan plats")
-    cmd.add_argument("--json", action="store_true")
-    cmd.set_defaults(handler=cmd_import_survey)
-
-    cmd = sub.add_parser("import-survey-results", help="läs in resultat per område (index, %%)")
-    cmd.add_argument("file")
-    _kommun(cmd)
-    cmd.add_argument("--mapping", help="JSON/YAML: kanoniskt namn → rubrik i filen")
-    cmd.add_argument("--source", help="t.ex. 'Polisens trygghetsmätning 2024' eller 'NTU'")
-    cmd.add_argument("--json", action="store_true")
-    cmd.set_defaults(handler=cmd_import_survey_results)
-
-    cmd = sub.add_parser("import-incidents", help="läs in händelser (CSV, XLSX, GeoJSON)")
-    cmd.add_argument("file")
-    _kommun(cmd)
-    cmd.add_argument("--mapping", help="JSON/YAML: kolumner och ev. 'kategorier'")
-    cmd.add_argument("--source", help="t.ex. 'EST vecka 12' eller 'Polisens utdrag'")
-    cmd.add_argument("--crs", help="koordinatsystem för x/y (standard EPSG:3006)")
-    cmd.add_argument("--json", action="store_true")
-    cmd.set_defaults(handler=cmd_import_incidents)
-
-    cmd = sub.add_parser("import-crime-stats", help="läs in anmälda brott (BRÅ-tabeller)")
-    cmd.add_argument("file")
-    _kommun(cmd)
-    cmd.add_argument("--mapping", help="JSON/YAML: kanoniskt namn → rubrik i filen")
-    cmd.add_argument("--source", help="t.ex. 'BRÅ anmälda brott 2024'")
-    cmd.add_argument("--json", action="store_true")
-    cmd.set_defaults(handler=cmd_import_crime_stats)
+    _table_import(
+        sub,
+        "import-survey-results",
+        "läs in resultat per område (index, %%)",
+        cmd_import_survey_results,
+        "'Polisens trygghetsmätning 2024' eller 'NTU'",
+    )
+    _table_import(
+        sub,
+        "import-incidents",
+        "läs in händelser (CSV, XLSX, GeoJSON)",
+        cmd_import_incidents,
+        "'EST vecka 12'",
+        crs=True,
+    )
+    _table_import(
+        sub,
+        "import-crime-stats",
+        "läs in anmälda brott (BRÅ-tabeller)",
+        cmd_import_crime_stats,
+        "'BRÅ anmälda brott 2024'",
+    )
 
     cmd = sub.add_parser("hotspots", help="hot spots (Getis-Ord Gi*) på rutnät och platser")
     _kommun(cmd)
@@ -198,6 +195,20 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 STATUS_FOR = {"rollback": batches.ROLLED_BACK, "restore": batches.ACTIVE}
+
+
+def _table_import(sub, name: str, text: str, handler, source_example: str, crs: bool = False):
+    """A row importer's command: FILE, --kommun, --mapping, --source, [--crs], --json."""
+    cmd = sub.add_parser(name, help=text)
+    cmd.add_argument("file")
+    _kommun(cmd)
+    cmd.add_argument("--mapping", help="JSON/YAML: kanoniskt namn → rubrik i filen")
+    cmd.add_argument("--source", help=f"varifrån filen kommer, t.ex. {source_example}")
+    if crs:
+        cmd.add_argument("--crs", help="koordinatsystem för x/y (standard EPSG:3006)")
+    cmd.add_argument("--json", action="store_true")
+    cmd.set_defaults(handler=handler)
+    return cmd
 
 
 def _period(cmd: argparse.ArgumentParser) -> None:
