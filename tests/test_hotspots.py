@@ -173,3 +173,10 @@ def _contains(feature, lon, lat) -> bool:
     from shapely.geometry import Point, shape
 
     return shape(feature["geometry"]).contains(Point(lon, lat))
+
+
+def test_without_a_period_every_year_is_analysed(planted):
+    every = analysis.hotspots(planted, "1381", cell=100)
+    assert every["period"] == {"from": "2023-01-01", "to": "2024-12-31"}
+    total = sum(f["properties"]["count"] for f in every["grid"]["features"])
+    assert total == sum(1 + (i % 7 == 0) for i, _r in enumerate(planted_incidents()))

@@ -345,3 +345,17 @@ def test_unknown_kommun_and_bad_crs_are_refused(engine, tmp_path):
         incidents.import_incidents(engine, path, "0683")
     with pytest.raises(TryggError, match="EPSG:0"):
         incidents.import_incidents(engine, path, "1381", crs="EPSG:0")
+
+
+def test_default_year_is_the_latest_survey_year(loaded, tmp_path):
+    engine, _rows, _ = loaded
+    assert place_figures(engine, "1381")["year"] == 2024  # incidents only: their last year
+    path = tmp_path / "enkat.csv"
+    path.write_text("plats;ar;trygg_kvall\n" + "Torget;2021;3\n" * 12, encoding="utf-8")
+    from trygg import surveys
+
+    surveys.import_survey(engine, path, "1381")
+    figures = place_figures(engine, "1381")
+    assert figures["year"] == 2021
+    torget = next(p for p in figures["places"] if p["place"] == "Torget")
+    assert torget["survey"]["n"] == 12

@@ -21,14 +21,14 @@ from trygg.strings import t
 def resolve_period(
     engine: Engine, kommun: str, year: int | None, start: dt.date | None, end: dt.date | None
 ) -> tuple[dt.datetime, dt.datetime]:
-    """``--from``/``--to``, else ``--year``, else the latest year with incidents."""
+    """``--from``/``--to``, else ``--year``, else every year with incidents."""
     with engine.connect() as connection:
         require_kommun(connection, kommun)
     if year is None and start is None and end is None:
         years = incident_years(engine, kommun)
         if not years:
             raise TryggError(t("err.no_incidents", kommun=kommun))
-        year = years[-1]
+        return dt.datetime(years[0], 1, 1), dt.datetime(years[-1] + 1, 1, 1)
     return period_bounds(year, start, end)
 
 

@@ -41,13 +41,15 @@ def place_figures(
 ) -> dict:
     """The figures per place of ``kommun``.
 
-    ``year`` (default: the latest year with survey answers or incidents) selects the
-    survey year and, unless ``start``/``end`` are given, the incidents' calendar year.
+    ``year`` (default: the latest survey year, or without surveys the latest year with
+    incidents) selects the survey year and, unless ``start``/``end`` are given, the
+    incidents' calendar year.
     Each place gets ``survey``, ``results``, ``incidents`` and ``crime_stats``.
     """
-    years = sorted({*survey_years(engine, kommun), *incident_years(engine, kommun)})
+    surveyed = survey_years(engine, kommun)
+    years = sorted({*surveyed, *incident_years(engine, kommun)})
     if year is None and years:
-        year = years[-1]
+        year = (surveyed or years)[-1]
     figures = compute_stats(engine, kommun, year, min_n)
     figures["years"] = years
     if year is None and start is None and end is None:
