@@ -232,12 +232,21 @@ def _store_responses(connection: Connection, kommun: str, batch_id: int, records
     if not records:
         return
     table = schema.survey_response
+    encoded: dict[tuple, str] = {}
+
+    def encode(answers: dict) -> str:
+        """Answers repeat a lot (few items, few codes): serialise each pattern once."""
+        key = tuple(answers.items())
+        if key not in encoded:
+            encoded[key] = json.dumps(answers)
+        return encoded[key]
+
     bulk_insert(
         connection,
         table,
         [*RESPONSE_COLUMNS, "answers", "batch_id", "kommun_kod"],
         [
-            (*(r[key] for key in RESPONSE_COLUMNS), json.dumps(r["answers"]), batch_id, kommun)
+            (*(r[key] for key in RESPONSE_COLUMNS), encode(r["answers"]), batch_id, kommun)
             for r in records
         ],
     )
