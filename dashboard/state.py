@@ -8,7 +8,6 @@ is cached for a few minutes.
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 
 import geopandas as gpd
@@ -16,11 +15,22 @@ import streamlit as st
 from sqlalchemy import Engine, make_url
 from sqlalchemy.exc import SQLAlchemyError
 
-from trygg import analysis, assets, batches, commitments, figures, incidents, maps, places, store
-from trygg.config import DB_ENV_VAR, DEFAULT_DB_PATH, database_url
+from trygg import (
+    analysis,
+    assets,
+    batches,
+    commitments,
+    figures,
+    incidents,
+    maps,
+    places,
+    settings,
+    store,
+)
 from trygg.errors import TryggError
 from trygg.incident_stats import incident_years
 from trygg.scales import DEFAULT_KOMMUN
+from trygg.settings import database_url
 from trygg.strings import t
 
 STATIC_DIR = Path(__file__).parent / "static"
@@ -32,7 +42,7 @@ TILE_CHECK_TTL_S = 180
 
 def db_setting() -> str:
     """The database named by ``TRYGG_DB``, or the default file."""
-    return os.environ.get(DB_ENV_VAR) or str(DEFAULT_DB_PATH)
+    return settings.database_setting()
 
 
 @st.cache_resource(show_spinner=False)

@@ -7,7 +7,7 @@ from alembic.runtime.migration import MigrationContext
 from sqlalchemy import text
 
 from trygg import store
-from trygg.config import database_url
+from trygg.settings import database_url
 from trygg.store.schema import metadata
 
 

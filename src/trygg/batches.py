@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-import getpass
 import hashlib
-import os
 from datetime import datetime
 
 from sqlalchemy import Connection, Engine, select
 
+from trygg import settings
 from trygg.errors import TryggError
 from trygg.store import schema
 from trygg.strings import t
@@ -27,11 +26,8 @@ def sha256(data: bytes) -> str:
 
 
 def current_user() -> str:
-    """Who uploads: ``TRYGG_USER`` if set, else the login name."""
-    try:
-        return os.environ.get("TRYGG_USER") or getpass.getuser()
-    except OSError:
-        return "okänd"
+    """Who a command-line write is recorded as (see :func:`trygg.settings.cli_user`)."""
+    return settings.cli_user()
 
 
 def is_synthetic(batch) -> bool:

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
 import sys
 from datetime import date
 
@@ -15,6 +14,7 @@ from trygg import (
     demo,
     incidents,
     places,
+    settings,
     stats,
     store,
     surveys,
@@ -39,7 +39,7 @@ def main(argv: list[str] | None = None) -> int:
     except BrokenPipeError:
         return 0
     except Exception as err:
-        if os.environ.get("TRYGG_DEBUG"):
+        if settings.debug():
             raise
         print(t("err.unexpected", kind=type(err).__name__, reason=err), file=sys.stderr)
         return 1

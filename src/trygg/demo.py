@@ -7,7 +7,6 @@ follow-ups marked ``demo`` and every survey answer and incident count are synthe
 from __future__ import annotations
 
 import importlib.util
-import os
 import sys
 import tempfile
 from collections.abc import Callable
@@ -15,21 +14,19 @@ from pathlib import Path
 
 from sqlalchemy import Engine, func, select
 
-from trygg import batches, incidents, surveys
+from trygg import batches, incidents, settings, surveys
 from trygg.batches import DEMO_USER, SYNTHETIC_SOURCE_PREFIX
 from trygg.commitments import import_commitments
 from trygg.places import import_places
 from trygg.scales import DEMO_KOMMUNER
 from trygg.store import ensure_schema, schema
 
-DEMO_DIR_ENV = "TRYGG_DEMO_DIR"
 SYNTHETIC_SOURCE = SYNTHETIC_SOURCE_PREFIX + " ({script}, seed {seed})"
 
 
 def repo_dir() -> Path:
     """The checkout holding ``geodata/`` and ``surveys/`` (the package is installed editable)."""
-    configured = os.environ.get(DEMO_DIR_ENV)
-    return Path(configured) if configured else Path(__file__).resolve().parents[2]
+    return settings.demo_dir_setting() or Path(__file__).resolve().parents[2]
 
 
 def demo_dir() -> Path:

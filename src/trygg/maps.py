@@ -21,7 +21,6 @@ from __future__ import annotations
 
 import bisect
 import html
-import os
 import warnings
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
@@ -38,7 +37,7 @@ from folium.template import Template
 from shapely.geometry import mapping
 from shapely.ops import polylabel
 
-from trygg import assets, formatting, geo
+from trygg import assets, formatting, geo, settings
 from trygg.errors import TryggError
 from trygg.scales import (
     INCIDENT_CATEGORIES,
@@ -53,8 +52,6 @@ from trygg.stats import figure_of
 from trygg.strings import t
 
 OSM_URL = "https://tile.openstreetmap.org/{z}/{x}/{y}.png"
-TILES_ENV_VAR = "TRYGG_TILES"
-TILES_ATTR_ENV_VAR = "TRYGG_TILES_ATTR"
 #: ``auto`` shows the basemap when its server answers, ``on`` always, ``off`` never.
 TILE_MODES = ("auto", "on", "off")
 
@@ -482,7 +479,7 @@ def tiles_from_env(
     Parameters
     ----------
     environ : Mapping, optional
-        Defaults to ``os.environ``.
+        Defaults to the process environment (read by :mod:`trygg.settings`).
     lang : str
         Language of the attribution and label.
 
@@ -500,16 +497,13 @@ def tiles_from_env(
     >>> mode, source.url
     ('on', 'https://t.example/{z}/{x}/{y}.png')
     """
-    environ = os.environ if environ is None else environ
-    value = environ.get(TILES_ENV_VAR, "").strip() or "auto"
+    value, custom_attribution = settings.tiles_setting(environ)
     if value.lower() in {"auto", "osm", "none"}:
         mode = {"auto": "auto", "osm": "on", "none": "off"}[value.lower()]
         return mode, osm_tiles(lang)
     if _is_tile_template(value):
         host = urlsplit(value).hostname or value
-        attribution = environ.get(TILES_ATTR_ENV_VAR) or t(
-            "map.custom_attribution", lang, host=host
-        )
+        attribution = custom_attribution or t("map.custom_attribution", lang, host=host)
         return "on", TileSource(value, attribution, t("map.custom_label", lang))
     raise TryggError(t("err.tiles_setting", lang, value=value))
 

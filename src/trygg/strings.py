@@ -331,6 +331,20 @@ CATALOGUE: dict[str, dict[str, str]] = {
         "upload.kind_survey_results": "områdesresultat",
         "upload.kind_incidents": "händelser",
         "upload.kind_crime_stats": "anmälda brott",
+        # --- auth (sv) ---
+        "err.login_required": "Logga in som samordnare för att ändra data.",
+        "err.not_your_kommun": (
+            "{user} är inte samordnare för kommun {kommun} och kan inte ändra dess data."
+        ),
+        # --- end auth (sv) ---
+        # --- files (sv) ---
+        # --- end files (sv) ---
+        # --- exports (sv) ---
+        # --- end exports (sv) ---
+        # --- injection (sv) ---
+        # --- end injection (sv) ---
+        # --- privacy (sv) ---
+        # --- end privacy (sv) ---
     },
     "en": {
         "err.kommun_code": "The kommun code {code!r} is invalid: it must be four digits, e.g. 0683.",
@@ -534,6 +548,20 @@ CATALOGUE: dict[str, dict[str, str]] = {
         "upload.kind_survey_results": "area results",
         "upload.kind_incidents": "incidents",
         "upload.kind_crime_stats": "reported crime",
+        # --- auth (en) ---
+        "err.login_required": "Log in as a coordinator to change data.",
+        "err.not_your_kommun": (
+            "{user} is not a coordinator for kommun {kommun} and cannot change its data."
+        ),
+        # --- end auth (en) ---
+        # --- files (en) ---
+        # --- end files (en) ---
+        # --- exports (en) ---
+        # --- end exports (en) ---
+        # --- injection (en) ---
+        # --- end injection (en) ---
+        # --- privacy (en) ---
+        # --- end privacy (en) ---
     },
 }
 

@@ -10,9 +10,9 @@ from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from sqlalchemy import Connection, Engine, Table, create_engine, event, func, select
 
-from trygg.config import database_url
 from trygg.errors import TryggError
 from trygg.scales import DEMO_KOMMUNER
+from trygg.settings import database_url
 from trygg.store import schema
 from trygg.strings import t
 
