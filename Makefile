@@ -3,8 +3,10 @@ PYTHON ?= python3
 VENV   ?= .venv
 BIN     = $(VENV)/bin
 PORT   ?= 8501
+# Only this machine by default; `make run ADDRESS=0.0.0.0` listens on every interface.
+ADDRESS ?= localhost
 
-.PHONY: run test bench lint format setup setup-dev db clean
+.PHONY: run test bench fuzz lint format setup setup-dev db clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -27,11 +29,17 @@ db: setup
 	$(BIN)/trygg demo --if-empty
 
 run: db
-	$(BIN)/streamlit run dashboard/app.py --server.port $(PORT)
+	$(BIN)/streamlit run dashboard/app.py --server.port $(PORT) --server.address $(ADDRESS)
 
 test: setup-dev
 	$(BIN)/ruff check src dashboard tests geodata surveys benchmarks
 	$(BIN)/python -m pytest
+
+# The large fuzz run (README: Robusthet): FUZZ_EXAMPLES hypothesis files, every hostile
+# file through every importer and on the command line.
+FUZZ_EXAMPLES ?= 10000
+fuzz: setup-dev
+	TRYGG_FUZZ_EXAMPLES=$(FUZZ_EXAMPLES) $(BIN)/python -m pytest tests/test_fuzz.py -s -p no:cacheprovider
 
 bench: setup-dev
 	$(BIN)/python -m pytest benchmarks --benchmark-only -p no:cacheprovider

@@ -13,7 +13,11 @@ import pytest
 from shapely.geometry import box
 
 from trygg import analysis, incidents, places, store
+from trygg.auth import local_admin
 from trygg.figures import place_figures
+
+#: These tests write as the command line's local administrator.
+ADMIN = local_admin()
 
 INCIDENTS = 1_000_000
 SIDE_M = 20_000
@@ -53,7 +57,9 @@ def kommun(tmp_path_factory):
     path.write_text("\n".join(lines), encoding="utf-8")
     engine = store.make_engine(str(folder / "bench.sqlite"))
     store.upgrade(engine)
-    places.import_places(engine, layer, "1381", name_field="namn", population_field="invanare")
+    places.import_places(
+        engine, layer, "1381", name_field="namn", population_field="invanare", actor=ADMIN
+    )
     return engine, path
 
 

@@ -12,6 +12,10 @@ import pytest
 from shapely.geometry import box
 
 from trygg import places, stats, store, surveys
+from trygg.auth import local_admin
+
+#: These tests write as the command line's local administrator.
+ADMIN = local_admin()
 
 RESPONDENTS = 100_000
 GRID = (20, 10)  # 200 places, 500 m squares with 100 m overlap between neighbours
@@ -51,11 +55,11 @@ def test_import_and_figures_100k(benchmark, survey_file, tmp_path):
     def setup():
         engine = store.make_engine(str(tmp_path / f"b{next(counter)}.sqlite"))
         store.upgrade(engine)
-        places.import_places(engine, layer, "1381", name_field="namn")
+        places.import_places(engine, layer, "1381", name_field="namn", actor=ADMIN)
         return (engine,), {}
 
     def run(engine):
-        result = surveys.import_survey(engine, path, "1381")
+        result = surveys.import_survey(engine, path, "1381", actor=ADMIN)
         figures = stats.compute_stats(engine, "1381")
         return result, figures
 

@@ -1,4 +1,11 @@
-"""Markup that pages hand to Streamlit: escaped Markdown, and the hour × weekday table."""
+"""Markup that pages hand to Streamlit: data as plain text, and the hour × weekday table.
+
+Streamlit reads every text of ``st.markdown``, ``st.warning``, ``st.caption``, headers,
+metric labels and table cells as Markdown, with its own extensions (``$`` maths,
+``:red[…]`` and badge directives, ``:material/…:`` icons, emoji shortcodes). Text from
+data (a place, a kommun, a URL parameter, a file) reaches Streamlit only through
+:func:`md` or :func:`message`, so a place named ``[x](http://evil)`` stays that text.
+"""
 
 from __future__ import annotations
 
@@ -6,8 +13,31 @@ import html
 import re
 
 from trygg import formatting, maps
+from trygg.strings import t
 
-MARKDOWN_SPECIAL = re.compile(r"([\\`*_\[\]<>#|~$:])")
+#: What can start Markdown inside one line: escapes, code, emphasis, strikethrough,
+#: links and images, HTML and entities, headings, tables, ``$`` maths, directives and
+#: shortcodes (``:``), icons (``:material/``) and e-mail autolinks (``@``).
+MARKDOWN_ACTIVE = re.compile(r"([\\`*_~\[\]<>&#|$:/@])")
+#: What starts a list, or a link without brackets, only where it stands.
+LIST_MARKER = re.compile(r"^([-+])")
+LIST_NUMBER = re.compile(r"^(\d+)([.)])")
+#: Where Streamlit turns plain text into a link or its logo after parsing, out of reach
+#: of any escape: a web address (``http://``, ``www.``), an e-mail address (``@``) and
+#: ``:streamlit:``. A word joiner goes in the middle of each.
+AFTER_PARSING = re.compile(
+    r"(?<=http:)(?=//)|(?<=https:)(?=//)|(?<=www)(?=\.)|(?<=@)|(?<=:)(?=streamlit:)",
+    re.IGNORECASE,
+)
+#: The arrows and signs Streamlit draws for ``->``, ``<-``, ``--``, ``>=``, ``<=``,
+#: ``~=`` standing alone between spaces: a word joiner goes between their characters.
+SYMBOLS = re.compile(r"(?:(?<=\s)|^)(<->|->|<-|--|>=|<=|~=)(?=\s|$)")
+#: U+2060: no width, no line break, shown as nothing.
+WORD_JOINER = "\u2060"
+#: White space that Markdown reads as structure (a new line, an indent).
+LINE_BREAKS = re.compile(r"[ \t\n\r\f\v]+")
+#: The colours Streamlit's badge directive knows.
+BADGE_COLOURS = frozenset({"red", "orange", "yellow", "blue", "green", "violet", "gray", "grey"})
 #: Narrow enough that 24 hours fit beside the map on a 1600 px screen.
 HEAT_STYLE = """
 <style>
@@ -21,11 +51,47 @@ HEAT_STYLE = """
 """
 
 
-def md(text: str) -> str:
-    """Escape Markdown, including a leading list marker or number, in ``text``."""
-    escaped = MARKDOWN_SPECIAL.sub(r"\\\1", str(text))
-    escaped = re.sub(r"^(\s*)([-+])", r"\1\\\2", escaped)
-    return re.sub(r"^(\s*\d+)\.", r"\1\\.", escaped)
+def md(text) -> str:
+    r"""``text`` as Markdown that Streamlit shows as typed, on one line.
+
+    Runs of ASCII white space (line breaks, tabs) become one space, so no second line
+    can become a heading, a table or a code block; no-break spaces stay. Every
+    character that can start Markdown within a line is backslash-escaped (see
+    :data:`MARKDOWN_ACTIVE`), and so is a leading list marker: no link, image, HTML,
+    entity, list, heading, ``$`` maths, ``:red[…]`` directive, ``:material/…:`` icon or
+    emoji shortcode can start. What Streamlit links or replaces after parsing (see
+    :data:`AFTER_PARSING`) gets an invisible word joiner inside. Other punctuation
+    (``,`` ``.`` ``(`` ``=`` ``%``) means nothing there and is left as it is.
+
+    Examples
+    --------
+    >>> print(md("![i](e/x.png) $1$"))
+    !\[i\](e\/x.png) \$1\$
+    >>> md("1. www.e.se") == "1\\. www\u2060.e.se"
+    True
+    """
+    one_line = LINE_BREAKS.sub(" ", str(text)).strip(" ")
+    joined = AFTER_PARSING.sub(WORD_JOINER, one_line)
+    joined = SYMBOLS.sub(lambda found: WORD_JOINER.join(found[1]), joined)
+    escaped = MARKDOWN_ACTIVE.sub(r"\\\1", joined)
+    escaped = LIST_MARKER.sub(r"\\\1", escaped)
+    return LIST_NUMBER.sub(r"\1\\\2", escaped)
+
+
+def message(key: str, **values) -> str:
+    """The catalogue's text ``key`` with every value passed through :func:`md`.
+
+    The catalogue's own Markdown (a command in backticks) still renders; the values,
+    which come from data, show as typed.
+    """
+    return t(key, **{name: md(value) for name, value in values.items()})
+
+
+def badge(colour: str, text: str) -> str:
+    """A Streamlit badge: ``colour`` from :data:`BADGE_COLOURS`, ``text`` shown as typed."""
+    if colour not in BADGE_COLOURS:
+        raise ValueError(f"no badge colour {colour!r}")
+    return f":{colour}-badge[{md(text)}]"
 
 
 def heat_table(profile: dict, k: int) -> str:

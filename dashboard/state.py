@@ -1,13 +1,20 @@
-"""The dashboard's shared state: database handle, chosen kommun, cached reads, tiles.
+"""The dashboard's shared state: database handle, chosen kommun, cached reads, tiles, login.
 
 Pages read everything through here, so caching lives in one place. Reads are cached
 for a minute (an import from the command line shows up without a restart) and are
 cleared at once after an import or rollback on the upload page; the tile server check
 is cached for a few minutes.
+
+The login is a :class:`trygg.auth.Session` in ``st.session_state`` (server side). Every
+run reads the coordinator afresh from the store through :func:`current_actor`, which
+ends an idle, too old or revoked session; pages pass that Actor (or None) to the core,
+which refuses a write that it does not allow.
 """
 
 from __future__ import annotations
 
+import secrets
+from collections.abc import Mapping
 from pathlib import Path
 
 import geopandas as gpd
@@ -15,9 +22,11 @@ import streamlit as st
 from sqlalchemy import Engine, make_url
 from sqlalchemy.exc import SQLAlchemyError
 
+from markup import md, message
 from trygg import (
     analysis,
     assets,
+    auth,
     batches,
     commitments,
     figures,
@@ -27,6 +36,7 @@ from trygg import (
     settings,
     store,
 )
+from trygg.auth import Actor, LoginRefused
 from trygg.errors import TryggError
 from trygg.incident_stats import incident_years
 from trygg.scales import DEFAULT_KOMMUN
@@ -38,6 +48,10 @@ READ_TTL_S = 60
 #: Hot-spot grids are the heaviest reads (seconds at 100 m); keep a few per session.
 HOTSPOT_ENTRIES = 24
 TILE_CHECK_TTL_S = 180
+LOGIN_KEY = "trygg_login"
+NOTICE_KEY = "trygg_login_notice"
+CLIENT_KEY = "trygg_client"
+OIDC_REFUSED_KEY = "trygg_oidc_refused"
 
 
 def db_setting() -> str:
@@ -71,7 +85,7 @@ def require_database() -> str:
     problem = db_problem(db)
     if problem:
         st.title(t("app.title"))
-        st.warning(problem)
+        st.warning(md(problem))
         st.stop()
     return db
 
@@ -97,7 +111,7 @@ def choose_kommun(db: str) -> tuple[str, dict[str, str]]:
         default = DEFAULT_KOMMUN if DEFAULT_KOMMUN in found else next(iter(found))
         kod = remembered if remembered in found else default
         if wanted:
-            st.warning(t("dash.kommun_unknown_url", code=wanted, namn=found[kod]))
+            st.warning(message("dash.kommun_unknown_url", code=wanted, namn=found[kod]))
         st.query_params["kommun"] = kod
     st.session_state["kommun"] = kod
     st.session_state["kommun_select"] = kod
@@ -199,7 +213,7 @@ def tile_config() -> tuple[str, maps.TileSource]:
     try:
         return maps.tiles_from_env()
     except TryggError as err:
-        st.warning(str(err))
+        st.warning(md(err))
         return "off", maps.osm_tiles()
 
 
@@ -207,3 +221,112 @@ def tile_config() -> tuple[str, maps.TileSource]:
 def tiles_online(url: str) -> bool:
     """Whether the tile server answers; asked at most once every few minutes."""
     return assets.host_reachable(url)
+
+
+# --- Login --------------------------------------------------------------------------
+
+
+def current_actor() -> Actor | None:
+    """This session's coordinator, read from the store; None when nobody is logged in.
+
+    An ended session (idle, too old, user removed or given a new password) is dropped,
+    with a notice saying why. With OIDC configured, a provider login is mapped to a
+    user by e-mail the first time.
+    """
+    session = st.session_state.get(LOGIN_KEY)
+    if session is None:
+        return _oidc_actor()
+    try:
+        actor = auth.resume_session(engine(db_setting()), session)
+    except LoginRefused as err:
+        log_out(notice=str(err))
+        return None
+    st.session_state[LOGIN_KEY] = session.seen()
+    return actor
+
+
+def may_change(kommun: str | None) -> bool:
+    """Whether this session's coordinator may change ``kommun``'s data."""
+    actor = current_actor()
+    return actor is not None and kommun is not None and actor.may_change(kommun)
+
+
+def log_in(name: str, password: str) -> str | None:
+    """Check a name and password against the store; None on success, else the refusal."""
+    try:
+        actor = auth.authenticate(engine(db_setting()), name, password, client_key())
+    except LoginRefused as err:
+        return str(err)
+    st.session_state[LOGIN_KEY] = auth.Session.begin(actor.name)
+    st.session_state.pop(NOTICE_KEY, None)
+    return None
+
+
+def log_out(notice: str | None = None) -> None:
+    """End this session's login (and the provider's, for an OIDC login)."""
+    session = st.session_state.pop(LOGIN_KEY, None)
+    st.session_state[NOTICE_KEY] = notice or t("login.logged_out")
+    if (session is not None and session.method == auth.BY_OIDC) or _oidc_logged_in():
+        st.session_state.pop(OIDC_REFUSED_KEY, None)
+        st.logout()
+
+
+def take_notice() -> str | None:
+    """The last login notice (logged out, session ended, no access), once."""
+    return st.session_state.pop(NOTICE_KEY, None)
+
+
+def client_key() -> str:
+    """Who this browser is, for the per-client login limit (see :func:`auth.client_key`)."""
+    fallback = st.session_state.setdefault(CLIENT_KEY, secrets.token_hex(8))
+    ip, headers = st.context.ip_address, st.context.headers
+    return auth.client_key(
+        ip if isinstance(ip, str) else None,
+        headers if isinstance(headers, Mapping) else {},
+        fallback,
+    )
+
+
+def oidc_configured() -> bool:
+    """Whether ``.streamlit/secrets.toml`` has an ``[auth]`` section for ``st.login``."""
+    try:
+        return "auth" in st.secrets
+    except FileNotFoundError:  # no secrets file at all
+        return False
+
+
+def _oidc_logged_in() -> bool:
+    return oidc_configured() and bool(st.user.get("is_logged_in"))
+
+
+def _oidc_actor() -> Actor | None:
+    """Map a provider login to a user by e-mail, once per session."""
+    if not _oidc_logged_in() or st.session_state.get(OIDC_REFUSED_KEY):
+        return None
+    try:
+        actor = auth.actor_for_email(
+            engine(db_setting()), st.user.get("email"), verified=st.user.get("email_verified")
+        )
+    except LoginRefused as err:
+        st.session_state[OIDC_REFUSED_KEY] = True
+        st.session_state[NOTICE_KEY] = str(err)
+        return None
+    st.session_state[LOGIN_KEY] = auth.Session.begin(actor.name, auth.BY_OIDC)
+    return actor
+
+
+def set_batch_status(batch_id: int, status: str) -> tuple[str, str]:
+    """Roll back or restore a batch as this session's coordinator; the core decides.
+
+    Returns
+    -------
+    tuple
+        ``("success" | "error", message)`` for the page to show.
+    """
+    try:
+        batches.set_status(engine(db_setting()), batch_id, status, actor=current_actor())
+    except TryggError as err:
+        return "error", str(err)
+    clear_reads()
+    key = "upload.rolled_back" if status == batches.ROLLED_BACK else "upload.restored"
+    return "success", t(key, id=batch_id)

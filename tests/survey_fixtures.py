@@ -9,6 +9,10 @@ import geopandas as gpd
 from shapely.geometry import box
 
 from trygg import places
+from trygg.auth import local_admin
+
+#: These tests write as the command line's local administrator.
+ADMIN = local_admin()
 
 TORGET = box(370_000, 6_265_000, 371_000, 6_266_000)
 PARKEN = box(370_400, 6_265_400, 370_600, 6_265_600)
@@ -24,7 +28,7 @@ def add_places(engine, tmp_path, kommun: str = "1381") -> None:
         geometry=list(GEOMETRIES.values()),
         crs="EPSG:3006",
     ).to_file(path, driver="GPKG")
-    places.import_places(engine, path, kommun, name_field="namn", alias_field="alias")
+    places.import_places(engine, path, kommun, name_field="namn", alias_field="alias", actor=ADMIN)
 
 
 def inner_point(place: str, k: int) -> tuple[float, float]:

@@ -12,8 +12,12 @@ from sqlalchemy import func, select
 
 from tests.test_places import layer
 from trygg import commitments, places
+from trygg.auth import local_admin
 from trygg.errors import TryggError
 from trygg.store import schema
+
+#: These tests write as the command line's local administrator.
+ADMIN = local_admin()
 
 PROMISE = textwrap.dedent(
     """
@@ -50,7 +54,7 @@ PROMISE = textwrap.dedent(
 def kommun(engine, tmp_path):
     path = tmp_path / "places.gpkg"
     layer().to_file(path, driver="GPKG")
-    places.import_places(engine, path, "1381", name_field="namn", alias_field="alias")
+    places.import_places(engine, path, "1381", name_field="namn", alias_field="alias", actor=ADMIN)
     return engine
 
 
@@ -61,7 +65,7 @@ def write(tmp_path, text: str, name: str = "lofte.yaml"):
 
 
 def test_listing_resolves_direct_and_designated_places(kommun, tmp_path):
-    commitments.import_commitments(kommun, write(tmp_path, PROMISE), "1381")
+    commitments.import_commitments(kommun, write(tmp_path, PROMISE), "1381", actor=ADMIN)
     listed = commitments.list_commitments(kommun, "1381")
     assert [(c["party"], c["places"], c["status"]) for c in listed] == [
         ("polisen", ["Centrum"], "pågår"),
@@ -73,7 +77,7 @@ def test_listing_resolves_direct_and_designated_places(kommun, tmp_path):
 
 
 def test_place_filter_by_name_or_alias(kommun, tmp_path):
-    commitments.import_commitments(kommun, write(tmp_path, PROMISE), "1381")
+    commitments.import_commitments(kommun, write(tmp_path, PROMISE), "1381", actor=ADMIN)
     by_alias = commitments.list_commitments(kommun, "1381", place=" centrala STAN ")
     assert [c["party"] for c in by_alias] == ["polisen"]
     assert [c["party"] for c in commitments.list_commitments(kommun, "1381", "Parken")] == [
@@ -82,7 +86,7 @@ def test_place_filter_by_name_or_alias(kommun, tmp_path):
 
 
 def test_group_for_place_puts_kommun_wide_ones_last(kommun, tmp_path):
-    commitments.import_commitments(kommun, write(tmp_path, PROMISE), "1381")
+    commitments.import_commitments(kommun, write(tmp_path, PROMISE), "1381", actor=ADMIN)
     grouped = commitments.group_for_place(commitments.list_commitments(kommun, "1381"), "Parken")
     assert [c["text"] for c in grouped["by_party"]["kommunen"]] == [
         "byta armaturer till LED i parken"
@@ -94,7 +98,7 @@ def test_group_for_place_puts_kommun_wide_ones_last(kommun, tmp_path):
 def test_unknown_place_lists_the_known_names(kommun, tmp_path):
     bad = PROMISE.replace("places: [Parken]", "places: [Torget]")
     with pytest.raises(TryggError, match=r"'Torget' finns inte.*Kända platser: Centrum, Parken"):
-        commitments.import_commitments(kommun, write(tmp_path, bad), "1381")
+        commitments.import_commitments(kommun, write(tmp_path, bad), "1381", actor=ADMIN)
     with kommun.connect() as connection:
         assert connection.execute(select(func.count()).select_from(schema.commitment)).scalar() == 0
 
@@ -114,16 +118,16 @@ def test_invalid_values_are_refused_with_their_place_in_the_file(kommun, tmp_pat
     bad = PROMISE.replace(*change)
     assert bad != PROMISE
     with pytest.raises(TryggError, match=message):
-        commitments.import_commitments(kommun, write(tmp_path, bad), "1381")
+        commitments.import_commitments(kommun, write(tmp_path, bad), "1381", actor=ADMIN)
 
 
 def test_kommun_in_file_must_match(kommun, tmp_path):
     with pytest.raises(TryggError, match="kommun 1381 men --kommun är 0683"):
-        commitments.import_commitments(kommun, write(tmp_path, PROMISE), "0683")
+        commitments.import_commitments(kommun, write(tmp_path, PROMISE), "0683", actor=ADMIN)
 
 
 def test_yaml_round_trip_is_stable(kommun, tmp_path):
-    commitments.import_commitments(kommun, write(tmp_path, PROMISE), "1381")
+    commitments.import_commitments(kommun, write(tmp_path, PROMISE), "1381", actor=ADMIN)
     first = tmp_path / "first.yaml"
     commitments.export_commitments(kommun, "1381", first)
     _kommun, original = commitments.read_file(write(tmp_path, PROMISE, "again.yaml"))
@@ -136,7 +140,7 @@ def test_reimporting_an_export_changes_nothing(demo_engine, tmp_path):
     before = commitments.list_commitments(demo_engine, "1381")
     out = tmp_path / "laholm.yaml"
     commitments.export_commitments(demo_engine, "1381", out)
-    result = commitments.import_commitments(demo_engine, out, "1381")
+    result = commitments.import_commitments(demo_engine, out, "1381", actor=ADMIN)
     assert result["unchanged"] is False
     assert commitments.list_commitments(demo_engine, "1381") == before
     again = tmp_path / "again.yaml"
@@ -149,8 +153,8 @@ def test_csv_round_trip_carries_everything_but_follow_ups(demo_engine, tmp_path,
     commitments.export_commitments(demo_engine, "1381", out)
     places_file = tmp_path / "places.geojson"
     places_file.write_text(json.dumps(places.export_geojson(demo_engine, "1381")))
-    places.import_places(engine, places_file, "1381", alias_field="aliases")
-    commitments.import_commitments(engine, out, "1381")
+    places.import_places(engine, places_file, "1381", alias_field="aliases", actor=ADMIN)
+    commitments.import_commitments(engine, out, "1381", actor=ADMIN)
 
     def strip(rows):
         return [{k: v for k, v in r.items() if k not in {"id", "follow_ups"}} for r in rows]
@@ -168,7 +172,7 @@ def test_csv_with_semicolons_and_windows_1252(kommun, tmp_path):
     ]
     path = tmp_path / "lofte.csv"
     path.write_bytes("\r\n".join(rows).encode("cp1252"))
-    commitments.import_commitments(kommun, path, "1381")
+    commitments.import_commitments(kommun, path, "1381", actor=ADMIN)
     listed = commitments.list_commitments(kommun, "1381")
     assert [(c["text"], c["places"], c["designated"]) for c in listed] == [
         ("belysa gångvägen", ["Parken"], False),
@@ -177,12 +181,16 @@ def test_csv_with_semicolons_and_windows_1252(kommun, tmp_path):
 
 
 def test_update_keeps_commitment_ids_and_recorded_follow_ups(kommun, tmp_path):
-    commitments.import_commitments(kommun, write(tmp_path, PROMISE), "1381")
+    commitments.import_commitments(kommun, write(tmp_path, PROMISE), "1381", actor=ADMIN)
     first = {c["text"]: c["id"] for c in commitments.list_commitments(kommun, "1381")}
     police_id = first["synas med prioritering på de utpekade områdena"]
-    commitments.record_follow_up(kommun, police_id, status="genomförd", comment="Klart i juni")
+    commitments.record_follow_up(
+        kommun, police_id, status="genomförd", comment="Klart i juni", actor=ADMIN
+    )
     edited = PROMISE.replace("text: följa upp arbetet", "text: följa upp arbetet varje tertial")
-    commitments.import_commitments(kommun, write(tmp_path, edited, "edited.yaml"), "1381")
+    commitments.import_commitments(
+        kommun, write(tmp_path, edited, "edited.yaml"), "1381", actor=ADMIN
+    )
     after = {c["text"]: c for c in commitments.list_commitments(kommun, "1381")}
     police = after["synas med prioritering på de utpekade områdena"]
     assert police["id"] == police_id
@@ -193,16 +201,18 @@ def test_update_keeps_commitment_ids_and_recorded_follow_ups(kommun, tmp_path):
 
 
 def test_follow_up_sets_the_status_and_refuses_unknown_status(kommun, tmp_path):
-    commitments.import_commitments(kommun, write(tmp_path, PROMISE), "1381")
+    commitments.import_commitments(kommun, write(tmp_path, PROMISE), "1381", actor=ADMIN)
     target = commitments.list_commitments(kommun, "1381")[2]
-    commitments.record_follow_up(kommun, target["id"], status="Inställd", comment="Ersatt")
+    commitments.record_follow_up(
+        kommun, target["id"], status="Inställd", comment="Ersatt", actor=ADMIN
+    )
     updated = commitments.list_commitments(kommun, "1381")[2]
     assert updated["status"] == "inställd"
     assert updated["follow_ups"][-1]["comment"] == "Ersatt"
     with pytest.raises(TryggError, match="status 'klar'"):
-        commitments.record_follow_up(kommun, target["id"], status="klar")
+        commitments.record_follow_up(kommun, target["id"], status="klar", actor=ADMIN)
     with pytest.raises(TryggError, match="Åtagande 999 finns inte"):
-        commitments.record_follow_up(kommun, 999, status="pågår")
+        commitments.record_follow_up(kommun, 999, status="pågår", actor=ADMIN)
 
 
 def test_laholm_document_counts(demo_engine):

@@ -17,7 +17,7 @@ from unittest.mock import patch
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from trygg import analysis, batches, figures, formatting, maps, places, scales, stats, store
+from trygg import analysis, auth, batches, figures, formatting, maps, places, scales, stats, store
 
 REPO = Path(__file__).resolve().parents[1]
 APP = str(REPO / "dashboard" / "app.py")
@@ -47,10 +47,43 @@ def laholm_ids(demo_db) -> dict[str, int]:
     return dict(zip(frame["name"], frame["id"].astype(int), strict=True))
 
 
+#: The coordinator that tests log in as, of Laholm and Värnamo.
+COORDINATOR = "samordnare"
+COORDINATOR_PASSWORD = "samordnarens-lösenord"
+COORDINATOR_KOMMUNER = ("1381", "0683")
+
+
 @pytest.fixture
 def app_env(monkeypatch, demo_db):
     monkeypatch.setenv("TRYGG_DB", str(demo_db))
     monkeypatch.setenv("TRYGG_TILES", "none")
+
+
+@pytest.fixture
+def coordinator_env(monkeypatch, demo_engine, tmp_path):
+    """A private demo database with the coordinator of Laholm and Värnamo in it."""
+    auth.add_user(demo_engine, COORDINATOR, COORDINATOR_PASSWORD, kommuner=COORDINATOR_KOMMUNER)
+    monkeypatch.setenv("TRYGG_DB", str(tmp_path / "demo.sqlite"))
+    monkeypatch.setenv("TRYGG_TILES", "none")
+    return demo_engine
+
+
+def log_in(at: AppTest, name: str = COORDINATOR, password: str = COORDINATOR_PASSWORD) -> AppTest:
+    """Fill in and send the login form, as a coordinator would."""
+    with patch("streamlit_folium.st_folium", FakeMap()):
+        at.switch_page("views/logga_in.py").run()
+        at.text_input(key="login_name").input(name)
+        at.text_input(key="login_password").input(password)
+        at.button(key="FormSubmitter:login_form-Logga in").click().run()
+    assert not at.exception, [e.value for e in at.exception]
+    return at
+
+
+def switch(at: AppTest, page: str, fake: FakeMap | None = None) -> AppTest:
+    with patch("streamlit_folium.st_folium", fake or FakeMap()):
+        at.switch_page(page).run()
+    assert not at.exception, [e.value for e in at.exception]
+    return at
 
 
 def run_app(fake: FakeMap | None = None, **query: str) -> AppTest:
@@ -321,11 +354,16 @@ def test_hishult_with_too_few_answers_shows_no_figure(app_env, laholm_ids, lahol
     assert "för få svar" in tooltip and "%" not in tooltip
 
 
-def test_kommun_total_respects_secondary_suppression(app_env, laholm_stats):
+def test_kommun_headline_stays_and_a_smaller_place_is_hidden_instead(app_env, laholm_stats):
+    total = laholm_stats[2024]["kommun_total"]["andel_otrygga"]
+    assert not total["suppressed"] and total["n"] >= 10
     at = run_app()
-    assert laholm_stats[2024]["kommun_total"]["andel_otrygga"]["secondary_suppression"]
     assert "Enkätsvar 2024 – hela Laholm" in headers(at)
-    assert survey_metric(at).value == "för få svar"
+    assert survey_metric(at).value == formatting.percent(total["andel"])
+    hidden = [p for p in laholm_stats[2024]["places"] if p["survey"]["secondary_suppression"]]
+    assert hidden and hidden[0]["survey"]["n"] >= 10
+    at = run_app(plats=hidden[0]["place"])
+    assert survey_metric(at).value == "dold för att skydda en liten grupp"
     assert any("avslöja" in c.value for c in at.caption)
 
 
@@ -346,7 +384,13 @@ def test_delivered_results_are_listed_with_their_source(monkeypatch, demo_engine
         "Område;År;Indikator;Värde;Antal svar\nStadsparken;2024;Nedskräpning (index);2,4;120\n",
         encoding="utf-8",
     )
-    import_survey_results(demo_engine, path, "1381", source="Polisens trygghetsmätning 2024")
+    import_survey_results(
+        demo_engine,
+        path,
+        "1381",
+        source="Polisens trygghetsmätning 2024",
+        actor=auth.local_admin(),
+    )
     monkeypatch.setenv("TRYGG_DB", str(tmp_path / "demo.sqlite"))
     monkeypatch.setenv("TRYGG_TILES", "none")
     at = run_app(plats="Stadsparken")
@@ -370,19 +414,13 @@ UPLOAD = (
 
 
 @pytest.fixture
-def upload_env(monkeypatch, demo_engine, tmp_path):
-    monkeypatch.setenv("TRYGG_DB", str(tmp_path / "demo.sqlite"))
-    monkeypatch.setenv("TRYGG_TILES", "none")
-    monkeypatch.setenv("TRYGG_USER", "samordnare")
-    return demo_engine
+def upload_env(coordinator_env):
+    return coordinator_env
 
 
 def open_upload_page(**query: str) -> AppTest:
-    at = run_app(**query)
-    with patch("streamlit_folium.st_folium", FakeMap()):
-        at.switch_page("views/importera.py").run()
-    assert not at.exception, [e.value for e in at.exception]
-    return at
+    """The upload page, as the logged-in coordinator of Laholm and Värnamo sees it."""
+    return switch(log_in(run_app(**query)), "views/importera.py")
 
 
 def upload(at: AppTest, name: str, data: bytes) -> AppTest:
@@ -431,8 +469,7 @@ def test_import_and_rollback_reach_the_map_at_once(upload_env):
     n_before = place_figures(before, "Stadsparken")["survey"]["n"]
     at = run_app(plats="Stadsparken")
     assert survey_n_line(at).startswith(f"{formatting.count(n_before)} · ")
-    with patch("streamlit_folium.st_folium", FakeMap()):
-        at.switch_page("views/importera.py").run()
+    switch(log_in(at), "views/importera.py")
     upload(at, "enkat.csv", UPLOAD)
     batch_id = batches.list_batches(upload_env, "1381")[0]["id"]
     with patch("streamlit_folium.st_folium", FakeMap()):
@@ -454,7 +491,7 @@ def test_import_and_rollback_reach_the_map_at_once(upload_env):
 
 def test_restore_activates_the_batch_again(upload_env):
     batch_id = batches.list_batches(upload_env, "1381")[0]["id"]
-    batches.set_status(upload_env, batch_id, batches.ROLLED_BACK)
+    batches.set_status(upload_env, batch_id, batches.ROLLED_BACK, actor=auth.local_admin())
     at = open_upload_page()
     at.button(key=f"batch_{batch_id}").click().run()
     assert batches.list_batches(upload_env, "1381")[0]["status"] == batches.ACTIVE
@@ -578,17 +615,18 @@ def test_incident_rate_is_neutral_where_the_population_is_unknown(
     assert f"<b>{formatting.per_1000(rates['Glänningeområdet'])}</b>" in glanninge
 
 
-def test_public_switch_hides_a_small_count(app_env, laholm_ids, laholm_incidents):
+def test_public_switch_hides_a_small_count(coordinator_env, laholm_ids, laholm_incidents):
     exact = place_figures(laholm_incidents[False]["figures"], "Hishult")["incidents"]
     public = place_figures(laholm_incidents[True]["figures"], "Hishult")["incidents"]
     assert 0 < exact["by_category"]["inbrott"] < 3 and public["by_category"]["inbrott"] is None
     fake = FakeMap()
     at = run_app(fake, plats="Hishult", visa="handelser_inbrott")
-    assert at.sidebar.toggle(key="public_view").value is True
     assert "<b>färre än 3 händelser</b>" in map_tooltips(fake)[laholm_ids["Hishult"]]
     assert incident_table(at).loc["Inbrott", "2024"] == "färre än 3"
     assert any("färre än 3" in c.value for c in at.caption)
 
+    switch(log_in(at), "views/karta.py", fake)
+    assert at.sidebar.toggle(key="public_view").value is True
     set_public(at, fake, False)
     tooltip = map_tooltips(fake)[laholm_ids["Hishult"]]
     assert f"<b>{formatting.incidents(exact['by_category']['inbrott'])}</b>" in tooltip
@@ -596,7 +634,7 @@ def test_public_switch_hides_a_small_count(app_env, laholm_ids, laholm_incidents
     assert incident_table(at).loc["Inbrott", "2024"] == str(exact["by_category"]["inbrott"])
 
 
-def test_stadsparken_hour_weekday_table_equals_time_profile(app_env, laholm_incidents):
+def test_stadsparken_hour_weekday_table_equals_time_profile(coordinator_env, laholm_incidents):
     fake = FakeMap()
     at = run_app(fake, plats="Stadsparken")
     assert "När på dygnet och veckan" in [s.value for s in at.subheader]
@@ -608,6 +646,7 @@ def test_stadsparken_hour_weekday_table_equals_time_profile(app_env, laholm_inci
     ]
     assert any("<3" in cells for _day, cells in shown)
 
+    switch(log_in(at), "views/karta.py", fake)
     set_public(at, fake, False)
     exact = laholm_incidents[False]["park"]
     counts = [[int(c) if c else 0 for c in cells] for _day, cells in heat_cells(at)]

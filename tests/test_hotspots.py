@@ -14,6 +14,10 @@ from tests.conftest import run_cli
 from tests.survey_fixtures import add_places
 from tests.test_incidents import planted_incidents, write_csv
 from trygg import analysis, hotspots, incidents
+from trygg.auth import local_admin
+
+#: These tests write as the command line's local administrator.
+ADMIN = local_admin()
 
 
 def hand_gi_star(values: np.ndarray, nrows: int, ncols: int) -> np.ndarray:
@@ -64,7 +68,9 @@ def test_fdr_is_stricter_than_plain_thresholds():
 @pytest.fixture
 def planted(engine, tmp_path):
     add_places(engine, tmp_path)
-    incidents.import_incidents(engine, write_csv(tmp_path, planted_incidents()), "1381")
+    incidents.import_incidents(
+        engine, write_csv(tmp_path, planted_incidents()), "1381", actor=ADMIN
+    )
     return engine
 
 

@@ -11,8 +11,12 @@ from shapely.geometry import LineString, Point, Polygon, box
 from sqlalchemy import func, select
 
 from trygg import places
+from trygg.auth import local_admin
 from trygg.errors import TryggError
 from trygg.store import schema
+
+#: These tests write as the command line's local administrator.
+ADMIN = local_admin()
 
 # A 1 km × 1 km square and a 200 m × 150 m rectangle inside it, in SWEREF 99 TM near Laholm.
 SQUARE = box(370_000, 6_265_000, 371_000, 6_266_000)
@@ -50,7 +54,7 @@ def import_file(engine, path, **options):
         "population_field": "invanare",
         **options,
     }
-    return places.import_places(engine, path, "1381", **options)
+    return places.import_places(engine, path, "1381", **options, actor=ADMIN)
 
 
 def assert_areas_within(engine, tolerance=0.001):
@@ -95,7 +99,7 @@ def test_kml_in_wgs84(engine, tmp_path):
     path = tmp_path / "omraden.kml"
     frame = layer("EPSG:4326").rename(columns={"namn": "Name"})[["Name", "geometry"]]
     frame.to_file(path, driver="KML")
-    places.import_places(engine, path, "1381")
+    places.import_places(engine, path, "1381", actor=ADMIN)
     assert_areas_within(engine)
 
 
@@ -185,7 +189,7 @@ def test_kommun_code_must_be_four_digits(engine, tmp_path):
     layer().to_file(path, driver="GPKG")
     for code in ("683", "06833", "abcd", ""):
         with pytest.raises(TryggError, match="fyra siffror"):
-            places.import_places(engine, path, code, name_field="namn")
+            places.import_places(engine, path, code, name_field="namn", actor=ADMIN)
 
 
 def test_aliases_population_and_kind_are_stored(engine, tmp_path):
@@ -209,7 +213,7 @@ def pd_na():
 def test_kommun_is_created_with_its_demo_name(engine, tmp_path):
     path = tmp_path / "places.gpkg"
     layer().to_file(path, driver="GPKG")
-    places.import_places(engine, path, "0683", name_field="namn")
+    places.import_places(engine, path, "0683", name_field="namn", actor=ADMIN)
     with engine.connect() as connection:
         assert connection.execute(select(schema.kommun.c.namn)).scalar() == "Värnamo"
 

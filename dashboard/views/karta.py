@@ -21,7 +21,7 @@ import streamlit as st
 from streamlit_folium import st_folium
 
 import state
-from markup import heat_table, md
+from markup import badge, heat_table, md, message
 from trygg import formatting, maps
 from trygg.commitments import group_for_place
 from trygg.places import normalise_name
@@ -49,7 +49,7 @@ def main() -> None:
     plats = current_place(places, kommuner[kod])
     tiles = tile_selector()
     public = public_switch()
-    st.title(f"{t('app.title')} – {kommuner[kod]}")
+    st.title(f"{t('app.title')} – {md(kommuner[kod])}")
     left, right = st.columns([5, 3], gap="medium")
     with left:
         figures, indicator = figure_selectors(db, kod, public)
@@ -65,11 +65,17 @@ def main() -> None:
 
 
 def public_switch() -> bool:
-    """The sidebar switch for the projector: on unless the coordinator turns it off."""
+    """The sidebar switch for the projector: on unless a coordinator turns it off.
+
+    Only a logged-in coordinator of the chosen kommun gets the switch; for everyone
+    else the view is public and no widget value is read.
+    """
     k = MIN_INCIDENTS_PUBLIC
-    public = st.sidebar.toggle(
-        t("dash.public"), value=True, key="public_view", help=t("dash.public_help", k=k)
-    )
+    public = True
+    if state.may_change(st.session_state.get("kommun")):
+        public = st.sidebar.toggle(
+            t("dash.public"), value=True, key="public_view", help=t("dash.public_help", k=k)
+        )
     st.sidebar.caption(t("dash.public_on" if public else "dash.public_off", k=k))
     return public
 
@@ -166,7 +172,7 @@ def layer_controls(db: str, kod: str, figures: dict | None, public: bool) -> lis
         label = INCIDENT_CATEGORIES.get(category)
         hotspot = maps.HotspotLayer(found["grid"], cell, label, synthetic)
         if not hotspot.features():
-            st.sidebar.caption(t("dash.no_hotspots", year=figures["year"]))
+            st.sidebar.caption(message("dash.no_hotspots", year=figures["year"]))
         overlays.append(hotspot)
     return overlays
 
@@ -195,7 +201,7 @@ def current_place(places, kommun_namn: str) -> str | None:
             lookup.setdefault(normalise_name(label), name)
     found = lookup.get(normalise_name(wanted))
     if found is None:
-        st.warning(t("dash.place_unknown_url", name=wanted, kommun=kommun_namn))
+        st.warning(message("dash.place_unknown_url", name=wanted, kommun=kommun_namn))
         st.query_params.pop("plats", None)
     elif found != wanted:
         st.query_params["plats"] = found
@@ -220,7 +226,7 @@ def tile_selector() -> maps.TileSource | None:
     online = mode != "auto" or state.tiles_online(source.url)
     tiles = maps.choose_tiles(mode, source, online)
     if tiles is not None:
-        st.sidebar.caption(t("dash.tiles_active_on", label=tiles.label))
+        st.sidebar.caption(message("dash.tiles_active_on", label=tiles.label))
     elif mode == "auto":
         st.sidebar.caption(t("dash.tiles_auto_offline"))
     else:
@@ -292,10 +298,10 @@ def _place_changed() -> None:
 def survey_panel(figures: dict | None, plats: str | None, kommun_namn: str) -> None:
     """The chosen place's survey figures (or the kommun total), then delivered results."""
     if figures is None:
-        st.info(t("dash.no_survey", kommun=kommun_namn))
+        st.info(message("dash.no_survey", kommun=kommun_namn))
         return
     if not figures["kommun_total"]:
-        st.info(t("dash.no_survey_year", kommun=kommun_namn, year=figures["year"]))
+        st.info(message("dash.no_survey_year", kommun=kommun_namn, year=figures["year"]))
         return
     place = next((p for p in figures["places"] if p["place"] == plats), None)
     indicators = [i for i in maps.metric_options(figures) if not maps.is_incident_metric(i)]
@@ -319,20 +325,20 @@ def survey_panel(figures: dict | None, plats: str | None, kommun_namn: str) -> N
 
 def _core_figure(figure: dict, min_n: int) -> None:
     texts = formatting.describe(figure)
-    st.metric(maps.indicator_label(CORE), texts["value"])
-    st.markdown(" · ".join(text for text in (texts["n"], texts["interval"]) if text))
+    st.metric(md(maps.indicator_label(CORE)), md(texts["value"]))
+    st.markdown(md(" · ".join(text for text in (texts["n"], texts["interval"]) if text)))
     if figure.get("secondary_suppression"):
         st.caption(t("dash.total_secondary"))
     elif figure["suppressed"]:
-        st.caption(t("dash.too_few", min_n=min_n))
+        st.caption(message("dash.too_few", min_n=min_n))
 
 
 def _trend_line(survey: dict, figures: dict) -> None:
     earlier = [y for y in figures["years"] if y < figures["year"]]
     if "trend" in survey:
-        st.markdown(formatting.trend(survey["trend"]))
+        st.markdown(md(formatting.trend(survey["trend"])))
     elif earlier:
-        st.caption(t("dash.no_trend", year=earlier[-1]))
+        st.caption(message("dash.no_trend", year=earlier[-1]))
     else:
         st.caption(t("dash.no_previous"))
 
@@ -344,16 +350,16 @@ def _items_table(items: dict[str, dict]) -> None:
         if not group:
             continue
         st.subheader(t(f"dash.items_{prefix}"))
-        st.caption(maps.indicator_about(prefix + "_"))
+        st.caption(md(maps.indicator_about(prefix + "_")))
         rows = []
         for indicator, figure in group.items():
             texts = formatting.describe(figure)
             rows.append(
                 {
-                    t("dash.col_item"): maps.item_label(indicator),
-                    t("dash.col_share"): texts["value"],
-                    t("dash.col_n"): formatting.integer(figure["n"]),
-                    t("dash.col_interval"): texts["range"],
+                    t("dash.col_item"): md(maps.item_label(indicator)),
+                    t("dash.col_share"): md(texts["value"]),
+                    t("dash.col_n"): md(formatting.integer(figure["n"])),
+                    t("dash.col_interval"): md(texts["range"]),
                 }
             )
         st.table(pd.DataFrame(rows).set_index(t("dash.col_item")))
@@ -391,7 +397,7 @@ def incident_panel(
         heading = t("dash.incidents_heading_place", year=year, place=place["place"])
     st.header(md(heading))
     if not state.kommun_incident_years(db, kod):
-        st.info(t("dash.no_incidents", kommun=kommun_namn))
+        st.info(message("dash.no_incidents", kommun=kommun_namn))
         return
     previous = previous_figures(db, kod, figures, public)
     _incident_totals(figures, place, previous)
@@ -400,7 +406,7 @@ def incident_panel(
     _by_month(profile, year)
     _hour_weekday(profile, figures["k"])
     if public:
-        st.caption(t("dash.fewer_public", k=figures["k"]))
+        st.caption(message("dash.fewer_public", k=figures["k"]))
     if state.incidents_synthetic(db, kod):
         st.caption(t("dash.synthetic_incidents"))
 
@@ -414,12 +420,12 @@ def _incidents_of(figures: dict, place: dict | None) -> dict:
 
 def _incident_totals(figures: dict, place: dict | None, previous: dict | None) -> None:
     texts = formatting.describe_incidents(_incidents_of(figures, place), figures["k"])
-    st.metric(t("dash.incidents_total"), texts["total"])
+    st.metric(t("dash.incidents_total"), md(texts["total"]))
     if place is not None:
         st.markdown(md(" · ".join(text for text in (texts["per_1000"], texts["per_km2"]) if text)))
     period = figures["year"] - 1
     if previous is None:
-        st.caption(t("dash.incidents_no_previous", period=period))
+        st.caption(message("dash.incidents_no_previous", period=period))
     else:
         st.markdown(md(t("dash.incidents_previous", period=period, value=texts["previous"])))
 
@@ -491,11 +497,11 @@ def show_commitments(items: list[dict], plats: str | None, kommun_namn: str) -> 
     if any(f.get("demo") for item in items for f in item["follow_ups"]):
         st.caption(t("dash.demo_caption"))
     if not items:
-        st.info(t("dash.no_commitments", kommun=kommun_namn))
+        st.info(message("dash.no_commitments", kommun=kommun_namn))
         return
     bound = [(party, grouped["by_party"][party]) for party in PARTIES]
     if plats and not any(group for _party, group in bound):
-        st.info(t("dash.no_place_commitments", place=plats))
+        st.info(message("dash.no_place_commitments", place=plats))
     for party, group in bound:
         _commitment_group(PARTIES[party], group)
     _commitment_group(t("dash.kommun_wide"), grouped["kommun_wide"])
@@ -513,7 +519,7 @@ def _commitment_group(title: str, group: list[dict]) -> None:
 def _commitment(item: dict) -> None:
     colour = STATUS_COLOURS.get(item["status"], "gray")
     st.markdown(f"**{md(item['text'])}**")
-    st.markdown(f":{colour}-badge[{md(t('dash.status', status=item['status']))}]")
+    st.markdown(badge(colour, t("dash.status", status=item["status"])))
     if item["partners"]:
         st.caption(md(t("dash.partners", partners=", ".join(item["partners"]))))
     latest = max(item["follow_ups"], key=lambda f: f["date"], default=None)
@@ -529,14 +535,23 @@ def _commitment(item: dict) -> None:
 def download_button(
     places, plats: str | None, tiles, kommun_namn: str, layer, overlays: list
 ) -> None:
-    """The map as one HTML file that works without internet (projector laptops)."""
-    fmap = maps.place_map(places, plats, tiles=tiles, choropleth=layer, overlays=overlays)
+    """The map as one HTML file that works without internet (projector laptops).
+
+    The file (a second map with Leaflet inlined) is built only when the button is
+    clicked, on Streamlit's download thread; a rerun of the page builds nothing.
+    """
+
+    def build() -> str:
+        fmap = maps.place_map(places, plats, tiles=tiles, choropleth=layer, overlays=overlays)
+        return maps.standalone_html(fmap, title=f"{t('app.title')} – {kommun_namn}")
+
     st.sidebar.download_button(
         t("dash.download_html"),
-        data=maps.standalone_html(fmap, title=f"{t('app.title')} – {kommun_namn}"),
+        data=build,
         file_name=f"trygghetskartan-{normalise_name(kommun_namn)}.html",
         mime="text/html",
         help=t("dash.download_help"),
+        on_click="ignore",
     )
 
 

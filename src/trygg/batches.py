@@ -3,17 +3,23 @@
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import datetime
 
 from sqlalchemy import Connection, Engine, select
+from sqlalchemy.exc import IntegrityError
 
-from trygg import settings
+from trygg import auth
+from trygg.auth import Actor
 from trygg.errors import TryggError
-from trygg.store import schema
+from trygg.store import schema, write_transaction
 from trygg.strings import t
 
 ACTIVE = "active"
 ROLLED_BACK = "rolled_back"
+#: An earlier import of a places file that was imported again with ``--replace``.
+REPLACED = "replaced"
 #: How ``trygg demo`` marks the batches it loads: their uploader and source text.
 DEMO_USER = "demo"
 SYNTHETIC_SOURCE_PREFIX = "Syntetiska demodata"
@@ -23,11 +29,6 @@ ROLLBACK_KINDS = {"survey", "survey_results", "incidents", "crime_stats"}
 
 def sha256(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
-
-
-def current_user() -> str:
-    """Who a command-line write is recorded as (see :func:`trygg.settings.cli_user`)."""
-    return settings.cli_user()
 
 
 def is_synthetic(batch) -> bool:
@@ -60,27 +61,66 @@ def create_batch(
     kind: str,
     file_name: str,
     data: bytes,
-    uploaded_by: str | None = None,
+    uploaded_by: str,
     source: str | None = None,
 ) -> int:
-    """Insert an active batch holding ``data``; return its id. Counts are set later."""
-    result = connection.execute(
-        schema.import_batch.insert().values(
-            kommun_kod=kommun,
-            kind=kind,
-            file_name=file_name,
-            sha256=sha256(data),
-            original=data,
-            uploaded_at=datetime.now().replace(microsecond=0),
-            uploaded_by=uploaded_by or current_user(),
-            source=source,
-            rows_total=0,
-            rows_accepted=0,
-            rows_rejected=0,
-            status=ACTIVE,
+    """Insert an active batch holding ``data``; return its id. Counts are set later.
+
+    A file (its sha256) is active once per kommun and kind. The database enforces this
+    with a unique index, so even two imports at the same moment cannot both store it:
+    the second is refused with "redan importerad" and the first one's batch id.
+    """
+    digest = sha256(data)
+    with _one_active_file(connection, kommun, kind, digest, file_name):
+        result = connection.execute(
+            schema.import_batch.insert().values(
+                kommun_kod=kommun,
+                kind=kind,
+                file_name=file_name,
+                sha256=digest,
+                original=data,
+                uploaded_at=datetime.now().replace(microsecond=0),
+                uploaded_by=uploaded_by,
+                source=source,
+                rows_total=0,
+                rows_accepted=0,
+                rows_rejected=0,
+                status=ACTIVE,
+            )
         )
-    )
     return result.inserted_primary_key[0]
+
+
+@contextmanager
+def _one_active_file(
+    connection: Connection, kommun: str, kind: str, digest: str, file_name: str
+) -> Iterator[None]:
+    """Around a write that makes a file active: refuse it if the file is active already.
+
+    The look-up gives the usual answer; the unique index (inside a savepoint, so the
+    transaction survives) catches a twin committed by a concurrent import.
+    """
+    _refuse_active_copy(connection, kommun, kind, digest, file_name)
+    try:
+        with connection.begin_nested():
+            yield
+    except IntegrityError:
+        _refuse_active_copy(connection, kommun, kind, digest, file_name)
+        raise
+
+
+def _refuse_active_copy(
+    connection: Connection, kommun: str, kind: str, digest: str, file_name: str
+) -> None:
+    copy = find_active_copy(connection, kommun, kind, digest)
+    if copy is not None:
+        raise TryggError(t("err.already_imported", file=file_name, batch_id=copy))
+
+
+def mark_replaced(connection: Connection, batch_id: int) -> None:
+    """Retire an earlier import of a file that is being imported again to replace data."""
+    table = schema.import_batch
+    connection.execute(table.update().where(table.c.id == batch_id).values(status=REPLACED))
 
 
 def record_counts(
@@ -110,10 +150,13 @@ def list_batches(engine: Engine, kommun: str) -> list[dict]:
         return [{**row, "uploaded_at": row["uploaded_at"].isoformat(sep=" ")} for row in rows]
 
 
-def set_status(engine: Engine, batch_id: int, status: str) -> dict:
-    """Roll a batch back (``rolled_back``) or restore it (``active``); its data is kept."""
+def set_status(engine: Engine, batch_id: int, status: str, *, actor: Actor | None) -> dict:
+    """Roll a batch back (``rolled_back``) or restore it (``active``); its data is kept.
+
+    ``actor`` must be allowed to change the batch's kommun (see :func:`auth.require_write`).
+    """
     table = schema.import_batch
-    with engine.begin() as connection:
+    with write_transaction(engine) as connection:
         row = (
             connection.execute(
                 select(
@@ -125,7 +168,20 @@ def set_status(engine: Engine, batch_id: int, status: str) -> dict:
         )
         if row is None:
             raise TryggError(t("err.batch_unknown", id=batch_id))
+        auth.require_write(actor, row["kommun_kod"])
         if row["kind"] not in ROLLBACK_KINDS:
             raise TryggError(t("err.batch_not_rollbackable", id=batch_id, kind=row["kind"]))
-        connection.execute(table.update().where(table.c.id == batch_id).values(status=status))
+        _update_status(connection, row, status)
     return {**row, "previous_status": row["status"], "status": status}
+
+
+def _update_status(connection: Connection, row, status: str) -> None:
+    """Set a batch's status; restoring one whose file is active again is refused."""
+    table = schema.import_batch
+    update = table.update().where(table.c.id == row["id"]).values(status=status)
+    if status != ACTIVE or row["status"] == ACTIVE:
+        connection.execute(update)
+        return
+    digest = connection.execute(select(table.c.sha256).where(table.c.id == row["id"])).scalar()
+    with _one_active_file(connection, row["kommun_kod"], row["kind"], digest, row["file_name"]):
+        connection.execute(update)

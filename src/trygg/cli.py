@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import argparse
+import getpass
 import json
 import sys
 from datetime import date
+from pathlib import Path
 
 from trygg import (
     analysis,
+    auth,
     batches,
     commitments,
     demo,
@@ -124,6 +127,9 @@ def build_parser() -> argparse.ArgumentParser:
     )
     cmd.add_argument("--year", type=int, help="enkätåret om filen saknar kolumnen År")
     cmd.add_argument("--kommun-wide", action="store_true", help="svar utan plats")
+    cmd.add_argument(
+        "--force", action="store_true", help="importera även om svaren redan finns i en batch"
+    )
     _table_import(
         sub,
         "import-survey-results",
@@ -175,7 +181,8 @@ def build_parser() -> argparse.ArgumentParser:
     cmd.add_argument("--public", action="store_true", help="dölj händelseantal under --k")
     cmd.add_argument("--k", type=int, default=MIN_INCIDENTS_PUBLIC)
     cmd.add_argument("--min-n", type=int, default=MIN_N, help=f"minsta n (standard {MIN_N})")
-    cmd.add_argument("--format", choices=["json", "csv"], default="json")
+    cmd.add_argument("--format", choices=["json", "csv", "xlsx"], default="json")
+    cmd.add_argument("--out", help="fil att skriva till (krävs för xlsx; standard: standard ut)")
     cmd.set_defaults(handler=cmd_stats)
 
     for name, text in (
@@ -191,7 +198,32 @@ def build_parser() -> argparse.ArgumentParser:
     _kommun(cmd)
     cmd.add_argument("--format", choices=["json", "text"], default="text")
     cmd.set_defaults(handler=cmd_batches)
+    _user_commands(sub)
     return parser
+
+
+def _user_commands(sub) -> None:
+    """add-user, passwd, users, remove-user: the coordinators who may log in."""
+    cmd = sub.add_parser("add-user", help=t("cli.help_add_user"))
+    cmd.add_argument("name", metavar="NAMN")
+    cmd.add_argument(
+        "--kommun", action="append", default=[], metavar="KOD", help=t("cli.help_user_kommun")
+    )
+    cmd.add_argument("--admin", action="store_true", help=t("cli.help_admin"))
+    cmd.add_argument("--email", help=t("cli.help_email"))
+    cmd.set_defaults(handler=cmd_add_user)
+
+    cmd = sub.add_parser("passwd", help=t("cli.help_passwd"))
+    cmd.add_argument("name", metavar="NAMN")
+    cmd.set_defaults(handler=cmd_passwd)
+
+    cmd = sub.add_parser("users", help=t("cli.help_users"))
+    cmd.add_argument("--format", choices=["json", "text"], default="text")
+    cmd.set_defaults(handler=cmd_users)
+
+    cmd = sub.add_parser("remove-user", help=t("cli.help_remove_user"))
+    cmd.add_argument("name", metavar="NAMN")
+    cmd.set_defaults(handler=cmd_remove_user)
 
 
 STATUS_FOR = {"rollback": batches.ROLLED_BACK, "restore": batches.ACTIVE}
@@ -263,6 +295,7 @@ def cmd_import_places(engine, args) -> None:
         engine,
         args.file,
         args.kommun,
+        actor=auth.local_admin(),
         layer=args.layer,
         name_field=args.name_field,
         alias_field=args.alias_field,
@@ -307,7 +340,9 @@ def cmd_export(engine, args) -> None:
 
 
 def cmd_import_commitments(engine, args) -> None:
-    result = commitments.import_commitments(engine, args.file, args.kommun)
+    result = commitments.import_commitments(
+        engine, args.file, args.kommun, actor=auth.local_admin()
+    )
     if args.json:
         _print_json(result)
         return
@@ -336,7 +371,12 @@ def cmd_commitments(engine, args) -> None:
 def cmd_follow_up(engine, args) -> None:
     when = commitments.parse_date_arg(args.date) if args.date else date.today()
     follow_id = commitments.record_follow_up(
-        engine, args.commitment_id, status=args.status, comment=args.comment, when=when
+        engine,
+        args.commitment_id,
+        status=args.status,
+        comment=args.comment,
+        when=when,
+        actor=auth.local_admin(),
     )
     print(f"Uppföljning {follow_id} sparad.")
 
@@ -363,13 +403,25 @@ def cmd_import_survey(engine, args) -> None:
         source=args.source,
         crs=args.crs,
         kommun_wide=args.kommun_wide,
+        allow_duplicates=args.force,
+        actor=auth.local_admin(),
     )
+    duplicates = result.get("duplicates")
+    if duplicates and not args.json:
+        batch_ids = ", ".join(map(str, duplicates["batch_ids"]))
+        message = t("exports.duplicates_forced", count=duplicates["count"], batch_ids=batch_ids)
+        print(message, file=sys.stderr)
     _print_row_import(result, args.json)
 
 
 def cmd_import_survey_results(engine, args) -> None:
     result = surveys.import_survey_results(
-        engine, args.file, args.kommun, mapping=args.mapping, source=args.source
+        engine,
+        args.file,
+        args.kommun,
+        mapping=args.mapping,
+        source=args.source,
+        actor=auth.local_admin(),
     )
     _print_row_import(result, args.json)
 
@@ -401,14 +453,26 @@ def cmd_stats(engine, args) -> None:
         public=args.public,
         k=args.k,
     )
-    if args.format == "json":
-        _print_json(figures)
+    if args.format == "xlsx":
+        if not args.out or args.out == "-":
+            raise TryggError(t("exports.xlsx_needs_out"))
+        Path(args.out).write_bytes(stats.to_xlsx(figures))
+    elif args.format == "csv":
+        _write_text(stats.to_csv(figures), args.out)
     else:
-        sys.stdout.write(stats.to_csv(figures))
+        _write_text(json.dumps(figures, ensure_ascii=False, indent=2, default=str) + "\n", args.out)
+
+
+def _write_text(text: str, out: str | None) -> None:
+    """Text to the file ``out``, or to standard out when it is None or ``-``."""
+    if not out or out == "-":
+        sys.stdout.write(text)
+    else:
+        Path(out).write_text(text, encoding="utf-8")
 
 
 def cmd_batch_status(engine, args) -> None:
-    result = batches.set_status(engine, args.batch_id, args.status)
+    result = batches.set_status(engine, args.batch_id, args.status, actor=auth.local_admin())
     if args.json:
         _print_json(result)
         return
@@ -418,14 +482,25 @@ def cmd_batch_status(engine, args) -> None:
 
 def cmd_import_incidents(engine, args) -> None:
     result = incidents.import_incidents(
-        engine, args.file, args.kommun, mapping=args.mapping, source=args.source, crs=args.crs
+        engine,
+        args.file,
+        args.kommun,
+        mapping=args.mapping,
+        source=args.source,
+        crs=args.crs,
+        actor=auth.local_admin(),
     )
     _print_row_import(result, args.json)
 
 
 def cmd_import_crime_stats(engine, args) -> None:
     result = incidents.import_crime_stats(
-        engine, args.file, args.kommun, mapping=args.mapping, source=args.source
+        engine,
+        args.file,
+        args.kommun,
+        mapping=args.mapping,
+        source=args.source,
+        actor=auth.local_admin(),
     )
     _print_row_import(result, args.json)
 
@@ -461,3 +536,61 @@ def cmd_time_profile(engine, args) -> None:
             k=args.k,
         )
     )
+
+
+def read_password(name: str, stream=None) -> str:
+    """The new password: asked twice at a terminal, else the first line of standard in."""
+    stream = stream or sys.stdin
+    if stream.isatty():
+        first = getpass.getpass(t("cli.password_prompt", name=name))
+        if getpass.getpass(t("cli.password_again")) != first:
+            raise TryggError(t("auth.password_mismatch"))
+        return first
+    line = stream.readline()
+    if not line:
+        raise TryggError(t("auth.password_missing"))
+    return line.rstrip("\r\n")
+
+
+def cmd_add_user(engine, args) -> None:
+    auth.check_new_user(engine, args.name, kommuner=args.kommun, admin=args.admin, email=args.email)
+    user = auth.add_user(
+        engine,
+        args.name,
+        read_password(args.name),
+        kommuner=args.kommun,
+        admin=args.admin,
+        email=args.email,
+    )
+    print(t("cli.user_added", name=user["name"], scope=_scope(user)))
+
+
+def cmd_passwd(engine, args) -> None:
+    if auth.load_actor(engine, args.name) is None:
+        raise TryggError(t("auth.user_unknown", name=args.name))
+    auth.set_password(engine, args.name, read_password(args.name))
+    print(t("cli.password_set", name=args.name))
+
+
+def cmd_users(engine, args) -> None:
+    users = auth.list_users(engine)
+    if args.format == "json":
+        _print_json(users)
+        return
+    if not users:
+        print(t("cli.no_users"))
+    for user in users:
+        email = f"  <{user['email']}>" if user["email"] else ""
+        changed = t("cli.user_changed", when=user["changed_at"])
+        print(f"{user['name']}{email}  {_scope(user)}  ({changed})")
+
+
+def cmd_remove_user(engine, args) -> None:
+    auth.remove_user(engine, args.name)
+    print(t("cli.user_removed", name=args.name))
+
+
+def _scope(user: dict) -> str:
+    if user["admin"]:
+        return t("cli.scope_admin")
+    return t("cli.scope_kommuner", kommuner=", ".join(user["kommuner"]))

@@ -7,7 +7,6 @@ are described in README.md, section "Filformat för medborgarlöften".
 
 from __future__ import annotations
 
-import csv
 import io
 from datetime import date, datetime
 from pathlib import Path
@@ -15,13 +14,29 @@ from pathlib import Path
 import yaml
 from sqlalchemy import Connection, Engine, delete, select
 
-from trygg import batches
+from trygg import batches, filecheck
+from trygg.auth import Actor, require_write
 from trygg.errors import TryggError
+from trygg.exports import restore_cell, write_csv
 from trygg.places import normalise_name, place_index, resolve_place
-from trygg.scales import CADENCES, DEFAULT_STATUS, PARTIES, STATUSES, THEMES
-from trygg.store import check_kommun_code, ensure_kommun, require_kommun, schema
+from trygg.scales import (
+    CADENCES,
+    DEFAULT_STATUS,
+    FIRST_YEAR,
+    LAST_YEAR,
+    PARTIES,
+    STATUSES,
+    THEMES,
+)
+from trygg.store import (
+    check_kommun_code,
+    ensure_kommun,
+    require_kommun,
+    schema,
+    write_transaction,
+)
 from trygg.strings import t
-from trygg.tabular import read_rows
+from trygg.tabular import load_yaml, read_rows
 
 FORMAT = "trygg-medborgarlofte/1"
 BATCH_KIND = "commitments"
@@ -56,15 +71,14 @@ def read_file(path: str | Path) -> tuple[str | None, list[dict]]:
     Each promise is a dict with the keys of the YAML form, validated and normalised.
     """
     path = Path(path)
-    if not path.is_file():
-        raise TryggError(t("err.file_missing", path=path))
     suffix = path.suffix.casefold()
-    if suffix in {".yaml", ".yml"}:
-        kommun, raw = _read_yaml(path)
-    elif suffix == ".csv":
-        kommun, raw = _read_csv(path)
-    else:
+    if suffix not in {".yaml", ".yml", ".csv"}:
         raise TryggError(t("err.commitments_format_ext", file=path.name))
+    data = filecheck.read_bounded(path, limit="max_document_bytes")
+    if suffix == ".csv":
+        kommun, raw = _read_csv(path, data)
+    else:
+        kommun, raw = _read_yaml(path, data)
     promises = [
         _validated_promise(item, f"medborgarlöfte {number}", path.name)
         for number, item in enumerate(raw, start=1)
@@ -72,11 +86,13 @@ def read_file(path: str | Path) -> tuple[str | None, list[dict]]:
     return kommun, promises
 
 
-def _read_yaml(path: Path) -> tuple[str | None, list]:
+def _read_yaml(path: Path, data: bytes) -> tuple[str | None, list]:
     try:
-        document = yaml.safe_load(path.read_text(encoding="utf-8-sig"))
-    except (yaml.YAMLError, UnicodeDecodeError) as err:
-        raise TryggError(t("err.commitments_unreadable", file=path.name, reason=err)) from None
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        reason = t("reason.not_utf8")
+        raise TryggError(t("err.commitments_unreadable", file=path.name, reason=reason)) from None
+    document = load_yaml(text, path.name)
     if not isinstance(document, dict) or not isinstance(document.get("medborgarloften"), list):
         raise TryggError(
             t(
@@ -90,8 +106,8 @@ def _read_yaml(path: Path) -> tuple[str | None, list]:
     return (None if kommun is None else str(kommun).zfill(4)), document["medborgarloften"]
 
 
-def _read_csv(path: Path) -> tuple[str | None, list]:
-    rows = read_rows(path.read_bytes())
+def _read_csv(path: Path, data: bytes) -> tuple[str | None, list]:
+    rows = read_rows(data, path.name)
     if not rows:
         raise TryggError(
             t("err.commitments_format", file=path.name, where="filen", reason="filen är tom")
@@ -110,7 +126,7 @@ def _read_csv(path: Path) -> tuple[str | None, list]:
     promises: dict[str, dict] = {}
     kommun = None
     for row_number, cells in enumerate(rows[1:], start=2):
-        row = dict(zip(header, (c.strip() for c in cells), strict=False))
+        row = dict(zip(header, (restore_cell(c.strip()) for c in cells), strict=False))
         kommun = kommun or (row.get("kommun") or None)
         title = row.get("medborgarlofte", "")
         promise = promises.setdefault(title, _promise_from_csv_row(row))
@@ -226,8 +242,17 @@ def _validated_commitment(item, where: str, file_name: str) -> dict:
         "themes": themes,
         "partners": _string_list(item.get("partners"), "partners", fail),
         "status": status,
-        "follow_ups": [_follow_up(f, fail) for f in item.get("follow_ups") or []],
+        "follow_ups": [_follow_up(f, fail) for f in _items(item.get("follow_ups"), fail)],
     }
+
+
+def _items(value, fail) -> list:
+    """A YAML list that may be absent (None); anything else than a list is refused."""
+    if value is None:
+        return []
+    if not isinstance(value, list):
+        fail("follow_ups ska vara en lista av {date, status, comment}")
+    return value
 
 
 def _text(value) -> str:
@@ -249,13 +274,23 @@ def _date(value, field: str, fail) -> date | None:
     if value is None or value == "":
         return None
     if isinstance(value, datetime):
-        return value.date()
-    if isinstance(value, date):
-        return value
-    try:
-        return date.fromisoformat(str(value).strip())
-    except ValueError:
-        fail(t("err.commitments_date", field=field, value=value))
+        value = value.date()
+    if not isinstance(value, date):
+        try:
+            value = date.fromisoformat(str(value).strip())
+        except ValueError:
+            fail(t("err.commitments_date", field=field, value=value))
+    if not FIRST_YEAR <= value.year <= LAST_YEAR:
+        fail(
+            t(
+                "err.commitments_date_range",
+                field=field,
+                value=value.isoformat(),
+                min=FIRST_YEAR,
+                max=LAST_YEAR,
+            )
+        )
+    return value
 
 
 def _string_list(value, field: str, fail) -> list[str]:
@@ -299,7 +334,7 @@ def _follow_up(value, fail) -> dict:
 
 
 def import_commitments(
-    engine: Engine, path: str | Path, kommun: str, *, uploaded_by: str | None = None
+    engine: Engine, path: str | Path, kommun: str, *, actor: Actor | None
 ) -> dict:
     """Store the promises of a YAML or CSV file for ``kommun``, in one transaction.
 
@@ -312,14 +347,15 @@ def import_commitments(
         ``{"kommun", "batch_id", "medborgarloften", "commitments", "unchanged"}``.
     """
     check_kommun_code(kommun)
+    require_write(actor, kommun)
     path = Path(path)
     file_kommun, promises = read_file(path)
     if file_kommun is not None and file_kommun != kommun:
         raise TryggError(
             t("err.commitments_kommun_mismatch", file_kommun=file_kommun, kommun=kommun)
         )
-    data = path.read_bytes()
-    with engine.begin() as connection:
+    data = filecheck.read_bounded(path, limit="max_document_bytes")
+    with write_transaction(engine) as connection:
         ensure_kommun(connection, kommun)
         index = place_index(connection, kommun)
         resolved = [_resolve_places(p, index, kommun) for p in promises]
@@ -337,10 +373,10 @@ def import_commitments(
             kind=BATCH_KIND,
             file_name=path.name,
             data=data,
-            uploaded_by=uploaded_by,
+            uploaded_by=actor.name,
         )
         for promise in resolved:
-            _store_promise(connection, kommun, promise, batch_id)
+            _store_promise(connection, kommun, promise, batch_id, actor.name)
         batches.record_counts(
             connection,
             batch_id,
@@ -363,7 +399,9 @@ def _resolve_places(promise: dict, index: dict, kommun: str) -> dict:
     }
 
 
-def _store_promise(connection: Connection, kommun: str, promise: dict, batch_id: int) -> None:
+def _store_promise(
+    connection: Connection, kommun: str, promise: dict, batch_id: int, recorded_by: str
+) -> None:
     table = schema.medborgarlofte
     values = {
         "kommun_kod": kommun,
@@ -387,10 +425,12 @@ def _store_promise(connection: Connection, kommun: str, promise: dict, batch_id:
     connection.execute(delete(link).where(link.c.medborgarlofte_id == promise_id))
     for place_id in promise["designated_place_ids"]:
         connection.execute(link.insert().values(medborgarlofte_id=promise_id, place_id=place_id))
-    _store_commitments(connection, promise_id, promise["commitments"])
+    _store_commitments(connection, promise_id, promise["commitments"], recorded_by)
 
 
-def _store_commitments(connection: Connection, promise_id: int, commitments: list[dict]) -> None:
+def _store_commitments(
+    connection: Connection, promise_id: int, commitments: list[dict], recorded_by: str
+) -> None:
     table = schema.commitment
     existing = {
         (party, normalise_name(text)): cid
@@ -422,7 +462,9 @@ def _store_commitments(connection: Connection, promise_id: int, commitments: lis
         kept.add(commitment_id)
         _store_links(connection, commitment_id, item["place_ids"])
         for follow in item["follow_ups"]:
-            add_follow_up(connection, commitment_id, **follow, skip_duplicate=True)
+            add_follow_up(
+                connection, commitment_id, **follow, recorded_by=recorded_by, skip_duplicate=True
+            )
     for commitment_id in set(existing.values()) - kept:
         connection.execute(delete(table).where(table.c.id == commitment_id))
 
@@ -442,7 +484,7 @@ def add_follow_up(
     status: str,
     comment: str = "",
     demo: bool = False,
-    recorded_by: str | None = None,
+    recorded_by: str,
     skip_duplicate: bool = False,
 ) -> int | None:
     """Insert a dated follow-up of a commitment (optionally unless an equal one exists)."""
@@ -466,28 +508,48 @@ def add_follow_up(
             comment=comment,
             demo=demo,
             recorded_at=datetime.now().replace(microsecond=0),
-            recorded_by=recorded_by or batches.current_user(),
+            recorded_by=recorded_by,
         )
     )
     return result.inserted_primary_key[0]
 
 
 def record_follow_up(
-    engine: Engine, commitment_id: int, *, status: str, comment: str = "", when: date | None = None
+    engine: Engine,
+    commitment_id: int,
+    *,
+    status: str,
+    comment: str = "",
+    when: date | None = None,
+    actor: Actor | None,
 ) -> int:
-    """A coordinator's follow-up: store it and make its status the commitment's status."""
+    """A coordinator's follow-up: store it and make its status the commitment's status.
+
+    ``actor`` must be allowed to change the commitment's kommun; they are recorded as
+    the follow-up's author.
+    """
 
     def fail(reason: str):
         raise TryggError(reason)
 
     status = _status(status, fail)
     table = schema.commitment
-    with engine.begin() as connection:
-        found = connection.execute(select(table.c.id).where(table.c.id == commitment_id)).first()
-        if found is None:
+    with write_transaction(engine) as connection:
+        kommun = connection.execute(
+            select(schema.medborgarlofte.c.kommun_kod)
+            .join(table, table.c.medborgarlofte_id == schema.medborgarlofte.c.id)
+            .where(table.c.id == commitment_id)
+        ).scalar_one_or_none()
+        if kommun is None:
             raise TryggError(t("err.commitment_unknown", id=commitment_id))
+        require_write(actor, kommun)
         follow_id = add_follow_up(
-            connection, commitment_id, date=when or date.today(), status=status, comment=comment
+            connection,
+            commitment_id,
+            date=when or date.today(),
+            status=status,
+            comment=comment,
+            recorded_by=actor.name,
         )
         connection.execute(table.update().where(table.c.id == commitment_id).values(status=status))
     return follow_id
@@ -679,36 +741,38 @@ def to_yaml(kommun: str, promises: list[dict]) -> str:
 
 
 def to_csv(kommun: str, promises: list[dict]) -> str:
-    """The CSV form: one commitment per row, UTF-8, comma-separated."""
+    """The CSV form: one commitment per row, UTF-8, comma-separated.
+
+    Text that a spreadsheet would run as a formula is quoted
+    (:func:`trygg.exports.safe_cell`); :func:`read_file` removes the quote again.
+    """
     buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\n")
-    writer.writerow(CSV_COLUMNS)
-    for p in promises:
-        for c in p["commitments"]:
-            writer.writerow(
-                [
-                    kommun,
-                    p["title"],
-                    _iso(p["period"]["from"]),
-                    _iso(p["period"]["to"]),
-                    _iso(p["signed"]),
-                    "; ".join(
-                        f"{s['name']} ({s['role']})" if s["role"] else s["name"]
-                        for s in p["signatories"]
-                    ),
-                    p["follow_up_cadence"] or "",
-                    p["source"] or "",
-                    "; ".join(p["designated_places"]),
-                    c["party"],
-                    c["text"],
-                    "; ".join(c["places"]),
-                    "ja" if c["designated"] else "nej",
-                    "; ".join(c["themes"]),
-                    "; ".join(c["partners"]),
-                    c["status"],
-                ]
-            )
+    rows = [_csv_row(kommun, p, c) for p in promises for c in p["commitments"]]
+    write_csv(buffer, CSV_COLUMNS, rows)
     return buffer.getvalue()
+
+
+def _csv_row(kommun: str, p: dict, c: dict) -> list[str]:
+    return [
+        kommun,
+        p["title"],
+        _iso(p["period"]["from"]),
+        _iso(p["period"]["to"]),
+        _iso(p["signed"]),
+        "; ".join(
+            f"{s['name']} ({s['role']})" if s["role"] else s["name"] for s in p["signatories"]
+        ),
+        p["follow_up_cadence"] or "",
+        p["source"] or "",
+        "; ".join(p["designated_places"]),
+        c["party"],
+        c["text"],
+        "; ".join(c["places"]),
+        "ja" if c["designated"] else "nej",
+        "; ".join(c["themes"]),
+        "; ".join(c["partners"]),
+        c["status"],
+    ]
 
 
 def _iso(value: date | None) -> str:

@@ -15,6 +15,7 @@ from pathlib import Path
 from sqlalchemy import Engine, func, select
 
 from trygg import batches, incidents, settings, surveys
+from trygg.auth import Actor
 from trygg.batches import DEMO_USER, SYNTHETIC_SOURCE_PREFIX
 from trygg.commitments import import_commitments
 from trygg.places import import_places
@@ -22,6 +23,8 @@ from trygg.scales import DEMO_KOMMUNER
 from trygg.store import ensure_schema, schema
 
 SYNTHETIC_SOURCE = SYNTHETIC_SOURCE_PREFIX + " ({script}, seed {seed})"
+#: Who ``trygg demo`` imports as: its batches are recognised as demo data by this name.
+DEMO_ACTOR = Actor(name=DEMO_USER, admin=True)
 
 
 def repo_dir() -> Path:
@@ -62,10 +65,10 @@ def load_demo(engine: Engine, progress: Callable[[str], None] = lambda _msg: Non
             kod,
             replace=True,
             kommun_name=namn,
-            uploaded_by=DEMO_USER,
+            actor=DEMO_ACTOR,
         )
         commitments = import_commitments(
-            engine, folder / "medborgarlofte.yaml", kod, uploaded_by=DEMO_USER
+            engine, folder / "medborgarlofte.yaml", kod, actor=DEMO_ACTOR
         )
         progress(
             f"{kod} {namn}: {places['places']} platser, "
@@ -110,9 +113,7 @@ def _load_synthetic(engine: Engine, progress: Callable[[str], None]) -> None:
                 if copy is not None:
                     progress(f"{item['kommun']}: {path.name} finns redan (batch {copy})")
                     continue
-                result = importer(
-                    engine, path, item["kommun"], source=source, uploaded_by=DEMO_USER
-                )
+                result = importer(engine, path, item["kommun"], source=source, actor=DEMO_ACTOR)
                 progress(
                     f"{item['kommun']}: {path.name}: {result['accepted']} av {result['rows']} "
                     f"{noun} (syntetiska demodata)"

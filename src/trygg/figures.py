@@ -9,10 +9,12 @@ import pandas as pd
 from sqlalchemy import Engine, select
 
 from trygg.batches import ACTIVE
-from trygg.incident_stats import incident_figures, incident_years, period_bounds
+from trygg.incident_stats import incident_figures, incident_years
+from trygg.periods import Period, check_year, require_public
 from trygg.scales import MIN_INCIDENTS_PUBLIC, MIN_N
 from trygg.stats import compute_stats
 from trygg.store import schema
+from trygg.suppression import suppress_count
 
 
 def survey_years(engine: Engine, kommun: str) -> list[int]:
@@ -46,27 +48,30 @@ def place_figures(
     incidents' calendar year.
     Each place gets ``survey``, ``results``, ``incidents`` and ``crime_stats``.
     """
+    if year is not None:
+        check_year(year)
     surveyed = survey_years(engine, kommun)
     years = sorted({*surveyed, *incident_years(engine, kommun)})
     if year is None and years:
         year = (surveyed or years)[-1]
+    if year is None and start is None and end is None:
+        figures = compute_stats(engine, kommun, year, min_n)
+        figures["years"] = years
+        return figures
+    period = Period.of(year, start, end)
+    if public:
+        require_public(period)
     figures = compute_stats(engine, kommun, year, min_n)
     figures["years"] = years
-    if year is None and start is None and end is None:
-        return figures
-    first, last = period_bounds(year, start, end)
     places = _place_frame(engine, kommun)
-    counts = incident_figures(engine, kommun, places, first, last, public, k)
-    crime = crime_stats(engine, kommun, year)
+    counts = incident_figures(engine, kommun, places, period, public, k)
+    crime = crime_stats(engine, kommun, year, public, k)
     for place in figures["places"]:
         place["incidents"] = counts[place["place_id"]]
         place["crime_stats"] = crime.get(place["place_id"], [])
     figures["kommun_incidents"] = counts[None]
     figures["kommun_crime_stats"] = crime.get(None, [])
-    figures["period"] = {
-        "from": first.date().isoformat(),
-        "to": (last - dt.timedelta(days=1)).date().isoformat(),
-    }
+    figures["period"] = period.as_dict()
     figures["public"] = public
     figures["k"] = k
     return figures
@@ -83,8 +88,18 @@ def _place_frame(engine: Engine, kommun: str) -> pd.DataFrame:
     return pd.DataFrame([tuple(r) for r in rows], columns=["place_id", "area_m2", "population"])
 
 
-def crime_stats(engine: Engine, kommun: str, year: int | None) -> dict:
-    """Aggregate crime statistics of ``year`` by place id (None = the kommun)."""
+def crime_stats(
+    engine: Engine,
+    kommun: str,
+    year: int | None,
+    public: bool = False,
+    k: int = MIN_INCIDENTS_PUBLIC,
+) -> dict:
+    """Aggregate crime statistics of ``year`` by place id (None = the kommun).
+
+    In public output a count below ``k`` is hidden, and so is its rate per 100 000
+    (the rate times the population would give the count back).
+    """
     stat, batch = schema.crime_stat, schema.import_batch
     with engine.connect() as connection:
         rows = connection.execute(
@@ -95,12 +110,14 @@ def crime_stats(engine: Engine, kommun: str, year: int | None) -> dict:
         ).mappings()
         by_place: dict = {}
         for row in rows:
+            small = public and suppress_count(row["count"], k) is None
             by_place.setdefault(row["place_id"], []).append(
                 {
                     "offence": row["offence"],
                     "period": row["period"],
-                    "count": row["count"],
-                    "per_100k": row["per_100k"],
+                    "count": None if small else row["count"],
+                    "per_100k": None if small else row["per_100k"],
+                    "suppressed": small,
                     "preliminary": row["preliminary"],
                     "missing": row["count"] is None and row["per_100k"] is None,
                     "source": row["source"] or row["file_name"],

@@ -8,10 +8,10 @@ do not come through here. The spaces are no-break spaces (U+00A0), so "58,7 %" a
 
 from __future__ import annotations
 
-import csv
 import io
 from collections.abc import Iterable, Mapping
 
+from trygg import exports
 from trygg.scales import MIN_INCIDENTS_PUBLIC
 from trygg.strings import t
 
@@ -75,7 +75,8 @@ def count(n: int, lang: str = "sv") -> str:
 def describe(figure: Mapping, lang: str = "sv") -> dict[str, str]:
     """The texts of one share figure: ``andel``, ``n``, ``ki_lag``, ``ki_hog``, ``suppressed``.
 
-    A suppressed figure gives "för få svar" and its n, never a value or an interval.
+    A suppressed figure gives "för få svar" and its n, never a value or an interval; one
+    hidden only so that a subtraction cannot reveal a small group says so instead.
 
     Returns
     -------
@@ -85,8 +86,9 @@ def describe(figure: Mapping, lang: str = "sv") -> dict[str, str]:
         suppressed.
     """
     if figure["suppressed"] or figure["andel"] is None:
+        reason = "fmt.hidden_to_protect" if figure.get("secondary_suppression") else None
         return {
-            "value": t("map.too_few_answers", lang),
+            "value": t(reason or "map.too_few_answers", lang),
             "n": count(figure["n"], lang),
             "interval": "",
             "range": "",
@@ -247,11 +249,24 @@ def row_errors_csv(errors: Iterable[Mapping], lang: str = "sv") -> bytes:
     """Rejected rows as a CSV file a coordinator opens in Excel to fix the source file.
 
     Semicolons and a UTF-8 byte-order mark, so Swedish Excel opens it in columns with
-    å, ä and ö intact. Row numbers are the source file's spreadsheet rows.
+    å, ä and ö intact. Row numbers are the source file's spreadsheet rows. A value that
+    looks like a formula is written as text (:func:`trygg.exports.safe_cell`).
     """
     buffer = io.StringIO()
-    writer = csv.writer(buffer, delimiter=";", lineterminator="\r\n")
-    writer.writerow([t(f"upload.col_{key}", lang) for key in ("row", "column", "value", "message")])
-    for error in errors:
-        writer.writerow([error["row"], error["column"], error["value"], error["message"]])
+    header, rows = _row_error_table(errors, lang)
+    exports.write_csv(buffer, header, rows, delimiter=";", lineterminator="\r\n")
     return ("\ufeff" + buffer.getvalue()).encode("utf-8")
+
+
+def row_errors_xlsx(errors: Iterable[Mapping], lang: str = "sv") -> bytes:
+    """The rejected rows of :func:`row_errors_csv` as an Excel workbook."""
+    buffer = io.BytesIO()
+    header, rows = _row_error_table(errors, lang)
+    exports.write_xlsx(buffer, header, rows, sheet=t("exports.sheet_rejected", lang))
+    return buffer.getvalue()
+
+
+def _row_error_table(errors: Iterable[Mapping], lang: str) -> tuple[list[str], list[list]]:
+    keys = ("row", "column", "value", "message")
+    header = [t(f"upload.col_{key}", lang) for key in keys]
+    return header, [[error[key] for key in keys] for error in errors]

@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import datetime as dt
 import warnings
+from collections.abc import Callable
 
 import esda
 import libpysal
@@ -131,6 +132,7 @@ def grid_hotspots(
     k: int = MIN_INCIDENTS_PUBLIC,
     permutations: int = PERMUTATIONS,
     emerging: tuple[dt.datetime, dt.datetime] | None = None,
+    hide: Callable[[np.ndarray], np.ndarray] | None = None,
 ) -> dict:
     """Gi* per grid cell as a WGS84 FeatureCollection (every cell of the grid).
 
@@ -139,9 +141,15 @@ def grid_hotspots(
     incidents : DataFrame
         Columns x, y (EPSG:3006) and count; rows without coordinates are ignored.
     public : bool
-        Leave out cells with fewer than ``k`` incidents (their statistics too).
+        Publish only cells with at least ``k`` incidents that ``hide`` keeps, and compute
+        Gi* on those published counts alone (every other cell counts as empty), so that
+        no z-score can be turned back into a hidden count.
     emerging : (start, end), optional
         Also classify each cell's trend over quarterly slices of that period.
+    hide : callable, optional
+        Public only: given each incident's cell (-1 without coordinates, in the order
+        of ``incidents``), the cells to hide (see
+        :func:`trygg.suppression.hide_grid_cells`); default: cells under ``k``.
     """
     points = incidents.dropna(subset=["x", "y"])
     if points.empty:
@@ -151,11 +159,18 @@ def grid_hotspots(
         points["x"].to_numpy(), points["y"].to_numpy(), points["count"].to_numpy(dtype=float)
     )
     weights = grid.weights()
-    result = gi_star(counts, weights, permutations)
-    bins = gi_bins(result["z"], result["p"], fdr)
     cells = np.arange(grid.size)
     if public:
+        hidden = counts < k
+        if hide is not None:
+            cell_of = np.full(len(incidents), -1, dtype=np.int64)
+            located = incidents[["x", "y"]].notna().all(axis=1).to_numpy()
+            cell_of[located] = grid.index(points["x"].to_numpy(), points["y"].to_numpy())
+            hidden = _padded(hide(cell_of), grid.size) | hidden
+        counts = np.where(hidden, 0.0, counts)
         cells = cells[counts >= k]
+    result = gi_star(counts, weights, permutations)
+    bins = gi_bins(result["z"], result["p"], fdr)
     properties = pd.DataFrame(
         {
             "cell": cells,
@@ -176,6 +191,13 @@ def grid_hotspots(
 
 
 TO_WEB = Transformer.from_crs(STORE_CRS, WEB_CRS, always_xy=True)
+
+
+def _padded(flags: np.ndarray, size: int) -> np.ndarray:
+    """Per-cell flags for every cell of the grid (cells past the last incident: False)."""
+    out = np.zeros(size, dtype=bool)
+    out[: len(flags)] = flags[:size]
+    return out
 
 
 def _plain(record: dict) -> dict:

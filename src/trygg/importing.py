@@ -14,10 +14,10 @@ from pathlib import Path
 from sqlalchemy import Connection, Engine
 
 from trygg import batches
-from trygg.errors import RowError, TryggError
+from trygg.errors import RowError
+from trygg.filecheck import read_bounded
 from trygg.locations import Locator
-from trygg.store import check_kommun_code, require_kommun
-from trygg.strings import t
+from trygg.store import check_kommun_code, require_kommun, write_transaction
 from trygg.tabular import Table, canonical_columns, read_mapping, read_table
 
 #: A batch keeps at most this many row errors in its summary (all are counted).
@@ -61,17 +61,16 @@ def store_batch(
     kind: str,
     file_name: str,
     data: bytes,
-    uploaded_by: str | None,
+    uploaded_by: str,
     source: str | None,
 ) -> dict:
     """Store ``outcome`` as one batch in one transaction; refuse an identical active file.
 
     ``write(connection, batch_id)`` stores the records; if it fails nothing is kept.
+    The transaction holds the write lock (:func:`trygg.store.write_transaction`), so
+    concurrent imports wait for each other; the file was parsed before, outside it.
     """
-    with engine.begin() as connection:
-        copy = batches.find_active_copy(connection, kommun, kind, batches.sha256(data))
-        if copy is not None:
-            raise TryggError(t("err.already_imported", file=file_name, batch_id=copy))
+    with write_transaction(engine) as connection:
         batch_id = batches.create_batch(
             connection,
             kommun=kommun,
@@ -113,7 +112,7 @@ class Upload:
         write: Callable[[Connection, int], None],
         *,
         kind: str,
-        uploaded_by: str | None,
+        uploaded_by: str,
         source: str | None,
     ) -> dict:
         """Store ``outcome`` as one batch holding this file (see :func:`store_batch`)."""
@@ -147,7 +146,7 @@ def open_upload(
     """
     check_kommun_code(kommun)
     path = Path(path)
-    data = path.read_bytes() if data is None else data
+    data = read_bounded(path) if data is None else data
     mapping = mapping if isinstance(mapping, dict) else read_mapping(mapping)
     table = reader(path, data)
     table.columns = canonical_columns(table.header, mapping, synonyms)

@@ -1,40 +1,31 @@
 """Incident figures: counts per place and period, rates, and when things happen.
 
 Counting is by exact containment in the place polygons (a point inside overlapping
-places counts in each), summing ``antal``. Public figures suppress counts below k.
+places counts in each), summing ``antal``. Exact figures are for the coordinator; public
+figures are read from one :class:`IncidentCube` per calendar year, in which
+:mod:`trygg.suppression` has hidden every count that is small or that a subtraction
+of other published counts would reveal.
 """
 
 from __future__ import annotations
 
-import datetime as dt
+from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
 from sqlalchemy import Engine, select
 
+from trygg import suppression
 from trygg.batches import ACTIVE
 from trygg.incidents import BATCH_KIND as INCIDENTS_KIND
 from trygg.incidents import incident_sums, load_incidents
+from trygg.periods import YEAR, Period
 from trygg.scales import INCIDENT_CATEGORIES, MIN_INCIDENTS_PUBLIC, WEEKDAYS
 from trygg.store import schema
 
-
-def period_bounds(
-    year: int | None, start: dt.date | None = None, end: dt.date | None = None
-) -> tuple[dt.datetime, dt.datetime]:
-    """[start, end) for ``--year`` or ``--from``/``--to`` (both dates inclusive)."""
-    if start is not None or end is not None:
-        first = dt.datetime.combine(start or dt.date(1900, 1, 1), dt.time())
-        last = dt.datetime.combine((end or dt.date(2999, 12, 30)) + dt.timedelta(days=1), dt.time())
-        return first, last
-    return dt.datetime(year, 1, 1), dt.datetime(year + 1, 1, 1)
-
-
-def previous_period(start: dt.datetime, end: dt.datetime) -> tuple[dt.datetime, dt.datetime]:
-    """The period of the same length just before (the previous year for a calendar year)."""
-    if start.month == start.day == 1 and end == start.replace(year=start.year + 1):
-        return start.replace(year=start.year - 1), start
-    return start - (end - start), start
+#: Category positions in the cube: 0 is every category, then the canonical list.
+CATEGORY_INDEX = {category: number for number, category in enumerate(INCIDENT_CATEGORIES, 1)}
+TIMED_PRECISION = "minute"
 
 
 def incident_years(engine: Engine, kommun: str) -> list[int]:
@@ -55,52 +46,115 @@ def incident_years(engine: Engine, kommun: str) -> list[int]:
     return sorted(years)
 
 
-def _suppress(value: int, public: bool, k: int) -> int | None:
-    return None if public and 0 < value < k else int(value)
+def place_ids(engine: Engine, kommun: str) -> list[int]:
+    place = schema.place
+    with engine.connect() as connection:
+        return list(
+            connection.execute(
+                select(place.c.id).where(place.c.kommun_kod == kommun).order_by(place.c.id)
+            ).scalars()
+        )
 
 
-def suppress_parts(parts: dict, public: bool, k: int) -> dict:
-    """Suppress counts below k, and more, so the parts can't be recovered from their total.
+# --- The public cube -------------------------------------------------------------------
 
-    When the hidden parts add up to fewer than k, the next smallest shown parts are hidden
-    too until they reach k (secondary suppression): subtracting the shown parts from a
-    published total then only reveals a sum of at least k.
+
+@dataclass(frozen=True)
+class IncidentCube:
+    """A year's incident counts per place × category × time cell, and which are hidden.
+
+    Time cells are those of :mod:`trygg.suppression`: the year, its months, the timed
+    incidents and the 168 hours of the week. ``hidden`` is None for exact figures.
     """
-    shown = {key: _suppress(int(value), public, k) for key, value in parts.items()}
-    hidden = sum(int(parts[key]) for key, value in shown.items() if value is None)
-    for key in sorted((key for key in shown if shown[key]), key=lambda key: parts[key]):
-        if not 0 < hidden < k:
-            break
-        shown[key] = None
-        hidden += int(parts[key])
-    return shown
+
+    year: int
+    keys: tuple
+    counts: np.ndarray
+    hidden: np.ndarray | None
+
+    def value(self, place_id: int | None, category: str | None = None, time: int = 0):
+        """A count as published: None when hidden."""
+        cell = (self.keys.index(place_id), CATEGORY_INDEX.get(category, 0), time)
+        if self.hidden is not None and self.hidden[cell]:
+            return None
+        return int(self.counts[cell])
+
+    def exact(self, place_id: int | None, category: str | None = None, time: int = 0) -> int:
+        return int(self.counts[self.keys.index(place_id), CATEGORY_INDEX.get(category, 0), time])
+
+
+def incident_cube(
+    engine: Engine, kommun: str, year: int, k: int = MIN_INCIDENTS_PUBLIC, public: bool = True
+) -> IncidentCube:
+    """The kommun's incidents of ``year`` in a cube, suppressed when ``public``."""
+    period = Period.year_of(year)
+    incidents, links = load_incidents(engine, kommun, period.start, period.end)
+    keys = (None, *place_ids(engine, kommun))
+    element = pd.Index(incidents["id"]).get_indexer(links["incident_id"])
+    position = pd.Index(keys[1:]).get_indexer(links["place_id"]) + 1
+    counts = _cube_counts(incidents, element, position, len(keys))
+    if not public:
+        return IncidentCube(year, keys, counts, None)
+    order = np.argsort(position, kind="stable")
+    bounds = np.searchsorted(position[order], np.arange(1, len(keys) + 1))
+    members = np.split(element[order], bounds[1:-1]) if len(keys) > 1 else []
+    nest = suppression.nesting(keys, members, len(incidents))
+    return IncidentCube(year, keys, counts, suppression.hide_incident_cube(nest, counts, k))
+
+
+def _cube_counts(incidents: pd.DataFrame, element, position, places: int) -> np.ndarray:
+    """Summed ``antal`` per place (0 = kommun) × category (0 = all) × time cell."""
+    shape = (places, len(CATEGORY_INDEX) + 1, suppression.TIME_CELLS)
+    stamps = incidents["occurred_at"]
+    category = incidents["category"].map(CATEGORY_INDEX).fillna(0).to_numpy(dtype=np.int64)
+    month = stamps.dt.month.to_numpy(dtype=np.int64)
+    hour = suppression.HOURS[0] + stamps.dt.day_of_week.to_numpy() * 24 + stamps.dt.hour.to_numpy()
+    timed = (incidents["precision"] == TIMED_PRECISION).to_numpy()
+    weight = incidents["count"].to_numpy(dtype=np.int64)
+    nodes = np.concatenate([np.zeros(len(incidents), np.int64), position])
+    rows = np.concatenate([np.arange(len(incidents)), element])
+    flat = np.zeros(int(np.prod(shape)), dtype=np.int64)
+    for categories in (np.zeros_like(category), category):
+        for times, mask in (
+            (np.zeros_like(month), None),
+            (month, None),
+            (np.full_like(month, suppression.TIMED), timed),
+            (hour.astype(np.int64), timed),
+        ):
+            keep = slice(None) if mask is None else mask[rows]
+            index = np.ravel_multi_index(
+                (nodes[keep], categories[rows][keep], times[rows][keep]), shape
+            )
+            flat += np.bincount(index, weights=weight[rows][keep], minlength=len(flat)).astype(
+                np.int64
+            )
+    return flat.reshape(shape)
+
+
+def _time_cell(period: Period) -> int:
+    return suppression.PERIOD if period.kind == YEAR else period.start.month
+
+
+# --- Figures per place ---------------------------------------------------------------
 
 
 def incident_block(
-    sums: pd.DataFrame,
-    previous: pd.DataFrame,
+    total: int | None,
+    by_category: dict,
+    previous: int | None,
     area_m2: float | None,
     population: int | None,
-    public: bool = False,
-    k: int = MIN_INCIDENTS_PUBLIC,
 ) -> dict:
-    """One place's (or the kommun's) incident figures from its category sums."""
-    by_category = sums.groupby("category")["count"].sum()
-    total = int(by_category.sum())
-    shown = _suppress(total, public, k)
+    """One place's (or the kommun's) incident figures; None counts are hidden."""
     return {
-        "total": shown,
-        "by_category": suppress_parts(
-            {c: int(by_category[c]) for c in INCIDENT_CATEGORIES if c in by_category.index},
-            public,
-            k,
-        ),
+        "total": total,
+        "by_category": by_category,
         "per_1000_inv": None
-        if shown is None or not population
+        if total is None or not population
         else round(1000 * total / population, 3),
-        "per_km2": None if shown is None or not area_m2 else round(total / (area_m2 / 1e6), 3),
-        "previous_total": _suppress(int(previous["count"].sum()), public, k),
-        "suppressed": shown is None,
+        "per_km2": None if total is None or not area_m2 else round(total / (area_m2 / 1e6), 3),
+        "previous_total": previous,
+        "suppressed": total is None,
     }
 
 
@@ -108,52 +162,80 @@ def incident_figures(
     engine: Engine,
     kommun: str,
     places: pd.DataFrame,
-    start: dt.datetime,
-    end: dt.datetime,
+    period: Period,
     public: bool = False,
     k: int = MIN_INCIDENTS_PUBLIC,
 ) -> dict:
     """Incident blocks by place id (and None for the whole kommun).
 
-    ``places`` needs columns place_id, area_m2 and population.
+    ``places`` needs columns place_id, area_m2 and population. Public figures need a
+    year or a month (:func:`trygg.periods.require_public`).
     """
-    periods = [(start, end), previous_period(start, end)]
+    if public:
+        return _public_figures(engine, kommun, places, period, k)
+    periods = [(period.start, period.end), (period.previous().start, period.previous().end)]
     by_place = incident_sums(engine, kommun, periods, by_place=True)
     kommun_sums = incident_sums(engine, kommun, periods, by_place=False)
     groups = {key: frame for key, frame in by_place.groupby(["place_id", "period"])}
     empty = by_place.iloc[0:0]
+
+    def block(now: pd.DataFrame, before: pd.DataFrame, area, population) -> dict:
+        sums = now.groupby("category")["count"].sum()
+        parts = {c: int(sums[c]) for c in INCIDENT_CATEGORIES if c in sums.index}
+        return incident_block(int(sums.sum()), parts, int(before["count"].sum()), area, population)
+
     figures = {
-        int(p.place_id): incident_block(
+        int(p.place_id): block(
             groups.get((p.place_id, 0), empty),
             groups.get((p.place_id, 1), empty),
             p.area_m2,
             None if pd.isna(p.population) else int(p.population),
-            public,
-            k,
         )
         for p in places.itertuples()
     }
-    figures[None] = incident_block(
-        kommun_sums[kommun_sums["period"] == 0],
-        kommun_sums[kommun_sums["period"] == 1],
-        None,
-        None,
-        public,
-        k,
-    )
+    now = kommun_sums["period"] == 0
+    figures[None] = block(kommun_sums[now], kommun_sums[kommun_sums["period"] == 1], None, None)
     return figures
 
 
-def _suppressed_table(table: np.ndarray, public: bool, k: int) -> list[list[int | None]]:
-    cells = suppress_parts(dict(np.ndenumerate(table)), public, k)
-    return [[cells[(day, hour)] for hour in range(table.shape[1])] for day in range(7)]
+def _public_figures(engine, kommun, places: pd.DataFrame, period: Period, k: int) -> dict:
+    cube = incident_cube(engine, kommun, period.start.year, k)
+    before = period.previous()
+    earlier = (
+        cube
+        if before.start.year == cube.year
+        else incident_cube(engine, kommun, before.start.year, k)
+    )
+    time, time_before = _time_cell(period), _time_cell(before)
+
+    def block(place_id, area, population) -> dict:
+        parts = {
+            category: cube.value(place_id, category, time)
+            for category in INCIDENT_CATEGORIES
+            if cube.exact(place_id, category, time) > 0
+        }
+        total = cube.value(place_id, None, time)
+        return incident_block(
+            total, parts, earlier.value(place_id, None, time_before), area, population
+        )
+
+    figures = {
+        int(p.place_id): block(
+            int(p.place_id), p.area_m2, None if pd.isna(p.population) else int(p.population)
+        )
+        for p in places.itertuples()
+    }
+    figures[None] = block(None, None, None)
+    return figures
+
+
+# --- When things happen ----------------------------------------------------------------
 
 
 def time_profile(
     engine: Engine,
     kommun: str,
-    start: dt.datetime,
-    end: dt.datetime,
+    period: Period,
     place_id: int | None = None,
     category: str | None = None,
     public: bool = False,
@@ -162,15 +244,18 @@ def time_profile(
     """When things happen: hour × weekday counts (timed incidents) and counts by month.
 
     Returns ``{"hour_weekday": 7 × 24 list (Monday first), "weekdays": [...],
-    "by_month": {"2024-01": n}, "timed": n, "total": n}``; public output suppresses
-    cells below ``k``.
+    "by_month": {"2024-01": n}, "timed": n, "total": n}``. Public output needs a
+    calendar year (the hours of the week are protected per year) and comes from the
+    suppressed cube.
     """
-    incidents, links = load_incidents(engine, kommun, start, end, category)
+    if public:
+        return _public_profile(engine, kommun, period, place_id, category, k)
+    incidents, links = load_incidents(engine, kommun, period.start, period.end, category)
     if place_id is not None:
         incidents = incidents[
             incidents["id"].isin(links.loc[links["place_id"] == place_id, "incident_id"])
         ]
-    timed = incidents[incidents["precision"] == "minute"]
+    timed = incidents[incidents["precision"] == TIMED_PRECISION]
     table = np.zeros((7, 24), dtype=int)
     stamps = pd.to_datetime(timed["occurred_at"])
     np.add.at(
@@ -181,9 +266,28 @@ def time_profile(
     months = pd.to_datetime(incidents["occurred_at"]).dt.strftime("%Y-%m")
     by_month = incidents.groupby(months)["count"].sum()
     return {
-        "hour_weekday": _suppressed_table(table, public, k),
+        "hour_weekday": table.tolist(),
         "weekdays": list(WEEKDAYS),
-        "by_month": suppress_parts(by_month.to_dict(), public, k),
-        "timed": _suppress(int(timed["count"].sum()), public, k),
-        "total": _suppress(int(incidents["count"].sum()), public, k),
+        "by_month": {month: int(n) for month, n in by_month.items()},
+        "timed": int(timed["count"].sum()),
+        "total": int(incidents["count"].sum()),
+    }
+
+
+def _public_profile(engine, kommun, period: Period, place_id, category, k: int) -> dict:
+    cube = incident_cube(engine, kommun, period.start.year, k)
+    hours = suppression.HOURS[0]
+    return {
+        "hour_weekday": [
+            [cube.value(place_id, category, hours + day * 24 + hour) for hour in range(24)]
+            for day in range(7)
+        ],
+        "weekdays": list(WEEKDAYS),
+        "by_month": {
+            f"{cube.year}-{month:02d}": cube.value(place_id, category, month)
+            for month in suppression.MONTHS
+            if cube.exact(place_id, category, month) > 0
+        },
+        "timed": cube.value(place_id, category, suppression.TIMED),
+        "total": cube.value(place_id, category, suppression.PERIOD),
     }

@@ -16,17 +16,22 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
-import pyogrio
 from sqlalchemy import Connection, Engine, String, and_, case, func, select, type_coerce
 
 from trygg import geo
+from trygg.auth import Actor, require_write
 from trygg.batches import ACTIVE
 from trygg.errors import RowError, TryggError
+from trygg.filecheck import number as number_text
 from trygg.importing import RowOutcome, open_upload
 from trygg.locations import Locator, Placement, location_mode, place_rows, unknown_place_message
 from trygg.scales import (
     CATEGORY_SYNONYMS,
+    FIRST_YEAR,
     INCIDENT_CATEGORIES,
+    LAST_YEAR,
+    MAX_AREA_COUNT,
+    MAX_INCIDENT_COUNT,
     SUPPRESSION_MARKERS,
     UNKNOWN_CATEGORY,
 )
@@ -151,10 +156,7 @@ def read_incident_table(path: Path, data: bytes, crs: str | None) -> Table:
     """
     if path.suffix.casefold() not in GEO_SUFFIXES:
         return read_table(path, data)
-    try:
-        frame = pyogrio.read_dataframe(data if path.suffix.casefold() != ".gpkg" else path)
-    except Exception:  # GDAL raises many kinds; all mean "not a readable layer"
-        raise TryggError(t("err.table_unreadable", file=path.name)) from None
+    frame = geo.read_layer(path, data=data, prefer="point")
     if frame.empty:
         raise TryggError(t("err.table_no_rows", file=path.name))
     frame = geo.to_store_crs(frame, crs, path.name) if frame.crs or crs else frame
@@ -185,7 +187,7 @@ def import_incidents(
     mapping: str | Path | dict | None = None,
     source: str | None = None,
     crs: str | None = None,
-    uploaded_by: str | None = None,
+    actor: Actor | None,
     data: bytes | None = None,
 ) -> dict:
     """Import incidents from CSV, XLSX, GeoJSON or GeoPackage as one batch.
@@ -201,6 +203,7 @@ def import_incidents(
         The survey import's shape plus ``unknown_categories`` (rows that became
         ``övrigt``), ``unknown_category_values`` and ``outside_places``.
     """
+    require_write(actor, kommun)
     is_layer = Path(path).suffix.casefold() in GEO_SUFFIXES
     upload = open_upload(
         engine,
@@ -228,7 +231,7 @@ def import_incidents(
             connection, kommun, batch_id, outcome.records
         ),
         kind=BATCH_KIND,
-        uploaded_by=uploaded_by,
+        uploaded_by=actor.name,
         source=source,
     )
 
@@ -253,16 +256,21 @@ def parse_incident_rows(
         number = table.row_numbers[index]
         row_errors = errors.get(index, [])
         when = parsed[index]
-        if when is None:
+        if when is None or not FIRST_YEAR <= when[0].year <= LAST_YEAR:
             row_errors.append(
-                RowError(number, table.source_header("datum"), dates[index], t("row.date"))
+                RowError(number, table.source_header("datum"), dates[index], _date_message(when))
             )
         if counts[index] not in count_cache:
             count_cache[counts[index]] = _count(counts[index])
         count = count_cache[counts[index]]
         if count is None:
             row_errors.append(
-                RowError(number, table.source_header("antal"), counts[index], t("row.count"))
+                RowError(
+                    number,
+                    table.source_header("antal"),
+                    counts[index],
+                    t("row.count_range", max=number_text(MAX_INCIDENT_COUNT)),
+                )
             )
         if row_errors:
             outcome.reject(index, row_errors)
@@ -326,11 +334,18 @@ def parse_dates(dates: list[str], times: list[str]) -> list[tuple[dt.datetime, s
     return result
 
 
+def _date_message(when: tuple[dt.datetime, str] | None) -> str:
+    if when is None:
+        return t("row.date")
+    return t("row.date_range", min=FIRST_YEAR, max=LAST_YEAR)
+
+
 def _count(text: str) -> int | None:
+    """``antal``: blank means 1; otherwise a whole number 1–:data:`MAX_INCIDENT_COUNT`."""
     if not text:
         return 1
     value = parse_number(text)
-    if value is None or value < 1 or not value.is_integer():
+    if value is None or not 1 <= value <= MAX_INCIDENT_COUNT or not value.is_integer():
         return None
     return int(value)
 
@@ -434,13 +449,14 @@ def import_crime_stats(
     *,
     mapping: str | Path | dict | None = None,
     source: str | None = None,
-    uploaded_by: str | None = None,
+    actor: Actor | None,
     data: bytes | None = None,
 ) -> dict:
     """Import BRÅ-style tables: area, period, offence type, count, per 100 000.
 
     Suppression markers mean missing, never zero; a preliminary/final flag is kept.
     """
+    require_write(actor, kommun)
     upload = open_upload(engine, path, kommun, mapping=mapping, synonyms=STATS_SYNONYMS, data=data)
     table, locator, kommun_name = upload.table, upload.locator, upload.kommun_name
     missing = [c for c in ("plats", "period", "offence") if c not in table.columns]
@@ -462,7 +478,7 @@ def import_crime_stats(
             )
 
     return upload.store(
-        engine, outcome, write, kind=STATS_KIND, uploaded_by=uploaded_by, source=source
+        engine, outcome, write, kind=STATS_KIND, uploaded_by=actor.name, source=source
     )
 
 
@@ -490,6 +506,15 @@ def _crime_stat(table, row, index, locator, kommun, kommun_name):
     year_match = re.match(r"\s*(\d{4})", period)
     if not period or year_match is None:
         errors.append(RowError(number, table.source_header("period"), period, t("row.period")))
+    elif not FIRST_YEAR <= int(year_match.group(1)) <= LAST_YEAR:
+        errors.append(
+            RowError(
+                number,
+                table.source_header("period"),
+                period,
+                t("row.period_range", min=FIRST_YEAR, max=LAST_YEAR),
+            )
+        )
     values = {}
     for column in ("count", "per_100k"):
         text = table.value(row, column)
@@ -499,6 +524,10 @@ def _crime_stat(table, row, index, locator, kommun, kommun_name):
         value = parse_number(text)
         if value is None or value < 0 or (column == "count" and not value.is_integer()):
             errors.append(RowError(number, table.source_header(column), text, t("row.crime_value")))
+        elif value > MAX_AREA_COUNT:
+            message = t("row.crime_value_range", max=number_text(MAX_AREA_COUNT))
+            errors.append(RowError(number, table.source_header(column), text, message))
+            value = None
         values[column] = value
     flag = " ".join(table.value(row, "preliminary").split()).casefold()
     if flag not in PRELIMINARY | FINAL:

@@ -17,7 +17,7 @@ from sqlalchemy import Connection, select
 from trygg.errors import RowError
 from trygg.geo import parse_crs
 from trygg.places import normalise_name
-from trygg.scales import STORE_CRS, WEB_CRS
+from trygg.scales import STORE_CRS, SWEDEN_BOUNDS, WEB_CRS
 from trygg.store import schema
 from trygg.strings import t
 from trygg.tabular import Table, parse_numbers
@@ -68,6 +68,13 @@ class Locator:
         for p, g in zip(point_index.tolist(), place_index.tolist(), strict=True):
             found[p].append(int(self.ids[g]))
         return found
+
+
+def in_sweden(xs: np.ndarray, ys: np.ndarray) -> np.ndarray:
+    """Which points (EPSG:3006) lie within :data:`~trygg.scales.SWEDEN_BOUNDS`."""
+    xmin, ymin, xmax, ymax = SWEDEN_BOUNDS
+    with np.errstate(invalid="ignore"):
+        return (xs >= xmin) & (xs <= xmax) & (ys >= ymin) & (ys <= ymax)
 
 
 def to_store_xy(xs, ys, crs: str) -> tuple[np.ndarray, np.ndarray]:
@@ -186,11 +193,21 @@ def _place_by_point(
     xs = numbers[first][good]
     ys = numbers[second][good]
     store_x, store_y = to_store_xy(xs, ys, source)
-    finite = np.isfinite(store_x) & np.isfinite(store_y)
-    found = locator.containing(np.where(finite, store_x, 0.0), np.where(finite, store_y, 0.0))
+    inside = in_sweden(store_x, store_y)
+    found = locator.containing(np.where(inside, store_x, 0.0), np.where(inside, store_y, 0.0))
     unresolved: set[int] = set()
     for position, index in enumerate(good):
-        ids = found[position] if finite[position] else []
+        if not inside[position] and not require_place:
+            errors[index] = [
+                RowError(
+                    table.row_numbers[index],
+                    f"{table.source_header(first)}/{table.source_header(second)}",
+                    f"{texts[first][index]}; {texts[second][index]}",
+                    t("row.coordinate_range", crs=source),
+                )
+            ]
+            continue
+        ids = found[position] if inside[position] else []
         if require_place and not ids:
             unresolved.add(index)
             errors[index] = [

@@ -1,9 +1,14 @@
 """Pure map building: places, a figure per place and grid layers → ``folium.Map``.
 
 Nothing here imports streamlit or touches the network. The maps load Leaflet from the
-dashboard's own static files (see :mod:`trygg.assets`), never from a CDN, and every
-text that reaches the map is HTML-escaped first: folium's tooltips insert property
-values as HTML.
+dashboard's own static files (see :mod:`trygg.assets`), never from a CDN.
+
+Every text that reaches the map passes through :func:`inert` first. Folium's tooltips,
+Leaflet's labels and the legend insert text as HTML, and branca renders each element's
+output a second time as a Jinja template, so a place named ``{{7*7}}`` would show 49
+(and a cleverer name would run code on the server). :func:`inert` escapes HTML and
+writes braces as character references, which the browser shows as braces and Jinja
+never sees; :func:`place_map` then refuses any element that still holds Jinja markup.
 
 A choropleth colours each place by one figure, a survey share of
 :func:`trygg.stats.compute_stats` (:class:`Choropleth`) or an incident count or rate of
@@ -21,6 +26,7 @@ from __future__ import annotations
 
 import bisect
 import html
+import re
 import warnings
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
@@ -107,6 +113,79 @@ SHOWN, SUPPRESSED, NO_POPULATION = "shown", "suppressed", "no_population"
 MAP_PADDING_PX = 24
 #: Where a map without places opens: the middle of Sweden.
 SWEDEN = (62.0, 15.0)
+
+
+#: What starts Jinja markup: an expression, a statement or a comment.
+JINJA_MARKUP = re.compile(r"\{[{%#]")
+#: Attributes of an element that are not its data (walked separately or code).
+NOT_DATA = frozenset({"_parent", "_children", "_template", "_template_str"})
+
+
+def inert(text) -> str:
+    """``text`` as HTML that shows it literally and that Jinja reads as plain text.
+
+    HTML is escaped and ``{``/``}`` become ``&#123;``/``&#125;``: the browser shows
+    braces, while branca's second rendering pass finds no ``{{``, ``{%`` or ``{#``.
+    Every text from data or the catalogue goes through here on its way to folium.
+
+    Parameters
+    ----------
+    text : object
+        Any text (or value, shown as its ``str``).
+
+    Returns
+    -------
+    str
+        HTML for an ``innerHTML``, a tooltip or a ``<title>``.
+
+    Examples
+    --------
+    >>> inert("{{7*7}} <b>")
+    '&#123;&#123;7*7&#125;&#125; &lt;b&gt;'
+    """
+    return html.escape(str(text)).replace("{", "&#123;").replace("}", "&#125;")
+
+
+def refuse_templates(element):
+    """Raise if ``element`` or anything below it holds text that Jinja would evaluate.
+
+    A last guard behind :func:`inert`: a text that reached folium some other way fails
+    here, in Python, instead of being run as a template when the map is rendered.
+
+    Parameters
+    ----------
+    element : branca.element.Element
+        A map, or a layer handed to the page on its own.
+
+    Returns
+    -------
+    branca.element.Element
+        ``element`` itself, unchanged.
+
+    Raises
+    ------
+    ValueError
+        Naming the element whose data holds ``{{``, ``{%`` or ``{#``.
+    """
+    for part in _walk(element):
+        found = _jinja_text({k: v for k, v in vars(part).items() if k not in NOT_DATA})
+        if found is not None:
+            raise ValueError(f"{type(part).__name__} holds Jinja markup: {found[:80]!r}")
+    return element
+
+
+def _jinja_text(value) -> str | None:
+    """The first string in ``value`` (nested dicts, lists, tuples) with Jinja markup."""
+    if isinstance(value, str):
+        return value if JINJA_MARKUP.search(value) else None
+    if isinstance(value, dict):
+        value = [*value.keys(), *value.values()]
+    if isinstance(value, (list, tuple)):
+        for item in value:
+            found = _jinja_text(item)
+            if found is not None:
+                return found
+    return None
 
 
 @dataclass(frozen=True)
@@ -511,7 +590,8 @@ def tiles_from_env(
 def _is_tile_template(value: str) -> bool:
     parts = urlsplit(value)
     has_xyz = all(part in value for part in ("{z}", "{x}", "{y}"))
-    return parts.scheme in {"http", "https"} and bool(parts.netloc) and has_xyz
+    plain = not JINJA_MARKUP.search(value)
+    return parts.scheme in {"http", "https"} and bool(parts.netloc) and has_xyz and plain
 
 
 def choose_tiles(mode: str, source: TileSource, online: bool) -> TileSource | None:
@@ -568,7 +648,8 @@ def place_map(
     Returns
     -------
     folium.Map
-        Its only scripts and stylesheets are Leaflet's, under ``static_url``.
+        Its only scripts and stylesheets are Leaflet's, under ``static_url``; every
+        text in it has passed :func:`inert` (checked by :func:`refuse_templates`).
 
     Examples
     --------
@@ -580,7 +661,7 @@ def place_map(
         SWEDEN, zoom_start=5, tiles=None, control_scale=True, zoom_snap=0.25, zoom_delta=0.5
     )
     if tiles is not None:
-        folium.TileLayer(tiles.url, attr=html.escape(tiles.attribution), max_zoom=19).add_to(fmap)
+        folium.TileLayer(tiles.url, attr=inert(tiles.attribution), max_zoom=19).add_to(fmap)
     _ProjectorStyle().add_to(fmap)
     if not web.empty:
         _places_layer(web).add_to(fmap)
@@ -597,7 +678,7 @@ def place_map(
         legend = legend_html(choropleth, lang, overlays)
         _Legend(legend, None if web.empty else bounds).add_to(fmap)
     use_local_assets(fmap, static_url)
-    return fmap
+    return refuse_templates(fmap)
 
 
 def web_places(
@@ -624,7 +705,7 @@ def web_places(
         {
             "place_id": [int(i) for i in frame["id"]],
             "tooltip": [_tooltip_html(row, choropleth, lang) for row in frame.itertuples()],
-            "label": [html.escape(str(name)) for name in frame["name"]],
+            "label": [inert(name) for name in frame["name"]],
             "label_lat": label_points.y.to_numpy(),
             "label_lon": label_points.x.to_numpy(),
             "style": [_style(choropleth, classes, int(i), faded) for i in frame["id"]],
@@ -655,14 +736,14 @@ def _pole(geom) -> shapely.Point:
 
 def _tooltip_html(row, choropleth: Choropleth | None, lang: str) -> str:
     kind = PLACE_KINDS.get(row.kind, row.kind or "")
-    lines = [f"<b>{html.escape(str(row.name))}</b>", html.escape(str(kind))]
+    lines = [f"<b>{inert(row.name)}</b>", inert(kind)]
     aliases = [str(a) for a in (row.aliases or [])]
     if aliases:
-        lines.append(html.escape(t("map.tooltip_aliases", lang, aliases=", ".join(aliases))))
+        lines.append(inert(t("map.tooltip_aliases", lang, aliases=", ".join(aliases))))
     if choropleth is not None:
         headline, details = choropleth.tooltip(int(row.id), lang)
-        lines.append(f"<b>{html.escape(headline)}</b>")
-        lines += [html.escape(line) for line in details]
+        lines.append(f"<b>{inert(headline)}</b>")
+        lines += [inert(line) for line in details]
     return "<br>".join(lines)
 
 
@@ -737,7 +818,7 @@ def selection_layer(places: gpd.GeoDataFrame, selected: str | None) -> folium.Fe
         folium.GeoJson(
             shapes, style_function=lambda _f, s=style: s, interactive=False, control=False
         ).add_to(group)
-    return group
+    return refuse_templates(group)
 
 
 def legend_html(
@@ -756,7 +837,7 @@ def legend_html(
     layers = [layer for layer in [choropleth, *overlays] if layer is not None]
     kinds = frozenset(layer.synthetic_kind for layer in layers if layer.synthetic)
     if kinds:
-        note = html.escape(t(SYNTHETIC_NOTES[kinds], lang))
+        note = inert(t(SYNTHETIC_NOTES[kinds], lang))
         parts.append(f"<div class='trygg-legend-synthetic'>{note}</div>")
     return f"<div class='trygg-legend'>{''.join(parts)}</div>"
 
@@ -788,14 +869,14 @@ def _choropleth_legend(choropleth: Choropleth | IncidentChoropleth, lang: str) -
 
 
 def _legend_heading(title: str, notes: Iterable[str]) -> str:
-    head = [f"<div class='trygg-legend-title'>{html.escape(title)}</div>"]
-    head += [f"<div class='trygg-legend-note'>{html.escape(n)}</div>" for n in notes if n]
+    head = [f"<div class='trygg-legend-title'>{inert(title)}</div>"]
+    head += [f"<div class='trygg-legend-note'>{inert(n)}</div>" for n in notes if n]
     return "".join(head)
 
 
 def _legend_row(swatch: str, text: str, css: bool = False) -> str:
     look = f"class='trygg-swatch {swatch}'" if css else f"class='trygg-swatch' style='{swatch}'"
-    return f"<div class='trygg-legend-row'><span {look}></span>{html.escape(text)}</div>"
+    return f"<div class='trygg-legend-row'><span {look}></span>{inert(text)}</div>"
 
 
 # --- Grid layers: hot spots and density ------------------------------------------------
@@ -844,7 +925,7 @@ class HotspotLayer:
             _swatches_row([HOTSPOT_COLOURS[b] for b in (-3, -2, -1)], t("map.hotspot_cold", lang)),
         ]
         heading = _legend_heading(t("map.hotspot_title", lang), [])
-        note_html = f"<div class='trygg-legend-note'>{html.escape(note)}</div>"
+        note_html = f"<div class='trygg-legend-note'>{inert(note)}</div>"
         return f"<div class='trygg-legend-section'>{heading}{''.join(rows)}{note_html}</div>"
 
     synthetic_kind = "incidents"
@@ -943,7 +1024,7 @@ def _swatches_row(colours: list[str], text: str) -> str:
         f"<span class='trygg-swatch trygg-swatch-small' style='background:{c}'></span>"
         for c in colours
     )
-    return f"<div class='trygg-legend-row'>{swatches}{html.escape(text)}</div>"
+    return f"<div class='trygg-legend-row'>{swatches}{inert(text)}</div>"
 
 
 def heat_css(n: int | None, top: int) -> str:
@@ -1017,7 +1098,7 @@ def standalone_html(fmap: folium.Map, title: str = "Trygghetskartan") -> str:
         The HTML document.
     """
     root = fmap.get_root()
-    root.title = html.escape(title)
+    root.title = inert(title)
     page = root.render()
     for _name, url in fmap.default_js:
         page = page.replace(

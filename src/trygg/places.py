@@ -16,11 +16,13 @@ import shapely
 import shapely.geometry
 from sqlalchemy import Connection, Engine, delete, select
 
-from trygg import batches, geo
+from trygg import batches, filecheck, geo
+from trygg.auth import Actor, require_write
 from trygg.errors import TryggError
-from trygg.scales import DEFAULT_PLACE_KIND, STORE_CRS
-from trygg.store import check_kommun_code, ensure_kommun, schema
+from trygg.scales import DEFAULT_PLACE_KIND, MAX_AREA_COUNT, STORE_CRS
+from trygg.store import check_kommun_code, ensure_kommun, schema, write_transaction
 from trygg.strings import t
+from trygg.tabular import parse_number
 
 BATCH_KIND = "places"
 
@@ -42,7 +44,10 @@ def split_aliases(value) -> list[str]:
     """Aliases come as one ``;``-separated field, or as a list."""
     if _is_missing(value):
         return []
-    items = value.split(";") if isinstance(value, str) else list(value)
+    if isinstance(value, str):
+        items = value.split(";")
+    else:
+        items = list(value) if isinstance(value, (list, tuple, np.ndarray)) else [value]
     return [str(item).strip() for item in items if str(item).strip()]
 
 
@@ -59,7 +64,7 @@ def import_places(
     crs: str | None = None,
     replace: bool = False,
     kommun_name: str | None = None,
-    uploaded_by: str | None = None,
+    actor: Actor | None,
 ) -> dict:
     """Store a polygon layer as the kommun's places, in one transaction.
 
@@ -78,6 +83,8 @@ def import_places(
     replace : bool
         Replace the kommun's places: same names are updated (keeping their ids), new
         names added and names missing from the file removed.
+    actor : Actor or None
+        Who imports; must be allowed to change ``kommun``, and is recorded on the batch.
 
     Returns
     -------
@@ -86,12 +93,14 @@ def import_places(
 
     Examples
     --------
-    >>> import_places(engine, "omraden.gpkg", "1381", name_field="namn")  # doctest: +SKIP
+    >>> import_places(engine, "omraden.gpkg", "1381", actor=local_admin())  # doctest: +SKIP
     {'kommun': '1381', 'places': 4, 'warnings': [], 'batch_id': 1}
     """
     check_kommun_code(kommun)
+    require_write(actor, kommun)
     path = Path(path)
-    frame = geo.read_layer(path, layer)
+    data = filecheck.read_bounded(path)
+    frame = geo.read_layer(path, layer, data=data)
     if frame.empty:
         raise TryggError(t("err.places_empty_layer", file=path.name))
     fields = _resolve_fields(
@@ -109,8 +118,7 @@ def import_places(
         _place_record(frame, index, number, names[number - 1], fields)
         for number, index in enumerate(frame.index, start=1)
     ]
-    data = path.read_bytes()
-    with engine.begin() as connection:
+    with write_transaction(engine) as connection:
         ensure_kommun(connection, kommun, kommun_name)
         copy = batches.find_active_copy(connection, kommun, BATCH_KIND, batches.sha256(data))
         if copy is not None and replace and _same_places(connection, kommun, records):
@@ -121,13 +129,15 @@ def import_places(
                 "batch_id": copy,
                 "unchanged": True,
             }
+        if copy is not None and replace:
+            batches.mark_replaced(connection, copy)
         batch_id = batches.create_batch(
             connection,
             kommun=kommun,
             kind=BATCH_KIND,
             file_name=path.name,
             data=data,
-            uploaded_by=uploaded_by,
+            uploaded_by=actor.name,
         )
         warnings += _store_places(connection, kommun, records, batch_id, replace)
         batches.record_counts(
@@ -222,11 +232,19 @@ def _population(row, field: str | None, number: int, name: str) -> int | None:
     if field is None or _is_missing(row[field]) or str(row[field]).strip() == "":
         return None
     value = row[field]
-    try:
-        number_value = float(str(value).replace(" ", "").replace(",", "."))
-    except ValueError:
-        number_value = -1.0
-    if number_value < 0 or number_value != int(number_value):
+    number_value = parse_number(str(value))
+    if number_value is None or not 0 <= number_value <= MAX_AREA_COUNT:
+        raise TryggError(
+            t(
+                "err.places_population_range",
+                feature=number,
+                name=name,
+                value=value,
+                field=field,
+                max=filecheck.number(MAX_AREA_COUNT),
+            )
+        )
+    if not number_value.is_integer():
         raise TryggError(
             t("err.places_bad_population", feature=number, name=name, value=value, field=field)
         )

@@ -62,6 +62,9 @@ DEFAULT_PLACE_KIND = "ovrigt"
 #: Figures based on fewer answers than this are suppressed everywhere.
 MIN_N = 10
 
+#: Years a survey answer, an incident or a period may have.
+FIRST_YEAR, LAST_YEAR = 1900, 2100
+
 #: Places and their areas are stored and measured in SWEREF 99 TM.
 STORE_CRS = "EPSG:3006"
 WEB_CRS = "EPSG:4326"
@@ -253,3 +256,16 @@ CATEGORY_SYNONYMS: dict[str, str] = {
 MIN_INCIDENTS_PUBLIC = 3
 
 WEEKDAYS = ("måndag", "tisdag", "onsdag", "torsdag", "fredag", "lördag", "söndag")
+
+# --- What a value in an imported row may be (a value outside is a row error) ---------
+
+#: ``antal`` of one incident row.
+MAX_INCIDENT_COUNT = 100_000
+#: A respondent's weight (expansion weights can stand for thousands of people).
+MAX_SURVEY_WEIGHT = 100_000
+#: ``n`` of an area result, a BRÅ count or rate, and a place's population.
+MAX_AREA_COUNT = 20_000_000
+#: An area result's value: an index 0–6 or a percentage.
+MAX_RESULT_VALUE = 100
+#: Where a point in SWEREF 99 TM (EPSG:3006) may lie: Sweden with a wide margin.
+SWEDEN_BOUNDS = (-100_000.0, 6_000_000.0, 1_200_000.0, 7_800_000.0)

@@ -87,14 +87,22 @@ class Limits:
     max_file_bytes: int = 200 * 1024 * 1024  # TRYGG_MAX_FILE_MB
     max_rows: int = 2_000_000  # TRYGG_MAX_ROWS
     max_columns: int = 1_000  # TRYGG_MAX_COLUMNS
-    #: A spreadsheet's declared or actual rows × columns.
-    max_cells: int = 50_000_000  # TRYGG_MAX_CELLS
+    #: A table's rows × columns (a spreadsheet's declared extent counts from A1).
+    max_cells: int = 10_000_000  # TRYGG_MAX_CELLS
+    #: Characters in one cell.
+    max_cell_chars: int = 131_072  # TRYGG_MAX_CELL_CHARS
     #: The unpacked size of a zip (also .xlsx and .ods, which are zips).
     max_unzipped_bytes: int = 1024 * 1024 * 1024  # TRYGG_MAX_UNZIPPED_MB
+    #: How many times larger than packed a zip member over 1 MiB may unpack (zip bomb).
+    max_zip_ratio: int = 100  # TRYGG_MAX_ZIP_RATIO
+    #: Levels of nesting in a YAML or JSON file.
+    max_nesting: int = 50  # TRYGG_MAX_NESTING
+    #: A commitments file (YAML or CSV) or a mapping file.
+    max_document_bytes: int = 5 * 1024 * 1024  # TRYGG_MAX_DOCUMENT_MB
     #: Coordinates in one place layer.
     max_vertices: int = 2_000_000  # TRYGG_MAX_VERTICES
     #: Seconds a spreadsheet or layer reader may run.
-    read_timeout_s: int = 120  # TRYGG_READ_TIMEOUT_S
+    read_timeout_s: int = 40  # TRYGG_READ_TIMEOUT_S
     #: Memory a spreadsheet or layer reader may use (it runs in its own process).
     reader_memory_bytes: int = 1024 * 1024 * 1024  # TRYGG_READER_MEMORY_MB
     #: Seconds an import waits for another import's write lock before giving up.
@@ -106,12 +114,20 @@ LIMIT_ENV = {
     "max_rows": ("TRYGG_MAX_ROWS", 1),
     "max_columns": ("TRYGG_MAX_COLUMNS", 1),
     "max_cells": ("TRYGG_MAX_CELLS", 1),
+    "max_cell_chars": ("TRYGG_MAX_CELL_CHARS", 1),
     "max_unzipped_bytes": ("TRYGG_MAX_UNZIPPED_MB", 1024 * 1024),
+    "max_zip_ratio": ("TRYGG_MAX_ZIP_RATIO", 1),
+    "max_nesting": ("TRYGG_MAX_NESTING", 1),
+    "max_document_bytes": ("TRYGG_MAX_DOCUMENT_MB", 1024 * 1024),
     "max_vertices": ("TRYGG_MAX_VERTICES", 1),
     "read_timeout_s": ("TRYGG_READ_TIMEOUT_S", 1),
     "reader_memory_bytes": ("TRYGG_READER_MEMORY_MB", 1024 * 1024),
     "lock_timeout_s": ("TRYGG_LOCK_TIMEOUT_S", 1),
 }
+
+
+#: Zip members smaller than this unpacked are not checked for their compression ratio.
+ZIP_RATIO_FROM_BYTES = 1024 * 1024
 
 
 def limits(environ: Mapping[str, str] | None = None) -> Limits:
@@ -136,6 +152,8 @@ class LoginPolicy:
     #: A session ends after this long without a page view, or this long in all.
     idle_minutes: int = 60  # TRYGG_SESSION_IDLE_MINUTES
     max_hours: int = 12  # TRYGG_SESSION_MAX_HOURS
+    #: The shortest password ``trygg add-user`` and ``trygg passwd`` accept.
+    min_password_length: int = 10  # TRYGG_MIN_PASSWORD_LENGTH
 
 
 LOGIN_ENV = {
@@ -143,6 +161,7 @@ LOGIN_ENV = {
     "window_s": "TRYGG_LOGIN_WINDOW_S",
     "idle_minutes": "TRYGG_SESSION_IDLE_MINUTES",
     "max_hours": "TRYGG_SESSION_MAX_HOURS",
+    "min_password_length": "TRYGG_MIN_PASSWORD_LENGTH",
 }
 
 

@@ -9,6 +9,7 @@ Definitions (domain.md):
 
 from __future__ import annotations
 
+import io
 import json
 import math
 
@@ -17,9 +18,11 @@ import pandas as pd
 from scipy.stats import norm
 from sqlalchemy import Engine, Text, select, type_coerce
 
+from trygg import exports, suppression
 from trygg.batches import ACTIVE, is_synthetic
 from trygg.scales import ITEM_SCALES, MIN_N, TRYGG_KVALL, AnswerScale
 from trygg.store import require_kommun, schema
+from trygg.strings import t
 
 Z95 = float(norm.ppf(0.975))
 SIGNIFICANCE = 0.05
@@ -200,14 +203,15 @@ def compute_stats(engine: Engine, kommun: str, year: int | None = None, min_n: i
         year = years[-1]
     previous = max((y for y in years if year is not None and y < year), default=None)
     flagged = _with_flags(answers)
-    current = _place_sums(flagged[flagged["year"] == year], links)
-    before = _place_sums(flagged[flagged["year"] == previous], links)
+    place_ids = [int(i) for i in places["place_id"]]
+    current = _year_figures(flagged[flagged["year"] == year], links, place_ids, min_n)
+    before = _year_figures(flagged[flagged["year"] == previous], links, place_ids, min_n)
     indicators = sorted(flagged.loc[flagged["year"] == year, "indicator"].unique())
     output_places = []
     for place in places.itertuples():
-        survey = _survey_block(current, place.place_id, indicators, min_n)
+        survey = _survey_block(current, int(place.place_id), indicators, min_n)
         if previous is not None:
-            _add_trend(survey, before, place.place_id, previous, min_n)
+            _add_trend(survey, before, int(place.place_id), previous, min_n)
         output_places.append(
             {
                 "place": place.place,
@@ -217,7 +221,8 @@ def compute_stats(engine: Engine, kommun: str, year: int | None = None, min_n: i
                 "survey": survey,
             }
         )
-    total = _kommun_total(flagged[flagged["year"] == year], links, output_places, indicators, min_n)
+    ordered = ["andel_otrygga", *[i for i in indicators if i != "andel_otrygga"]]
+    total = {i: _item(_lookup(current, None, i, min_n)) for i in ordered}
     results = area_results(engine, kommun, year, min_n)
     for place in output_places:
         place["results"] = results.get(place["place_id"], [])
@@ -334,40 +339,85 @@ def _place_sums(flagged: pd.DataFrame, links: pd.DataFrame) -> pd.DataFrame:
     return _sums(joined, ["place_id", "indicator"])
 
 
-def _figure(sums: pd.DataFrame, key, min_n: int) -> dict:
-    if key in sums.index:
-        row = sums.loc[key]
-        return share_figure(int(row["n"]), row["w"], row["hw"], row["w2"], min_n)
-    return share_figure(0, 0.0, 0.0, 0.0, min_n)
+def _year_figures(flagged: pd.DataFrame, links: pd.DataFrame, place_ids, min_n: int) -> dict:
+    """Every place's and the kommun's (None) figures of one year, suppression applied.
+
+    Returns ``{(place id or None, indicator): figure}``; a figure hidden only because a
+    subtraction would reveal a small group has ``secondary_suppression`` set.
+    """
+    indicators = sorted(flagged["indicator"].unique())
+    respondents = pd.Index(np.unique(flagged["response_id"]))
+    links = links[links["response_id"].isin(respondents)]
+    element = respondents.get_indexer(links["response_id"])
+    grouped = pd.Series(element).groupby(links["place_id"].to_numpy())
+    found = {int(place_id): rows.to_numpy() for place_id, rows in grouped}
+    members = [found.get(place_id, np.zeros(0, np.int64)) for place_id in place_ids]
+    nest = suppression.nesting([None, *place_ids], members, len(respondents))
+    sums = pd.concat(
+        [
+            _sums(flagged, ["indicator"]).assign(place_id=-1).set_index("place_id", append=True),
+            _place_sums(flagged, links).swaplevel(),
+        ]
+    )
+    keys = [-1, *place_ids]
+    counts = np.zeros((len(keys), len(indicators)), dtype=np.int64)
+    for (indicator, key), n in sums["n"].items():
+        counts[keys.index(key), indicators.index(indicator)] = n
+    hidden = suppression.hide_survey_figures(nest, counts, min_n)
+    figures = {}
+    for position, key in enumerate(keys):
+        for number, indicator in enumerate(indicators):
+            row = sums.loc[(indicator, key)] if (indicator, key) in sums.index else None
+            figure = _figure(row, min_n)
+            if hidden[position, number] and not figure["suppressed"]:
+                figure = {**share_figure(figure["n"], 0, 0, 0, figure["n"] + 1)}
+                figure["secondary_suppression"] = True
+            figures[(None if key == -1 else key, indicator)] = figure
+    return figures
 
 
-def _survey_block(sums: pd.DataFrame, place_id: int, indicators, min_n: int) -> dict:
-    core = _figure(sums, (place_id, "andel_otrygga"), min_n)
+def _figure(row, min_n: int) -> dict:
+    if row is None:
+        return share_figure(0, 0.0, 0.0, 0.0, min_n)
+    return share_figure(int(row["n"]), row["w"], row["hw"], row["w2"], min_n)
+
+
+def _lookup(figures: dict, key, indicator: str, min_n: int) -> dict:
+    return figures.get((key, indicator)) or share_figure(0, 0.0, 0.0, 0.0, min_n)
+
+
+def _survey_block(figures: dict, place_id: int, indicators, min_n: int) -> dict:
+    core = _lookup(figures, place_id, "andel_otrygga", min_n)
     block = {
         "n": core["n"],
         "andel_otrygga": core["andel"],
         "ki_lag": core["ki_lag"],
         "ki_hog": core["ki_hog"],
         "suppressed": core["suppressed"],
+        "secondary_suppression": core.get("secondary_suppression", False),
         "n_eff": core["n_eff"],
     }
     for prefix in ITEM_SCALES:
         block[prefix] = {
-            name.split("_", 1)[1]: _item(_figure(sums, (place_id, name), min_n))
+            name.split("_", 1)[1]: _item(_lookup(figures, place_id, name, min_n))
             for name in indicators
             if name.startswith(prefix + "_")
         }
     return block
 
 
+ITEM_KEYS = ("n", "andel", "ki_lag", "ki_hog", "suppressed")
+
+
 def _item(figure: dict) -> dict:
-    return {k: figure[k] for k in ("n", "andel", "ki_lag", "ki_hog", "suppressed")}
+    return {k: figure[k] for k in ITEM_KEYS} | {
+        "secondary_suppression": figure.get("secondary_suppression", False)
+    }
 
 
-def _add_trend(
-    survey: dict, before: pd.DataFrame, place_id: int, previous: int, min_n: int
-) -> None:
-    earlier = _figure(before, (place_id, "andel_otrygga"), min_n)
+def _add_trend(survey: dict, before: dict, place_id: int, previous: int, min_n: int) -> None:
+    """Last year's figure as that year published it, and a two-proportion test."""
+    earlier = _lookup(before, place_id, "andel_otrygga", min_n)
     if survey["suppressed"] or earlier["suppressed"]:
         return
     test = two_proportion_test(
@@ -380,41 +430,6 @@ def _add_trend(
         "change": survey["andel_otrygga"] - earlier["andel"],
         **test,
     }
-
-
-def _kommun_total(
-    flagged: pd.DataFrame, links: pd.DataFrame, output_places: list[dict], indicators, min_n: int
-) -> dict:
-    """The kommun-wide figure, suppressed too when it would reveal a suppressed group.
-
-    Subtracting the published places from the total isolates the respondents in no
-    published place; when there are between 1 and ``min_n - 1`` of them, the total is
-    suppressed as well (secondary suppression).
-    """
-    total = {}
-    for indicator in ["andel_otrygga", *[i for i in indicators if i != "andel_otrygga"]]:
-        rows = flagged[flagged["indicator"] == indicator]
-        published = {
-            p["place_id"] for p in output_places if not _suppressed(p["survey"], indicator)
-        }
-        in_published = set(links.loc[links["place_id"].isin(published), "response_id"])
-        remainder = int((~rows["response_id"].isin(in_published)).sum())
-        figure = share_figure(
-            len(rows), rows["weight"].sum(), rows["hit_w"].sum(), rows["w2"].sum(), min_n
-        )
-        if 0 < remainder < min_n:
-            figure = {
-                **share_figure(len(rows), 0, 0, 0, len(rows) + 1),
-                "secondary_suppression": True,
-            }
-        total[indicator] = _item(figure) | {
-            "secondary_suppression": figure.get("secondary_suppression", False)
-        }
-    return total
-
-
-def _suppressed(survey: dict, indicator: str) -> bool:
-    return figure_of(survey, indicator)["suppressed"]
 
 
 CSV_COLUMNS = (
@@ -431,36 +446,47 @@ CSV_COLUMNS = (
 )
 
 
-def to_csv(figures: dict) -> str:
-    """One row per place and indicator; plain machine formats (decimal point)."""
-    import csv
-    import io
-
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\n")
-    writer.writerow(CSV_COLUMNS)
+def table_rows(figures: dict) -> list[list]:
+    """One row per place and indicator (see ``CSV_COLUMNS``); shares as floats 0–1."""
+    rows = []
     for place in figures["places"]:
         survey = place["survey"]
-        rows = [("andel_otrygga", {**survey, "andel": survey["andel_otrygga"]})]
+        items = [("andel_otrygga", {**survey, "andel": survey["andel_otrygga"]})]
         for prefix in ITEM_SCALES:
-            rows += [(f"{prefix}_{slug}", item) for slug, item in survey[prefix].items()]
-        for indicator, item in rows:
-            writer.writerow(
-                [
-                    figures["kommun"],
-                    figures["year"],
-                    place["place"],
-                    place["place_id"],
-                    indicator,
-                    item["n"],
-                    _csv_number(item["andel"]),
-                    _csv_number(item["ki_lag"]),
-                    _csv_number(item["ki_hog"]),
-                    "true" if item["suppressed"] else "false",
-                ]
-            )
+            items += [(f"{prefix}_{slug}", item) for slug, item in survey[prefix].items()]
+        rows += [
+            [
+                figures["kommun"],
+                figures["year"],
+                place["place"],
+                place["place_id"],
+                indicator,
+                item["n"],
+                *(_rounded(item[key]) for key in ("andel", "ki_lag", "ki_hog")),
+                "true" if item["suppressed"] else "false",
+            ]
+            for indicator, item in items
+        ]
+    return rows
+
+
+def to_csv(figures: dict) -> str:
+    """The rows of :func:`table_rows` as CSV: plain machine formats (decimal point).
+
+    Text cells go through :func:`trygg.exports.safe_cell`, so no place name becomes a
+    spreadsheet formula.
+    """
+    buffer = io.StringIO()
+    exports.write_csv(buffer, CSV_COLUMNS, table_rows(figures), float_format=".6f")
     return buffer.getvalue()
 
 
-def _csv_number(value: float | None) -> str:
-    return "" if value is None else f"{value:.6f}"
+def to_xlsx(figures: dict) -> bytes:
+    """The rows of :func:`table_rows` as an Excel workbook; numbers stored as numbers."""
+    buffer = io.BytesIO()
+    exports.write_xlsx(buffer, CSV_COLUMNS, table_rows(figures), sheet=t("exports.sheet_stats"))
+    return buffer.getvalue()
+
+
+def _rounded(value: float | None) -> float | None:
+    return None if value is None else round(float(value), 6)

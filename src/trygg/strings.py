@@ -238,8 +238,8 @@ CATALOGUE: dict[str, dict[str, str]] = {
         "dash.no_survey": "Inga enkätsvar är inlästa för {kommun} ännu.",
         "dash.too_few": "Färre än {min_n} svar: siffran visas inte, så att ingen kan pekas ut.",
         "dash.total_secondary": (
-            "Siffran för hela kommunen visas inte: tillsammans med platsernas siffror skulle "
-            "den avslöja svaren från en plats med för få svar."
+            "Siffran visas inte: tillsammans med andra platsers siffror skulle den avslöja "
+            "svaren från en liten grupp."
         ),
         "dash.no_previous": "Inget tidigare år att jämföra med.",
         "dash.no_trend": "Ingen jämförelse med {year}: för få svar något av åren.",
@@ -336,14 +336,157 @@ CATALOGUE: dict[str, dict[str, str]] = {
         "err.not_your_kommun": (
             "{user} är inte samordnare för kommun {kommun} och kan inte ändra dess data."
         ),
+        "auth.wrong_password": "Fel användarnamn eller lösenord.",
+        "auth.rate_limited": "För många misslyckade inloggningar; vänta {seconds} sekunder och försök igen.",
+        "auth.session_idle": "Du har loggats ut efter {minutes} minuter utan aktivitet; logga in igen.",
+        "auth.session_max": "Du har loggats ut efter {hours} timmar; logga in igen.",
+        "auth.session_revoked": "Du har loggats ut eftersom kontot har ändrats eller tagits bort; logga in igen.",
+        "auth.oidc_no_access": "{email} har ingen behörighet: adressen hör inte till någon samordnare.",
+        "auth.name_invalid": "Användarnamnet {name!r} är ogiltigt: använd 2–64 bokstäver, siffror eller . _ @ -.",
+        "auth.name_reserved": "Användarnamnet {name} är reserverat (det står redan på demo- eller kommandoradsimporter); välj ett annat.",
+        "auth.user_exists": "Användaren {name} finns redan; byt lösenord med trygg passwd {name}.",
+        "auth.user_unknown": "Användaren {name} finns inte; se trygg users.",
+        "auth.email_taken": "E-postadressen {email} hör redan till en annan användare.",
+        "auth.email_invalid": "E-postadressen {email!r} är ogiltig.",
+        "auth.needs_kommun": "Ange minst en kommun med --kommun, eller --admin för alla kommuner.",
+        "auth.password_short": "Lösenordet är för kort: det ska ha minst {min} tecken.",
+        "auth.password_long": "Lösenordet är för långt: det får ha högst {max} tecken.",
+        "auth.password_mismatch": "Lösenorden var inte lika; inget ändrades.",
+        "auth.password_missing": "Inget lösenord kom på standard in; inget ändrades.",
+        "auth.store_failed": "Användarna kunde inte sparas i databasen ({reason}); inget ändrades.",
+        "cli.help_add_user": "skapa en samordnare (lösenordet läses från en fråga eller standard in)",
+        "cli.help_user_kommun": "kommun som användaren får ändra, fyra siffror (kan upprepas)",
+        "cli.help_admin": "får ändra alla kommuner",
+        "cli.help_email": "e-postadress för inloggning via organisationens konto (OIDC)",
+        "cli.help_passwd": "byt en användares lösenord",
+        "cli.help_users": "lista användarna (aldrig lösenord eller hashar)",
+        "cli.help_remove_user": "ta bort en användare",
+        "cli.password_prompt": "Lösenord för {name}: ",
+        "cli.password_again": "Samma lösenord igen: ",
+        "cli.user_added": "Användaren {name} är skapad ({scope}).",
+        "cli.scope_admin": "administratör, alla kommuner",
+        "cli.scope_kommuner": "samordnare för {kommuner}",
+        "cli.password_set": "Lösenordet för {name} är bytt; inloggningar som började före bytet avslutas.",
+        "cli.user_removed": "Användaren {name} är borttagen.",
+        "cli.user_changed": "lösenord ändrat {when} UTC",
+        "cli.no_users": "Inga användare ännu; skapa den första med trygg add-user NAMN --kommun KOD.",
+        "page.login": "Logga in",
+        "page.account": "Inloggning",
+        "login.title": "Logga in som samordnare",
+        "login.help": "Kartan är öppen för alla. För att importera filer, rulla tillbaka importer och slå av publik visning loggar du in som samordnare.",
+        "login.name": "Användarnamn",
+        "login.password": "Lösenord",
+        "login.submit": "Logga in",
+        "login.missing": "Fyll i både användarnamn och lösenord.",
+        "login.oidc": "Logga in med organisationens konto",
+        "login.or_password": "Eller med användarnamn och lösenord:",
+        "login.logged_in_as": "Inloggad som {name} ({scope}).",
+        "login.scope_admin": "alla kommuner",
+        "login.scope_kommuner": "kommun {kommuner}",
+        "login.to_import": "Till importsidan",
+        "login.logout": "Logga ut",
+        "login.logged_out": "Du är utloggad.",
+        "login.session_rules": "Inloggningen avslutas efter {minutes} minuter utan aktivitet och senast efter {hours} timmar.",
+        "login.sidebar": "Inloggad: {name}",
+        "login.need": "Logga in som samordnare för att importera filer för {kommun}.",
+        "login.not_yours": "{name} är inte samordnare för {kommun}; välj en av dina kommuner ({kommuner}).",
         # --- end auth (sv) ---
         # --- files (sv) ---
+        "err.file_too_big": "Filen {file} är {found} stor; gränsen är {limit} ({variable}).",
+        "err.document_too_big": "Filen {file} är {found} stor; gränsen för medborgarlöften och mappningsfiler är {limit} ({variable}).",
+        "err.zip_unreadable": "Filen {file} är ingen läsbar zip-fil.",
+        "err.zip_too_big": "Filen {file} packas upp till {found}; gränsen är {limit} ({variable}).",
+        "err.zip_ratio": "Filen {file} ser ut som en zip-bomb: {member} packas upp till {found} gånger sin packade storlek; gränsen är {limit} gånger ({variable}).",
+        "err.zip_encrypted": "Filen {file} innehåller den krypterade delen {member}; krypterade zip-filer kan inte läsas.",
+        "err.zip_member_path": "Filen {file} innehåller {member!r}: absoluta sökvägar, '..' och länkar tillåts inte i en zip-fil.",
+        "err.zip_member_kind": "Filen {file} innehåller {member!r}, som inte är en del av en Shapefile (.shp, .shx, .dbf, .prj, .cpg, .qpj, .sbn, .sbx, .xml).",
+        "err.zip_no_shapefile": "Filen {file} innehåller ingen .shp-fil; packa Shapefilens delar (.shp, .shx, .dbf, .prj) i zip-filen.",
+        "err.sheet_extent": "Filen {file}: första bladet sträcker sig till cell {cell}, alltså {found} {what}; gränsen är {limit} ({variable}).",
+        "err.sheet_extent_read": "Filen {file}: första bladet har {found} {what}; gränsen är {limit} ({variable}).",
+        "word.rows": "rader",
+        "word.columns": "kolumner",
+        "word.cells": "celler",
+        "err.table_columns": "Rad {row} i {file} har {found} kolumner; gränsen är {limit} ({variable}).",
+        "err.table_rows": "Filen {file} har fler än {limit} rader; gränsen sätts med {variable}.",
+        "err.table_cells": "Filen {file} har fler än {limit} celler (rader × kolumner); gränsen sätts med {variable}.",
+        "err.cell_too_long": "Rad {row} i {file} har en cell med fler än {limit} tecken; gränsen sätts med {variable}.",
+        "err.csv_broken": "Filen {file} kan inte läsas som CSV på rad {row}: {reason}.",
+        "err.table_wrong_kind": "Filen {file} ser ut som {kind} men har filändelsen {suffix!r}; byt filändelse och försök igen.",
+        "kind.zip": "en Excel- eller ODS-fil (zip)",
+        "kind.xls": "en äldre Excel-fil (.xls)",
+        "kind.sqlite": "en SQLite-databas eller GeoPackage",
+        "kind.pdf": "en PDF",
+        "err.reader_timeout": "Filen {file} tog längre tid att läsa än gränsen {limit} s ({variable}) och avvisades.",
+        "err.reader_memory": "Filen {file} behövde mer minne än gränsen {limit} ({variable}) för att läsas och avvisades.",
+        "err.reader_crashed": "Filen {file} kunde inte läsas: läsaren stannade på filens innehåll; spara om filen och försök igen.",
+        "err.layer_format": "Filen {file} är inte ett kartlager som kan läsas: ange GeoJSON, GeoPackage, zippad Shapefile eller KML.",
+        "err.layer_content": "Filen {file} är inte ett kartlager som kan läsas ({reason}): ange GeoJSON, GeoPackage, zippad Shapefile eller KML.",
+        "reason.not_geojson": "innehållet är inte ett JSON-objekt",
+        "reason.not_sqlite": "innehållet är ingen SQLite-databas",
+        "reason.not_gpkg": "SQLite-databasen är ingen GeoPackage",
+        "reason.kml_doctype": "KML-filen har en DOCTYPE- eller ENTITY-deklaration, som inte tillåts",
+        "reason.not_xml": "innehållet är inte läsbar XML",
+        "reason.not_kml": "XML-filens rotelement är inte <kml>",
+        "reason.json_depth": "JSON-innehållet är för djupt nästlat",
+        "reason.json_invalid": "innehållet är inte giltig JSON",
+        "reason.geojson_type": "JSON-objektet har ingen GeoJSON-typ (FeatureCollection, Feature eller en geometri)",
+        "reason.gdal_failed": "GDAL kunde inte läsa lagret",
+        "err.geojson_crs": "Filen {file} anger sitt koordinatsystem som {value}, vilket inte tillåts: ange en EPSG-kod (t.ex. \"EPSG:3006\") i filen eller använd --crs.",
+        "err.layer_vertices": "Lagret i {file} har {found} hörnpunkter; gränsen är {limit} ({variable}).",
+        "err.yaml_alias": "Filen {file} använder ett YAML-alias på rad {line}; alias (*namn) tillåts inte i importfiler.",
+        "err.nesting": "Filen {file} är nästlad djupare än {limit} nivåer på rad {line}; gränsen sätts med {variable}.",
+        "err.yaml_unreadable": "Filen {file} kan inte läsas som YAML på rad {line}: {reason}.",
+        "row.count_range": "antal ska vara ett heltal från 1 till {max}",
+        "row.year_range": "året ska vara ett årtal från {min} till {max}, t.ex. 2024",
+        "row.weight_range": "vikten ska vara ett positivt tal upp till {max} (t.ex. 1,25)",
+        "row.date_range": "datumet ska ligga mellan år {min} och {max}",
+        "row.coordinate_range": "punkten ligger utanför Sverige; förväntade en koordinat i {crs}",
+        "row.result_range": "värdet ska vara ett tal från 0 till {max} (index 0–6 eller procent) eller en markering för saknat värde (XX, .., –)",
+        "row.result_n_range": "antalet svar ska vara ett heltal från 0 till {max}",
+        "row.crime_value_range": "värdet ska vara ett tal från 0 till {max} eller en markering för saknat värde (XX, .., –)",
+        "row.period_range": "perioden ska börja med ett årtal från {min} till {max}, t.ex. 2024 eller 2024 kv1",
+        "err.places_outside": "Objekt {feature} ({name}) i {file} ligger utanför Sverige; kontrollera koordinatsystemet (ange det med --crs).",
+        "err.places_population_range": "Objekt {feature} ({name}): invånarantalet {value!r} i fältet {field!r} ska vara ett heltal från 0 till {max}.",
+        "err.commitments_date_range": "{field} {value} ska ligga mellan år {min} och {max}.",
+        "reason.not_utf8": "texten är inte kodad som UTF-8",
         # --- end files (sv) ---
         # --- exports (sv) ---
+        "exports.sheet_stats": "Trygghetstal",
+        "exports.sheet_rejected": "Avvisade rader",
+        "exports.xlsx_needs_out": "Excel-formatet skrivs till en fil: ange --out FIL.xlsx.",
+        "err.db_busy": (
+            "Databasen är upptagen av en annan import; försök igen om en stund. Inget sparades."
+        ),
+        "err.survey_duplicates": (
+            "Filen {file} innehåller {count} svar som redan finns i batch {batch_ids} "
+            "({how}). Inget sparades. Är det nya svar, importera ändå med --force "
+            "(i panelen: bekräfta importen)."
+        ),
+        "exports.duplicates_by_id": "samma respondent-id",
+        "exports.duplicates_by_row": "identiska rader: samma år, plats och svar",
+        "exports.duplicates_forced": (
+            "Varning: {count} av svaren fanns redan i batch {batch_ids}; de sparades ändå (--force)."
+        ),
+        "upload.duplicates_import": "Importera ändå (det är nya svar)",
+        "upload.duplicates_cancel": "Avbryt",
+        "upload.duplicates_cancelled": "Filen {file} importerades inte; inget sparades.",
+        "upload.download_rejected_xlsx": "Ladda ner avvisade rader (Excel)",
         # --- end exports (sv) ---
         # --- injection (sv) ---
         # --- end injection (sv) ---
         # --- privacy (sv) ---
+        "err.year_range": "Året {year} ligger utanför {first}–{last}.",
+        "err.period_order": "Perioden {start}–{end} slutar innan den börjar.",
+        "err.public_period": (
+            "I publik visning kan perioden bara vara ett helt kalenderår (--year 2024) eller "
+            "en hel kalendermånad (--from 2024-03-01 --to 2024-03-31), inte {period}: "
+            "annars kunde små tal räknas fram genom att jämföra två perioder."
+        ),
+        "err.public_period_year": (
+            "I publik visning visas när händelser sker bara för ett helt kalenderår "
+            "(--year 2024), inte för {period}."
+        ),
+        "fmt.hidden_to_protect": "dold för att skydda en liten grupp",
         # --- end privacy (sv) ---
     },
     "en": {
@@ -457,8 +600,8 @@ CATALOGUE: dict[str, dict[str, str]] = {
         "dash.no_survey": "No survey answers are loaded for {kommun} yet.",
         "dash.too_few": "Fewer than {min_n} answers: the figure is hidden so no one can be "
         "singled out.",
-        "dash.total_secondary": "The figure for the whole municipality is hidden: together with "
-        "the places' figures it would reveal the answers from a place with too few answers.",
+        "dash.total_secondary": "The figure is hidden: together with other places' figures it "
+        "would reveal the answers of a small group.",
         "dash.no_previous": "No earlier year to compare with.",
         "dash.no_trend": "No comparison with {year}: too few answers in one of the years.",
         "dash.items_problem": "Problems in the area",
@@ -553,14 +696,160 @@ CATALOGUE: dict[str, dict[str, str]] = {
         "err.not_your_kommun": (
             "{user} is not a coordinator for kommun {kommun} and cannot change its data."
         ),
+        "auth.wrong_password": "Wrong user name or password.",
+        "auth.rate_limited": "Too many failed logins; wait {seconds} seconds and try again.",
+        "auth.session_idle": "You were logged out after {minutes} minutes without activity; log in again.",
+        "auth.session_max": "You were logged out after {hours} hours; log in again.",
+        "auth.session_revoked": "You were logged out because the account was changed or removed; log in again.",
+        "auth.oidc_no_access": "{email} has no access: the address does not belong to any coordinator.",
+        "auth.name_invalid": "The user name {name!r} is invalid: use 2–64 letters, digits or . _ @ -.",
+        "auth.name_reserved": "The user name {name} is reserved (demo and command-line imports carry it); choose another.",
+        "auth.user_exists": "The user {name} already exists; change the password with trygg passwd {name}.",
+        "auth.user_unknown": "There is no user {name}; see trygg users.",
+        "auth.email_taken": "The e-mail address {email} already belongs to another user.",
+        "auth.email_invalid": "The e-mail address {email!r} is invalid.",
+        "auth.needs_kommun": "Give at least one kommun with --kommun, or --admin for every kommun.",
+        "auth.password_short": "The password is too short: it must have at least {min} characters.",
+        "auth.password_long": "The password is too long: it may have at most {max} characters.",
+        "auth.password_mismatch": "The passwords were not the same; nothing was changed.",
+        "auth.password_missing": "No password came on standard input; nothing was changed.",
+        "auth.store_failed": "The users could not be saved in the database ({reason}); nothing was changed.",
+        "cli.help_add_user": "create a coordinator (the password is read from a prompt or standard input)",
+        "cli.help_user_kommun": "a kommun the user may change, four digits (may be repeated)",
+        "cli.help_admin": "may change every kommun",
+        "cli.help_email": "e-mail address for logging in with the organisation's account (OIDC)",
+        "cli.help_passwd": "change a user's password",
+        "cli.help_users": "list the users (never passwords or hashes)",
+        "cli.help_remove_user": "remove a user",
+        "cli.password_prompt": "Password for {name}: ",
+        "cli.password_again": "The same password again: ",
+        "cli.user_added": "The user {name} is created ({scope}).",
+        "cli.scope_admin": "administrator, every kommun",
+        "cli.scope_kommuner": "coordinator for {kommuner}",
+        "cli.password_set": "The password of {name} is changed; logins begun before the change end.",
+        "cli.user_removed": "The user {name} is removed.",
+        "cli.user_changed": "password changed {when} UTC",
+        "cli.no_users": "No users yet; create the first with trygg add-user NAME --kommun CODE.",
+        "page.login": "Log in",
+        "page.account": "Login",
+        "login.title": "Log in as a coordinator",
+        "login.help": "The map is open to everyone. To import files, roll back imports and turn off the public view, log in as a coordinator.",
+        "login.name": "User name",
+        "login.password": "Password",
+        "login.submit": "Log in",
+        "login.missing": "Fill in both the user name and the password.",
+        "login.oidc": "Log in with the organisation's account",
+        "login.or_password": "Or with a user name and password:",
+        "login.logged_in_as": "Logged in as {name} ({scope}).",
+        "login.scope_admin": "every kommun",
+        "login.scope_kommuner": "kommun {kommuner}",
+        "login.to_import": "To the import page",
+        "login.logout": "Log out",
+        "login.logged_out": "You are logged out.",
+        "login.session_rules": "The login ends after {minutes} minutes without activity and after {hours} hours at the latest.",
+        "login.sidebar": "Logged in: {name}",
+        "login.need": "Log in as a coordinator to import files for {kommun}.",
+        "login.not_yours": "{name} is not a coordinator for {kommun}; choose one of your kommuner ({kommuner}).",
         # --- end auth (en) ---
         # --- files (en) ---
+        "err.file_too_big": "The file {file} is {found}; the limit is {limit} ({variable}).",
+        "err.document_too_big": "The file {file} is {found}; the limit for commitment and mapping files is {limit} ({variable}).",
+        "err.zip_unreadable": "The file {file} is not a readable zip file.",
+        "err.zip_too_big": "The file {file} unpacks to {found}; the limit is {limit} ({variable}).",
+        "err.zip_ratio": "The file {file} looks like a zip bomb: {member} unpacks to {found} times its packed size; the limit is {limit} times ({variable}).",
+        "err.zip_encrypted": "The file {file} holds the encrypted part {member}; encrypted zip files cannot be read.",
+        "err.zip_member_path": "The file {file} holds {member!r}: absolute paths, '..' and links are not allowed in a zip file.",
+        "err.zip_member_kind": "The file {file} holds {member!r}, which is not part of a Shapefile (.shp, .shx, .dbf, .prj, .cpg, .qpj, .sbn, .sbx, .xml).",
+        "err.zip_no_shapefile": "The file {file} holds no .shp file; zip the Shapefile's parts (.shp, .shx, .dbf, .prj).",
+        "err.sheet_extent": "The file {file}: the first sheet reaches cell {cell}, that is {found} {what}; the limit is {limit} ({variable}).",
+        "err.sheet_extent_read": "The file {file}: the first sheet has {found} {what}; the limit is {limit} ({variable}).",
+        "word.rows": "rows",
+        "word.columns": "columns",
+        "word.cells": "cells",
+        "err.table_columns": "Row {row} of {file} has {found} columns; the limit is {limit} ({variable}).",
+        "err.table_rows": "The file {file} has more than {limit} rows; the limit is set by {variable}.",
+        "err.table_cells": "The file {file} has more than {limit} cells (rows × columns); the limit is set by {variable}.",
+        "err.cell_too_long": "Row {row} of {file} has a cell of more than {limit} characters; the limit is set by {variable}.",
+        "err.csv_broken": "The file {file} cannot be read as CSV at row {row}: {reason}.",
+        "err.table_wrong_kind": "The file {file} looks like {kind} but is named {suffix!r}; rename it and try again.",
+        "kind.zip": "an Excel or ODS file (zip)",
+        "kind.xls": "an old Excel file (.xls)",
+        "kind.sqlite": "an SQLite database or GeoPackage",
+        "kind.pdf": "a PDF",
+        "err.reader_timeout": "Reading the file {file} took longer than the limit of {limit} s ({variable}); it was refused.",
+        "err.reader_memory": "Reading the file {file} needed more memory than the limit of {limit} ({variable}); it was refused.",
+        "err.reader_crashed": "The file {file} could not be read: the reader stopped on its content; save the file again and retry.",
+        "err.layer_format": "The file {file} is not a map layer that can be read: use GeoJSON, GeoPackage, zipped Shapefile or KML.",
+        "err.layer_content": "The file {file} is not a map layer that can be read ({reason}): use GeoJSON, GeoPackage, zipped Shapefile or KML.",
+        "reason.not_geojson": "the content is not a JSON object",
+        "reason.not_sqlite": "the content is not an SQLite database",
+        "reason.not_gpkg": "the SQLite database is not a GeoPackage",
+        "reason.kml_doctype": "the KML file has a DOCTYPE or ENTITY declaration, which is not allowed",
+        "reason.not_xml": "the content is not readable XML",
+        "reason.not_kml": "the XML root element is not <kml>",
+        "reason.json_depth": "the JSON content is nested too deeply",
+        "reason.json_invalid": "the content is not valid JSON",
+        "reason.geojson_type": "the JSON object has no GeoJSON type (FeatureCollection, Feature or a geometry)",
+        "reason.gdal_failed": "GDAL could not read the layer",
+        "err.geojson_crs": "The file {file} gives its coordinate system as {value}, which is not allowed: give an EPSG code (e.g. \"EPSG:3006\") in the file or use --crs.",
+        "err.layer_vertices": "The layer in {file} has {found} vertices; the limit is {limit} ({variable}).",
+        "err.yaml_alias": "The file {file} uses a YAML alias at line {line}; aliases (*name) are not allowed in import files.",
+        "err.nesting": "The file {file} is nested deeper than {limit} levels at line {line}; the limit is set by {variable}.",
+        "err.yaml_unreadable": "The file {file} cannot be read as YAML at line {line}: {reason}.",
+        "row.count_range": "antal must be a whole number from 1 to {max}",
+        "row.year_range": "the year must be a year from {min} to {max}, e.g. 2024",
+        "row.weight_range": "the weight must be a positive number up to {max} (e.g. 1.25)",
+        "row.date_range": "the date must lie between the years {min} and {max}",
+        "row.coordinate_range": "the point lies outside Sweden; expected a coordinate in {crs}",
+        "row.result_range": "the value must be a number from 0 to {max} (index 0–6 or percent) or a missing-value marker (XX, .., –)",
+        "row.result_n_range": "the number of answers must be a whole number from 0 to {max}",
+        "row.crime_value_range": "the value must be a number from 0 to {max} or a missing-value marker (XX, .., –)",
+        "row.period_range": "the period must start with a year from {min} to {max}, e.g. 2024 or 2024 kv1",
+        "err.places_outside": "Feature {feature} ({name}) in {file} lies outside Sweden; check the coordinate system (give it with --crs).",
+        "err.places_population_range": "Feature {feature} ({name}): the population {value!r} in the field {field!r} must be a whole number from 0 to {max}.",
+        "err.commitments_date_range": "{field} {value} must lie between the years {min} and {max}.",
+        "reason.not_utf8": "the text is not encoded as UTF-8",
         # --- end files (en) ---
         # --- exports (en) ---
+        "exports.sheet_stats": "Safety figures",
+        "exports.sheet_rejected": "Rejected rows",
+        "exports.xlsx_needs_out": "The Excel format is written to a file: give --out FILE.xlsx.",
+        "err.already_imported": (
+            "The file {file} is already imported (batch {batch_id}, same content). Nothing new was saved."
+        ),
+        "err.db_busy": (
+            "The database is busy with another import; try again in a moment. Nothing was saved."
+        ),
+        "err.survey_duplicates": (
+            "The file {file} holds {count} answers that are already in batch {batch_ids} "
+            "({how}). Nothing was saved. If they are new answers, import anyway with --force "
+            "(in the dashboard: confirm the import)."
+        ),
+        "exports.duplicates_by_id": "same respondent ids",
+        "exports.duplicates_by_row": "identical rows: same year, place and answers",
+        "exports.duplicates_forced": (
+            "Warning: {count} of the answers were already in batch {batch_ids}; they were saved anyway (--force)."
+        ),
+        "upload.duplicates_import": "Import anyway (these are new answers)",
+        "upload.duplicates_cancel": "Cancel",
+        "upload.duplicates_cancelled": "The file {file} was not imported; nothing was saved.",
+        "upload.download_rejected_xlsx": "Download rejected rows (Excel)",
         # --- end exports (en) ---
         # --- injection (en) ---
         # --- end injection (en) ---
         # --- privacy (en) ---
+        "err.year_range": "The year {year} is outside {first}–{last}.",
+        "err.period_order": "The period {start}–{end} ends before it begins.",
+        "err.public_period": (
+            "In the public view a period can only be a whole calendar year (--year 2024) or "
+            "a whole calendar month (--from 2024-03-01 --to 2024-03-31), not {period}: "
+            "otherwise small numbers could be worked out by comparing two periods."
+        ),
+        "err.public_period_year": (
+            "In the public view, when incidents happen is shown only for a whole calendar "
+            "year (--year 2024), not for {period}."
+        ),
+        "fmt.hidden_to_protect": "hidden to protect a small group",
         # --- end privacy (en) ---
     },
 }

@@ -11,9 +11,12 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from sqlalchemy import Connection, Engine, select
+from sqlalchemy import Connection, Engine, Text, select, type_coerce
 
+from trygg.auth import Actor, require_write
+from trygg.batches import ACTIVE
 from trygg.errors import RowError, TryggError
+from trygg.filecheck import number as number_text
 from trygg.importing import RowOutcome, open_upload
 from trygg.locations import (
     Locator,
@@ -22,7 +25,17 @@ from trygg.locations import (
     place_rows,
     unknown_place_message,
 )
-from trygg.scales import ITEM_SCALES, SUPPRESSION_MARKERS, TRYGG_KVALL, AnswerScale
+from trygg.scales import (
+    FIRST_YEAR,
+    ITEM_SCALES,
+    LAST_YEAR,
+    MAX_AREA_COUNT,
+    MAX_RESULT_VALUE,
+    MAX_SURVEY_WEIGHT,
+    SUPPRESSION_MARKERS,
+    TRYGG_KVALL,
+    AnswerScale,
+)
 from trygg.store import bulk_insert, schema
 from trygg.strings import t
 from trygg.tabular import Table, parse_number
@@ -40,8 +53,9 @@ def import_survey(
     source: str | None = None,
     crs: str | None = None,
     kommun_wide: bool = False,
-    uploaded_by: str | None = None,
+    actor: Actor | None,
     data: bytes | None = None,
+    allow_duplicates: bool = False,
 ) -> dict:
     """Import a respondent-level survey file (CSV, Excel or ODS) as one batch.
 
@@ -61,6 +75,11 @@ def import_survey(
         The CRS of ``x``/``y`` columns (default SWEREF 99 TM, EPSG:3006).
     kommun_wide : bool
         Store answers at kommun level only, without places.
+    allow_duplicates : bool
+        Store the answers even when :func:`find_duplicates` finds the same respondents
+        in an active batch (``--force``); the summary then has ``duplicates``.
+    actor : Actor or None
+        Who imports; must be allowed to change ``kommun``, and is recorded on the batch.
 
     Returns
     -------
@@ -70,9 +89,12 @@ def import_survey(
 
     Raises
     ------
+    DuplicateRespondents
+        When the respondents are already stored and ``allow_duplicates`` is False.
     TryggError
         When the whole file is refused; nothing is stored then.
     """
+    require_write(actor, kommun)
     upload = open_upload(engine, path, kommun, mapping=mapping, data=data)
     table, locator, name = upload.table, upload.locator, upload.path.name
     mode = location_mode(table.columns)
@@ -87,11 +109,9 @@ def import_survey(
     return upload.store(
         engine,
         outcome,
-        lambda connection, batch_id: _store_responses(
-            connection, kommun, batch_id, outcome.records
-        ),
+        _response_writer(kommun, name, outcome, allow_duplicates),
         kind=BATCH_KIND,
-        uploaded_by=uploaded_by,
+        uploaded_by=actor.name,
         source=source,
     )
 
@@ -105,6 +125,8 @@ def parse_survey_rows(
     kommun_wide: bool,
 ) -> RowOutcome:
     """Read every row into a record, or into row errors. Works column by column."""
+    if year is not None and not FIRST_YEAR <= year <= LAST_YEAR:
+        raise TryggError(t("err.year_range", year=year, first=FIRST_YEAR, last=LAST_YEAR))
     outcome = RowOutcome(rows=len(table.rows))
     if mode is not None and not kommun_wide:
         placed = place_rows(table, locator, mode, crs)
@@ -115,8 +137,8 @@ def parse_survey_rows(
         placements = [Placement(place_text=text or None) for text in table.column("plats")]
         errors = {}
     columns = {
-        "year": _parse_column(table, "ar", _year_value, t("row.year"), errors, year),
-        "weight": _parse_column(table, "vikt", _weight_value, t("row.weight"), errors, 1.0),
+        "year": _parse_column(table, "ar", _year_value, _year_message(), errors, year),
+        "weight": _parse_column(table, "vikt", _weight_value, _weight_message(), errors, 1.0),
         "trygg_kvall": _coded_column(table, "trygg_kvall", TRYGG_KVALL, errors),
     }
     items = {
@@ -200,16 +222,24 @@ def _expected(scale: AnswerScale) -> str:
     return f"en kod {codes} eller en av: " + ", ".join(scale.labels.values())
 
 
+def _year_message() -> str:
+    return t("row.year_range", min=FIRST_YEAR, max=LAST_YEAR)
+
+
+def _weight_message() -> str:
+    return t("row.weight_range", max=number_text(MAX_SURVEY_WEIGHT))
+
+
 def _year_value(text: str):
     value = parse_number(text)
-    if value is None or not value.is_integer() or not 1900 <= value <= 2100:
+    if value is None or not value.is_integer() or not FIRST_YEAR <= value <= LAST_YEAR:
         return _INVALID
     return int(value)
 
 
 def _weight_value(text: str):
     value = parse_number(text)
-    return _INVALID if value is None or value <= 0 else value
+    return _INVALID if value is None or not 0 < value <= MAX_SURVEY_WEIGHT else value
 
 
 RESPONSE_COLUMNS = (
@@ -263,6 +293,131 @@ def _store_responses(connection: Connection, kommun: str, batch_id: int, records
     bulk_insert(connection, schema.survey_response_place, ["response_id", "place_id"], links)
 
 
+# --- The same respondents again --------------------------------------------------------
+
+#: Identical rows count as the same respondents only when they are at least this share
+#: of the file's rows without a respondent id: a few equal answers happen by chance.
+SAME_ROWS_SHARE = 0.5
+
+
+class DuplicateRespondents(TryggError):
+    """A survey file whose respondents are already stored in an active batch.
+
+    ``str(err)`` names the other batch, the count and how to go ahead; the dashboard can
+    ask the coordinator to confirm and import again with ``allow_duplicates=True``.
+
+    Attributes
+    ----------
+    duplicates : dict
+        ``{"count", "batch_ids", "by"}`` as returned by :func:`find_duplicates`.
+    """
+
+    def __init__(self, file_name: str, duplicates: dict):
+        super().__init__(
+            t(
+                "err.survey_duplicates",
+                file=file_name,
+                count=duplicates["count"],
+                batch_ids=", ".join(map(str, duplicates["batch_ids"])),
+                how=t(f"exports.duplicates_by_{duplicates['by']}"),
+            )
+        )
+        self.duplicates = duplicates
+
+
+def _response_writer(kommun: str, file_name: str, outcome: RowOutcome, allow_duplicates: bool):
+    """Store the responses, once (under the write lock) they are known to be new."""
+
+    def write(connection: Connection, batch_id: int) -> None:
+        duplicates = find_duplicates(connection, kommun, outcome.records)
+        if duplicates and not allow_duplicates:
+            raise DuplicateRespondents(file_name, duplicates)
+        if duplicates:
+            outcome.extra["duplicates"] = duplicates
+        _store_responses(connection, kommun, batch_id, outcome.records)
+
+    return write
+
+
+def find_duplicates(connection: Connection, kommun: str, records: list[dict]) -> dict | None:
+    """The respondents of ``records`` that an active survey batch of ``kommun`` holds.
+
+    A record is the same respondent as a stored one with the same respondent id in the
+    same year; a record without an id, as a stored row with the same year, place text,
+    coordinates and answers (a file exported again in another format), when such rows
+    are at least :data:`SAME_ROWS_SHARE` of the records without an id.
+
+    Returns
+    -------
+    dict or None
+        ``{"count": N, "batch_ids": [ids], "by": "id" | "row"}``, or None.
+    """
+    years = sorted({record["year"] for record in records})
+    with_id = [record for record in records if record["respondent_id"]]
+    loose = [record for record in records if not record["respondent_id"]]
+    found = _same_ids(connection, kommun, years, with_id) if with_id else None
+    if found is None and loose:
+        found = _same_rows(connection, kommun, years, loose)
+    return found
+
+
+def _stored(connection: Connection, kommun: str, years: list[int], *columns):
+    """``columns`` of the responses in the kommun's active survey batches of ``years``."""
+    table, batch = schema.survey_response, schema.import_batch
+    query = (
+        select(table.c.batch_id, *columns)
+        .join(batch, batch.c.id == table.c.batch_id)
+        .where(batch.c.kommun_kod == kommun, batch.c.kind == BATCH_KIND)
+        .where(batch.c.status == ACTIVE, table.c.year.in_(years))
+    )
+    return connection.execute(query)
+
+
+def _same_ids(connection: Connection, kommun: str, years: list[int], records) -> dict | None:
+    table = schema.survey_response
+    stored = _stored(connection, kommun, years, table.c.year, table.c.respondent_id)
+    known = {(year, rid.strip()): batch_id for batch_id, year, rid in stored if rid}
+    found = [
+        known[key]
+        for record in records
+        if (key := (record["year"], record["respondent_id"].strip())) in known
+    ]
+    return _duplicates(found, "id")
+
+
+def _same_rows(connection: Connection, kommun: str, years: list[int], records) -> dict | None:
+    table = schema.survey_response
+    columns = [table.c[name] for name in ("year", "place_text", "x", "y", "trygg_kvall")]
+    stored = _stored(connection, kommun, years, *columns, type_coerce(table.c.answers, Text))
+    decoded: dict[str, dict] = {}
+    available: dict[tuple, list[int]] = {}
+    for batch_id, *facts, answers in stored:
+        if answers not in decoded:
+            decoded[answers] = json.loads(answers)
+        available.setdefault(_fingerprint(*facts, decoded[answers]), []).append(batch_id)
+    found = []
+    for r in records:
+        key = _fingerprint(
+            r["year"], r["place_text"], r["x"], r["y"], r["trygg_kvall"], r["answers"]
+        )
+        if available.get(key):
+            found.append(available[key].pop())
+    return _duplicates(found, "row") if len(found) >= SAME_ROWS_SHARE * len(records) else None
+
+
+def _fingerprint(year, place_text, x, y, code, answers: dict) -> tuple:
+    """What a row says, whatever the file format: centimetres, folded text, sorted answers."""
+    place = " ".join((place_text or "").split()).casefold()
+    point = tuple(None if v is None else round(v, 2) for v in (x, y))
+    return (year, place, point, code, tuple(sorted(answers.items())))
+
+
+def _duplicates(batch_ids: list[int], by: str) -> dict | None:
+    if not batch_ids:
+        return None
+    return {"count": len(batch_ids), "batch_ids": sorted(set(batch_ids)), "by": by}
+
+
 # --- Area-level results (Police trygghetsmätning, BRÅ NTU) ---------------------------
 
 RESULTS_KIND = "survey_results"
@@ -296,7 +451,7 @@ def import_survey_results(
     *,
     mapping: str | Path | dict | None = None,
     source: str | None = None,
-    uploaded_by: str | None = None,
+    actor: Actor | None,
     data: bytes | None = None,
 ) -> dict:
     """Import area-level survey results in long or wide layout as one batch.
@@ -310,6 +465,7 @@ def import_survey_results(
     dict
         The same shape as :func:`import_survey`.
     """
+    require_write(actor, kommun)
     upload = open_upload(engine, path, kommun, mapping=mapping, synonyms=RESULT_SYNONYMS, data=data)
     table, locator, kommun_name = upload.table, upload.locator, upload.kommun_name
     path = upload.path
@@ -338,7 +494,7 @@ def import_survey_results(
             )
 
     return upload.store(
-        engine, outcome, write, kind=RESULTS_KIND, uploaded_by=uploaded_by, source=source
+        engine, outcome, write, kind=RESULTS_KIND, uploaded_by=actor.name, source=source
     )
 
 
@@ -357,7 +513,7 @@ def _result_records(table, row, index, locator, kommun_name, indicators, errors)
     year = _year_value(table.value(row, "ar"))
     if year is _INVALID:
         errors.append(
-            RowError(number, table.source_header("ar"), table.value(row, "ar"), t("row.year"))
+            RowError(number, table.source_header("ar"), table.value(row, "ar"), _year_message())
         )
         year = None
     cells = (
@@ -398,9 +554,9 @@ def _result_value(table, row, column, number, errors) -> tuple[float | None, str
     text = table.value(row, column)
     if is_missing_marker(text):
         return None, text or None
-    value = parse_number(text.rstrip("%").strip())
+    value = _result_number(text)
     if value is None:
-        errors.append(RowError(number, table.source_header(column), text, t("row.result_value")))
+        errors.append(RowError(number, table.source_header(column), text, _result_message()))
     return value, None
 
 
@@ -408,22 +564,32 @@ def _optional_number(table, row, column, number, errors) -> float | None:
     text = table.value(row, column)
     if is_missing_marker(text):
         return None
-    value = parse_number(text.rstrip("%").strip())
+    value = _result_number(text)
     if value is None:
-        errors.append(RowError(number, table.source_header(column), text, t("row.result_value")))
+        errors.append(RowError(number, table.source_header(column), text, _result_message()))
     return value
 
 
+def _result_number(text: str) -> float | None:
+    """An index 0–6 or a percentage (``%`` allowed); None outside 0–MAX_RESULT_VALUE."""
+    value = parse_number(text.rstrip("%").strip())
+    return value if value is not None and 0 <= value <= MAX_RESULT_VALUE else None
+
+
+def _result_message() -> str:
+    return t("row.result_range", max=MAX_RESULT_VALUE)
+
+
 def _optional_int(table, row, column, number, errors) -> int | None:
-    value = _optional_number(table, row, column, number, errors)
-    if value is not None and (value < 0 or not value.is_integer()):
-        errors.append(
-            RowError(
-                number, table.source_header(column), table.value(row, column), t("row.result_n")
-            )
-        )
+    text = table.value(row, column)
+    if is_missing_marker(text):
         return None
-    return None if value is None else int(value)
+    value = parse_number(text)
+    if value is None or not 0 <= value <= MAX_AREA_COUNT or not value.is_integer():
+        message = t("row.result_n_range", max=number_text(MAX_AREA_COUNT))
+        errors.append(RowError(number, table.source_header(column), text, message))
+        return None
+    return int(value)
 
 
 def _unit(given: str, indicator: str, value: float | None) -> str:

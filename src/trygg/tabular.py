@@ -2,15 +2,16 @@
 
 CSV in UTF-8 (with or without BOM) or Windows-1252, with ``;``, ``,`` or tab, CRLF or LF,
 decimal commas; Excel (.xlsx, .xlsm, .xls) and OpenDocument (.ods) through
-python-calamine. Headers are matched ignoring case, surrounding whitespace and å/ä/ö;
-spaces and hyphens count as underscores. The survey and incident importers and the
-upload page all go through :func:`canonical_columns`.
+python-calamine, in a child process with capped memory and time (:mod:`trygg.sandbox`).
+Every read is bounded by :func:`trygg.settings.limits`: bytes, rows, columns, cells and
+characters per cell. Headers are matched ignoring case, surrounding whitespace and
+å/ä/ö; spaces and hyphens count as underscores. The survey and incident importers and
+the upload page all go through :func:`canonical_columns`.
 """
 
 from __future__ import annotations
 
 import csv
-import datetime as dt
 import io
 import json
 import math
@@ -21,12 +22,17 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 import yaml
-from python_calamine import CalamineWorkbook
 
+from trygg import filecheck, sandbox, settings
 from trygg.errors import TryggError
+from trygg.sandbox import cell_text as cell_text
+from trygg.settings import Limits
 from trygg.strings import t
 
 DELIMITERS = (";", ",", "\t")
+SNIFF_CHARS = 65_536
+#: Excel's "Unicode text" is UTF-16 with a byte-order mark.
+UTF16_BOMS = (b"\xff\xfe", b"\xfe\xff")
 SPREADSHEET_SUFFIXES = {".xlsx", ".xlsm", ".xlsb", ".xls", ".ods"}
 
 #: Built-in header synonyms shared by every importer: normalised header → canonical name.
@@ -78,7 +84,9 @@ class Table:
 
 
 def decode(data: bytes) -> str:
-    """Decode UTF-8 (BOM dropped) or, failing that, Windows-1252."""
+    """Decode UTF-16 with its BOM, UTF-8 (BOM dropped) or, failing that, Windows-1252."""
+    if data.startswith(UTF16_BOMS):
+        return data.decode("utf-16", errors="replace")
     try:
         return data.decode("utf-8-sig")
     except UnicodeDecodeError:
@@ -86,21 +94,62 @@ def decode(data: bytes) -> str:
 
 
 def sniff_delimiter(text: str) -> str:
-    """The delimiter among ``; , TAB`` that splits the header into the most fields."""
-    header = next(iter(text.splitlines()), "")
-    counts = {d: len(next(csv.reader([header], delimiter=d), [])) for d in DELIMITERS}
+    """The delimiter among ``; , TAB`` that splits the header into the most fields.
+
+    Only the header's first :data:`SNIFF_CHARS` characters are looked at.
+    """
+    header = re.match(r"[^\r\n]*", text[:SNIFF_CHARS]).group()
+    try:
+        counts = {d: len(next(csv.reader([header], delimiter=d), [])) for d in DELIMITERS}
+    except csv.Error:  # a field longer than the csv module's limit: count plainly
+        counts = {d: header.count(d) for d in DELIMITERS}
     return max(DELIMITERS, key=lambda d: (counts[d], -DELIMITERS.index(d)))
 
 
-def read_rows(data: bytes) -> list[list[str]]:
+def read_rows(data: bytes, file_name: str = "", limits: Limits | None = None) -> list[list[str]]:
     """All non-blank rows of a delimited file, header first, as lists of strings."""
-    return [row for _number, row in _csv_records(data) if any(cell.strip() for cell in row)]
+    records = _csv_records(data, file_name, limits or settings.limits())
+    return [row for _number, row in records if any(cell.strip() for cell in row)]
 
 
-def _csv_records(data: bytes) -> list[tuple[int, list[str]]]:
+def _csv_records(data: bytes, file_name: str, limits: Limits) -> list[tuple[int, list[str]]]:
+    """Every record with its number, refused as soon as it passes a limit."""
     text = decode(data)
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=sniff_delimiter(text))
-    return [(number, row) for number, row in enumerate(reader, start=1)]
+    csv.field_size_limit(limits.max_cell_chars)
+    records: list[tuple[int, list[str]]] = []
+    cells = 0
+    try:
+        for number, row in enumerate(reader, start=1):
+            cells += len(row)
+            if len(row) > limits.max_columns or number > limits.max_rows:
+                raise _size_refusal(file_name, limits, number, len(row))
+            if cells > limits.max_cells:
+                raise filecheck.limit_refusal(
+                    "err.table_cells", "max_cells", "", limits, file=file_name
+                )
+            records.append((number, row))
+    except csv.Error as err:
+        row = len(records) + 1
+        if "field larger" in str(err):
+            raise filecheck.limit_refusal(
+                "err.cell_too_long", "max_cell_chars", "", limits, file=file_name, row=row
+            ) from None
+        raise TryggError(t("err.csv_broken", file=file_name, row=row, reason=err)) from None
+    return records
+
+
+def _size_refusal(file_name: str, limits: Limits, number: int, width: int) -> TryggError:
+    if width > limits.max_columns:
+        return filecheck.limit_refusal(
+            "err.table_columns",
+            "max_columns",
+            filecheck.number(width),
+            limits,
+            file=file_name,
+            row=number,
+        )
+    return filecheck.limit_refusal("err.table_rows", "max_rows", "", limits, file=file_name)
 
 
 def looks_binary(data: bytes) -> bool:
@@ -112,8 +161,8 @@ def looks_binary(data: bytes) -> bool:
     return controls > len(sample) * 0.05
 
 
-def read_table(path: str | Path, data: bytes | None = None) -> Table:
-    """Read the first sheet of a CSV, Excel or ODS file.
+def read_table(path: str | Path, data: bytes | None = None, limits: Limits | None = None) -> Table:
+    """Read the first sheet of a CSV, Excel or ODS file, within ``limits``.
 
     Blank rows are skipped but keep their place in the numbering, so a row number is what
     a spreadsheet program shows (header = row 1).
@@ -121,18 +170,21 @@ def read_table(path: str | Path, data: bytes | None = None) -> Table:
     Raises
     ------
     TryggError
-        When the file is empty, unreadable, or has a header but no data rows.
+        When the file is empty, unreadable, too large for a limit (named in the message),
+        or has a header but no data rows.
     """
     path = Path(path)
-    data = path.read_bytes() if data is None else data
+    limits = limits or settings.limits()
+    data = filecheck.read_bounded(path, limits) if data is None else data
+    filecheck.check_bytes(len(data), path.name, limits)
     if not data.strip():
         raise TryggError(t("err.table_empty", file=path.name))
     if path.suffix.casefold() in SPREADSHEET_SUFFIXES:
-        records = _spreadsheet_records(data, path.name)
+        records = _spreadsheet_records(data, path.name, limits)
     else:
-        if looks_binary(data):
-            raise TryggError(t("err.table_unreadable", file=path.name))
-        records = _csv_records(data)
+        if looks_binary(data) and not data.startswith(UTF16_BOMS):
+            raise _binary_refusal(data, path)
+        records = _csv_records(data, path.name, limits)
     records = [(n, row) for n, row in records if any(cell.strip() for cell in row)]
     if not records:
         raise TryggError(t("err.table_empty", file=path.name))
@@ -148,28 +200,45 @@ def read_table(path: str | Path, data: bytes | None = None) -> Table:
     )
 
 
-def _spreadsheet_records(data: bytes, file_name: str) -> list[tuple[int, list[str]]]:
-    try:
-        sheet = CalamineWorkbook.from_filelike(io.BytesIO(data)).get_sheet_by_index(0)
-        values = sheet.to_python(skip_empty_area=False)
-    except Exception:  # calamine raises its own error types for every kind of bad file
-        raise TryggError(t("err.table_unreadable", file=file_name)) from None
-    return [(n, [cell_text(v) for v in row]) for n, row in enumerate(values, start=1)]
+#: What a file that is no text table looks like, by its first bytes.
+MAGIC_KINDS = (
+    (b"PK\x03\x04", "kind.zip"),
+    (b"\xd0\xcf\x11\xe0", "kind.xls"),
+    (b"SQLite format 3\x00", "kind.sqlite"),
+    (b"%PDF", "kind.pdf"),
+)
 
 
-def cell_text(value) -> str:
-    """A spreadsheet cell as the text a CSV export would hold (3.0 → '3')."""
-    if value is None:
-        return ""
-    if isinstance(value, bool):
-        return "1" if value else "0"
-    if isinstance(value, float):
-        return str(int(value)) if value.is_integer() else repr(value)
-    if isinstance(value, dt.datetime):
-        return value.isoformat(sep=" ", timespec="minutes")
-    if isinstance(value, dt.date):
-        return value.isoformat()
-    return str(value)
+def _binary_refusal(data: bytes, path: Path) -> TryggError:
+    """A binary file named like a CSV: say what it looks like, if that is known."""
+    for magic, kind in MAGIC_KINDS:
+        if data.startswith(magic):
+            return TryggError(
+                t("err.table_wrong_kind", file=path.name, kind=t(kind), suffix=path.suffix)
+            )
+    return TryggError(t("err.table_unreadable", file=path.name))
+
+
+def _spreadsheet_records(
+    data: bytes, file_name: str, limits: Limits
+) -> list[tuple[int, list[str]]]:
+    """The first sheet's rows, read by calamine in a child process (see :mod:`trygg.sandbox`)."""
+    filecheck.check_spreadsheet(data, file_name, limits)
+    answer = sandbox.run_reader("sheet", file_name, limits, data)
+    if "ok" in answer:
+        return [(number, sandbox.sheet_row(row)) for number, row in answer["ok"]]
+    if answer.get("error") == "extent":
+        limit = answer["limit"]
+        what = {"max_rows": "word.rows", "max_columns": "word.columns"}.get(limit, "word.cells")
+        raise filecheck.limit_refusal(
+            "err.sheet_extent_read",
+            limit,
+            filecheck.number(answer["found"]),
+            limits,
+            file=file_name,
+            what=t(what),
+        )
+    raise TryggError(t("err.table_unreadable", file=file_name))
 
 
 def normalise_header(header: str) -> str:
@@ -225,10 +294,14 @@ def read_mapping(path: str | Path | None) -> dict:
     if path is None:
         return {}
     path = Path(path)
+    data = filecheck.read_bounded(path, limit="max_document_bytes")
     try:
-        text = path.read_text(encoding="utf-8-sig")
-        mapping = json.loads(text) if path.suffix.casefold() == ".json" else yaml.safe_load(text)
-    except (OSError, ValueError, yaml.YAMLError) as err:
+        text = data.decode("utf-8-sig")
+        if path.suffix.casefold() == ".json":
+            mapping = json.loads(text)
+        else:
+            mapping = load_yaml(text, path.name)
+    except (ValueError, RecursionError) as err:
         raise TryggError(t("err.mapping_unreadable", file=path.name, reason=err)) from None
     if not isinstance(mapping, dict) or not all(
         isinstance(k, str) and (isinstance(v, str) or (k in NESTED_MAPPINGS and _str_dict(v)))
@@ -241,6 +314,66 @@ def read_mapping(path: str | Path | None) -> dict:
 
 
 NESTED_MAPPINGS = {"kategorier", "categories"}
+
+
+def load_yaml(text: str, file_name: str, limits: Limits | None = None):
+    """``yaml.safe_load`` for files from users: no aliases, at most ``max_nesting`` levels.
+
+    The events are scanned first, without building anything, so a billion-laughs file
+    (aliases of aliases) or a thousand nested lists is refused before it can grow.
+
+    Raises
+    ------
+    TryggError
+        Naming the line of the alias, the nesting or the syntax error.
+    """
+    limits = limits or settings.limits()
+    depth = 0
+    try:
+        for event in yaml.parse(text, Loader=yaml.CSafeLoader):
+            line = event.start_mark.line + 1 if event.start_mark else 0
+            if isinstance(event, yaml.AliasEvent):
+                raise TryggError(t("err.yaml_alias", file=file_name, line=line))
+            if isinstance(event, yaml.CollectionStartEvent):
+                depth += 1
+                if depth > limits.max_nesting:
+                    raise filecheck.limit_refusal(
+                        "err.nesting", "max_nesting", "", limits, file=file_name, line=line
+                    )
+            elif isinstance(event, yaml.CollectionEndEvent):
+                depth -= 1
+        return yaml.load(text, Loader=UserYamlLoader)
+    except yaml.YAMLError as err:
+        mark = getattr(err, "problem_mark", None)
+        line = mark.line + 1 if mark is not None else 1
+        reason = getattr(err, "problem", None) or type(err).__name__
+        raise TryggError(
+            t("err.yaml_unreadable", file=file_name, line=line, reason=reason)
+        ) from None
+
+
+class UserYamlLoader(yaml.CSafeLoader):
+    """The safe loader; a bad date or number is a YAML error at its line, not a ValueError."""
+
+
+def _marked(construct):
+    def constructor(loader, node):
+        try:
+            return construct(loader, node)
+        except (ValueError, OverflowError):
+            raise yaml.constructor.ConstructorError(
+                None, None, f"värdet {node.value[:40]!r} kan inte läsas", node.start_mark
+            ) from None
+
+    return constructor
+
+
+for _tag, _construct in (
+    ("tag:yaml.org,2002:timestamp", yaml.constructor.SafeConstructor.construct_yaml_timestamp),
+    ("tag:yaml.org,2002:int", yaml.constructor.SafeConstructor.construct_yaml_int),
+    ("tag:yaml.org,2002:float", yaml.constructor.SafeConstructor.construct_yaml_float),
+):
+    UserYamlLoader.add_constructor(_tag, _marked(_construct))
 
 
 def _str_dict(value) -> bool:

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import sqlite3
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 from alembic import command
@@ -9,10 +12,11 @@ from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from sqlalchemy import Connection, Engine, Table, create_engine, event, func, select
+from sqlalchemy.exc import OperationalError
 
+from trygg import settings
 from trygg.errors import TryggError
 from trygg.scales import DEMO_KOMMUNER
-from trygg.settings import database_url
 from trygg.store import schema
 from trygg.strings import t
 
@@ -22,23 +26,78 @@ MIGRATIONS_DIR = Path(__file__).parent / "migrations"
 def make_engine(db: str | None = None) -> Engine:
     """Open the store named by ``db`` (path or URL), ``TRYGG_DB`` or the default file.
 
-    SQLite connections get foreign keys and write-ahead logging turned on.
+    SQLite connections get foreign keys, write-ahead logging (readers never wait for a
+    writer) and a busy timeout of ``TRYGG_LOCK_TIMEOUT_S``; SQLAlchemy, not the sqlite3
+    driver, begins their transactions, so :func:`write_transaction` can take the write
+    lock when it begins (SQLAlchemy's recipe for pysqlite transactions).
     """
-    url = database_url(db)
+    url = settings.database_url(db)
     engine = create_engine(url)
     if engine.dialect.name == "sqlite":
         event.listen(engine, "connect", _sqlite_pragmas)
+        event.listen(engine, "begin", _sqlite_begin)
     return engine
 
 
 def _sqlite_pragmas(dbapi_connection, _record) -> None:
+    # The driver must not begin transactions itself: _sqlite_begin does.
+    dbapi_connection.isolation_level = None
     cursor = dbapi_connection.cursor()
     cursor.execute("PRAGMA foreign_keys=ON")
     cursor.execute("PRAGMA journal_mode=WAL")
-    cursor.execute("PRAGMA busy_timeout=10000")
+    cursor.execute(f"PRAGMA busy_timeout={settings.limits().lock_timeout_s * 1000}")
     # Safe with WAL: a crash loses at most the last commit, never corrupts the file.
     cursor.execute("PRAGMA synchronous=NORMAL")
     cursor.close()
+
+
+#: The execution option that makes a transaction take the write lock when it begins.
+WRITE_LOCK_OPTION = "trygg_write_lock"
+
+
+def _sqlite_begin(connection: Connection) -> None:
+    """BEGIN IMMEDIATE for a write transaction (waits for the lock up front, so it never
+    fails half-way when another writer committed first); a plain deferred BEGIN for reads."""
+    writes = connection.get_execution_options().get(WRITE_LOCK_OPTION, False)
+    connection.exec_driver_sql("BEGIN IMMEDIATE" if writes else "BEGIN")
+
+
+@contextmanager
+def write_transaction(engine: Engine) -> Iterator[Connection]:
+    """A transaction that holds the store's write lock from its start; commit or nothing.
+
+    Concurrent writers wait for each other, up to ``TRYGG_LOCK_TIMEOUT_S`` seconds
+    (SQLite: ``BEGIN IMMEDIATE`` and the busy timeout; PostgreSQL: ``lock_timeout``).
+    Read, parse and check a file before calling this, so only the write is serialised.
+
+    Raises
+    ------
+    TryggError
+        "Databasen är upptagen …" when the wait runs out; nothing is written then.
+
+    Examples
+    --------
+    >>> with write_transaction(engine) as connection:  # doctest: +SKIP
+    ...     connection.execute(schema.kommun.insert().values(kod="1381", namn="Laholm"))
+    """
+    try:
+        with engine.execution_options(**{WRITE_LOCK_OPTION: True}).begin() as connection:
+            if connection.dialect.name == "postgresql":
+                seconds = settings.limits().lock_timeout_s
+                connection.exec_driver_sql(f"SET LOCAL lock_timeout = '{seconds}s'")
+            yield connection
+    except OperationalError as err:
+        if _is_lock_timeout(err):
+            raise TryggError(t("err.db_busy")) from None
+        raise
+
+
+def _is_lock_timeout(err: OperationalError) -> bool:
+    """SQLite's "database is locked" (SQLITE_BUSY) or PostgreSQL's lock_not_available."""
+    code = getattr(err.orig, "sqlite_errorcode", None)
+    if code is not None:
+        return code & 0xFF == sqlite3.SQLITE_BUSY
+    return (getattr(err.orig, "sqlstate", None) or getattr(err.orig, "pgcode", None)) == "55P03"
 
 
 def _alembic_config() -> Config:
@@ -50,7 +109,7 @@ def _alembic_config() -> Config:
 def upgrade(engine: Engine) -> str:
     """Create or upgrade the schema to the newest migration; return its revision."""
     config = _alembic_config()
-    with engine.begin() as connection:
+    with write_transaction(engine) as connection:
         config.attributes["connection"] = connection
         command.upgrade(config, "head")
     return head_revision()

@@ -19,6 +19,7 @@ from sqlalchemy import (
     Table,
     Text,
     UniqueConstraint,
+    text,
 )
 
 metadata = MetaData()
@@ -47,6 +48,16 @@ import_batch = Table(
     Column("rows_rejected", Integer, nullable=False, default=0),
     Column("status", String(20), nullable=False, default="active"),
     Column("summary", JSON),
+    #: The same file (bytes) is active once per kommun and kind (migration 0005).
+    Index(
+        "uq_import_batch_active_file",
+        "kommun_kod",
+        "kind",
+        "sha256",
+        unique=True,
+        sqlite_where=text("status = 'active'"),
+        postgresql_where=text("status = 'active'"),
+    ),
 )
 
 place = Table(
@@ -248,4 +259,40 @@ crime_stat = Table(
     Column("preliminary", Boolean),
     Column("missing_marker", Text),
     Index("ix_crime_stat_batch", "batch_id"),
+)
+
+#: Coordinators who may log in to the dashboard (see trygg.auth). Only argon2 hashes.
+users = Table(
+    "users",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("name", Text, nullable=False, unique=True),
+    #: Matched, lower-cased, to the e-mail an OIDC provider vouches for.
+    Column("email", Text, unique=True),
+    Column("password_hash", Text, nullable=False),
+    Column("admin", Boolean, nullable=False, default=False),
+    Column("created_at", DateTime, nullable=False),
+    #: The last change of the password; a session begun before it ends.
+    Column("changed_at", DateTime, nullable=False),
+)
+
+#: The kommuner a coordinator may change (an admin may change every kommun).
+user_kommun = Table(
+    "user_kommun",
+    metadata,
+    Column("user_id", Integer, ForeignKey("users.id", ondelete="CASCADE"), primary_key=True),
+    Column("kommun_kod", String(4), primary_key=True),
+)
+
+#: Every login attempt, so failures are rate-limited across processes.
+login_attempt = Table(
+    "login_attempt",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("user_name", Text, nullable=False),
+    Column("client", Text, nullable=False),
+    Column("attempted_at", DateTime, nullable=False),
+    Column("success", Boolean, nullable=False),
+    Index("ix_login_attempt_user", "user_name", "attempted_at"),
+    Index("ix_login_attempt_client", "client", "attempted_at"),
 )
