@@ -12,6 +12,8 @@ that the session's coordinator may not make, whatever the page shows.
 
 from __future__ import annotations
 
+import logging
+
 import streamlit as st
 
 import state
@@ -19,6 +21,7 @@ from markup import md, message
 from trygg.auth import Actor
 from trygg.strings import t
 
+LOG = logging.getLogger("trygg.dashboard")
 st.set_page_config(page_title=t("app.title"), page_icon="🗺️", layout="wide")
 state.static_assets()
 
@@ -53,4 +56,8 @@ pages = [
         url_path="logga-in",
     ),
 ]
-st.navigation(pages).run()
+try:
+    st.navigation(pages).run()
+except Exception:  # a page never shows a traceback; the server log keeps it
+    LOG.exception("a page failed")
+    st.error(t("err.page_failed"))

@@ -9,6 +9,7 @@ Mostly a file goes to the importer it was made for, sometimes to any other.
 
 from __future__ import annotations
 
+import copy
 import datetime as dt
 import functools
 import io
@@ -353,7 +354,7 @@ def yaml_case(draw):
     """Laholm's medborgarlöfte with a few values replaced by wrong types and values."""
     document = yaml.safe_load((LAHOLM / "medborgarlofte.yaml").read_text(encoding="utf-8"))
     for _ in range(draw(st.integers(1, 3))):
-        _replace_somewhere(document, draw, draw(hostile_yaml_values))
+        _replace_somewhere(document, draw, copy.deepcopy(draw(hostile_yaml_values)))
     try:
         text = yaml.safe_dump(document, allow_unicode=True)
     except yaml.YAMLError:

@@ -153,7 +153,7 @@ def test_refusals_are_one_sentence_and_store_nothing(tmp_path, case):
         "no-crs": "--crs",
         "points": "Objekt 1",
         "bad-kommun": "fyra siffror",
-        "random-bytes": "kunde inte läsas",
+        "random-bytes": "inte ett kartlager som kan läsas",
         "missing": "finns inte",
     }[case]
     assert expected in message

@@ -200,9 +200,7 @@ def test_small_n_is_suppressed_at_the_threshold(engine, tmp_path):
     assert byn[11]["n"] == 10
 
 
-def test_kommun_total_stays_and_the_place_that_would_reveal_a_small_one_is_hidden(
-    engine, tmp_path
-):
+def test_kommun_total_stays_and_the_place_that_would_reveal_a_small_one_is_hidden(engine, tmp_path):
     add_places(engine, tmp_path)
     big = "".join(f"Byn;2024;{1 + i % 4}\n" for i in range(20))
     small = "".join(f"Parken;2024;{3 + i % 2}\n" for i in range(4))

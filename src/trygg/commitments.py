@@ -103,7 +103,7 @@ def _read_yaml(path: Path, data: bytes) -> tuple[str | None, list]:
             )
         )
     kommun = document.get("kommun")
-    return (None if kommun is None else str(kommun).zfill(4)), document["medborgarloften"]
+    return (None if kommun is None else _text(kommun).zfill(4)), document["medborgarloften"]
 
 
 def _read_csv(path: Path, data: bytes) -> tuple[str | None, list]:
@@ -131,7 +131,7 @@ def _read_csv(path: Path, data: bytes) -> tuple[str | None, list]:
         title = row.get("medborgarlofte", "")
         promise = promises.setdefault(title, _promise_from_csv_row(row))
         promise["commitments"].append(_commitment_from_csv_row(row, row_number, path.name))
-    return (kommun.zfill(4) if kommun else None), list(promises.values())
+    return (_text(kommun).zfill(4) if kommun else None), list(promises.values())
 
 
 def _split(value: str | None) -> list[str]:

@@ -66,7 +66,7 @@ class Period:
 
     @property
     def label(self) -> str:
-        """"2024", "2024-03" or "2024-03-05–2024-04-02"."""
+        """ "2024", "2024-03" or "2024-03-05–2024-04-02"."""
         if self.kind == YEAR:
             return str(self.start.year)
         if self.kind == MONTH:

@@ -431,7 +431,7 @@ CATALOGUE: dict[str, dict[str, str]] = {
         "reason.json_invalid": "innehållet är inte giltig JSON",
         "reason.geojson_type": "JSON-objektet har ingen GeoJSON-typ (FeatureCollection, Feature eller en geometri)",
         "reason.gdal_failed": "GDAL kunde inte läsa lagret",
-        "err.geojson_crs": "Filen {file} anger sitt koordinatsystem som {value}, vilket inte tillåts: ange en EPSG-kod (t.ex. \"EPSG:3006\") i filen eller använd --crs.",
+        "err.geojson_crs": 'Filen {file} anger sitt koordinatsystem som {value}, vilket inte tillåts: ange en EPSG-kod (t.ex. "EPSG:3006") i filen eller använd --crs.',
         "err.layer_vertices": "Lagret i {file} har {found} hörnpunkter; gränsen är {limit} ({variable}).",
         "err.yaml_alias": "Filen {file} använder ett YAML-alias på rad {line}; alias (*namn) tillåts inte i importfiler.",
         "err.nesting": "Filen {file} är nästlad djupare än {limit} nivåer på rad {line}; gränsen sätts med {variable}.",
@@ -449,6 +449,10 @@ CATALOGUE: dict[str, dict[str, str]] = {
         "err.places_population_range": "Objekt {feature} ({name}): invånarantalet {value!r} i fältet {field!r} ska vara ett heltal från 0 till {max}.",
         "err.commitments_date_range": "{field} {value} ska ligga mellan år {min} och {max}.",
         "reason.not_utf8": "texten är inte kodad som UTF-8",
+        "err.page_failed": (
+            "Något gick fel när sidan skulle visas. Inget har ändrats; ladda om sidan, "
+            "och säg till samordnaren om felet kommer tillbaka."
+        ),
         # --- end files (sv) ---
         # --- exports (sv) ---
         "exports.sheet_stats": "Trygghetstal",
@@ -791,7 +795,7 @@ CATALOGUE: dict[str, dict[str, str]] = {
         "reason.json_invalid": "the content is not valid JSON",
         "reason.geojson_type": "the JSON object has no GeoJSON type (FeatureCollection, Feature or a geometry)",
         "reason.gdal_failed": "GDAL could not read the layer",
-        "err.geojson_crs": "The file {file} gives its coordinate system as {value}, which is not allowed: give an EPSG code (e.g. \"EPSG:3006\") in the file or use --crs.",
+        "err.geojson_crs": 'The file {file} gives its coordinate system as {value}, which is not allowed: give an EPSG code (e.g. "EPSG:3006") in the file or use --crs.',
         "err.layer_vertices": "The layer in {file} has {found} vertices; the limit is {limit} ({variable}).",
         "err.yaml_alias": "The file {file} uses a YAML alias at line {line}; aliases (*name) are not allowed in import files.",
         "err.nesting": "The file {file} is nested deeper than {limit} levels at line {line}; the limit is set by {variable}.",
@@ -809,6 +813,10 @@ CATALOGUE: dict[str, dict[str, str]] = {
         "err.places_population_range": "Feature {feature} ({name}): the population {value!r} in the field {field!r} must be a whole number from 0 to {max}.",
         "err.commitments_date_range": "{field} {value} must lie between the years {min} and {max}.",
         "reason.not_utf8": "the text is not encoded as UTF-8",
+        "err.page_failed": (
+            "Something went wrong while showing the page. Nothing has changed; reload the "
+            "page, and tell the coordinator if the error comes back."
+        ),
         # --- end files (en) ---
         # --- exports (en) ---
         "exports.sheet_stats": "Safety figures",
