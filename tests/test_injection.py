@@ -49,9 +49,9 @@ from trygg import (
     stats,
     store,
     surveys,
-    tabular,
 )
 from trygg.strings import t
+from trygg.text import fold_header
 
 REPO = Path(__file__).resolve().parents[1]
 DASHBOARD = REPO / "dashboard"
@@ -135,7 +135,7 @@ def alias(payload: str) -> str:
 
 def item_indicator(prefix: str, payload: str) -> str:
     """The indicator a survey column ``"<prefix> <payload>"`` is stored as."""
-    return tabular.normalise_header(f"{prefix} {payload}")
+    return fold_header(f"{prefix} {payload}")
 
 
 @pytest.fixture(autouse=True)
@@ -307,7 +307,7 @@ def test_the_payloads_are_live_jinja():
         assert target.exists()
     finally:
         target.unlink(missing_ok=True)
-    assert tabular.normalise_header(f"oro {PAYLOADS['file']}").replace("_", " ") == (
+    assert fold_header(f"oro {PAYLOADS['file']}").replace("_", " ") == (
         f"oro {PAYLOADS['file']}"
     ), "a survey header keeps it as typed"
 

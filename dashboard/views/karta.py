@@ -24,10 +24,10 @@ import state
 from markup import badge, heat_table, md, message
 from trygg import formatting, maps
 from trygg.commitments import group_for_place
-from trygg.places import normalise_name
 from trygg.scales import INCIDENT_CATEGORIES, ITEM_SCALES, MIN_INCIDENTS_PUBLIC, PARTIES
 from trygg.stats import figure_of
 from trygg.strings import t
+from trygg.text import fold
 
 MAP_HEIGHT = 680
 #: The place list's first entry: no place chosen, the whole kommun.
@@ -198,8 +198,8 @@ def current_place(places, kommun_namn: str) -> str | None:
     lookup = {}
     for name, aliases in zip(places["name"], places["aliases"], strict=True):
         for label in [name, *(aliases or [])]:
-            lookup.setdefault(normalise_name(label), name)
-    found = lookup.get(normalise_name(wanted))
+            lookup.setdefault(fold(label), name)
+    found = lookup.get(fold(wanted))
     if found is None:
         st.warning(message("dash.place_unknown_url", name=wanted, kommun=kommun_namn))
         st.query_params.pop("plats", None)
@@ -276,7 +276,7 @@ def _name_from_tooltip(tooltip: str | None, places) -> str | None:
 
 
 def place_selector(places, plats: str | None) -> None:
-    names = sorted(places["name"], key=normalise_name)
+    names = sorted(places["name"], key=fold)
     st.session_state["plats_select"] = plats or WHOLE_KOMMUN
     st.selectbox(
         t("dash.place"),
@@ -377,7 +377,7 @@ def _delivered(results: list[dict], place: str | None) -> None:
         details = [t("dash.delivered_source", source=result["source"])]
         if result["n"] is not None:
             details.append(formatting.count(result["n"]))
-        if result["area"] and normalise_name(result["area"]) != normalise_name(place or ""):
+        if result["area"] and fold(result["area"]) != fold(place or ""):
             details.append(t("dash.delivered_area", area=result["area"]))
         st.markdown(f"**{md(line)}**")
         st.caption(md(" · ".join(details)))
@@ -548,7 +548,7 @@ def download_button(
     st.sidebar.download_button(
         t("dash.download_html"),
         data=build,
-        file_name=f"trygghetskartan-{normalise_name(kommun_namn)}.html",
+        file_name=f"trygghetskartan-{fold(kommun_namn)}.html",
         mime="text/html",
         help=t("dash.download_help"),
         on_click="ignore",

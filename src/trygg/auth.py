@@ -33,6 +33,7 @@ from trygg import settings, store
 from trygg.errors import TryggError
 from trygg.store import check_kommun_code, schema
 from trygg.strings import t
+from trygg.text import fold
 
 LOG = logging.getLogger(__name__)
 HASHER = PasswordHasher()
@@ -247,7 +248,7 @@ def check_name(name: str) -> str:
     name = (name or "").strip()
     if not NAME_PATTERN.fullmatch(name):
         raise TryggError(t("auth.name_invalid", name=name))
-    if name.casefold() in RESERVED_NAMES:
+    if fold(name) in RESERVED_NAMES:
         raise TryggError(t("auth.name_reserved", name=name))
     return name
 

@@ -13,7 +13,7 @@ from sqlalchemy.exc import IntegrityError
 from trygg import auth
 from trygg.auth import Actor
 from trygg.errors import TryggError
-from trygg.store import schema, write_transaction
+from trygg.store import reads, schema, write_transaction
 from trygg.strings import t
 
 ACTIVE = "active"
@@ -88,6 +88,7 @@ def create_batch(
                 status=ACTIVE,
             )
         )
+    reads.bump(connection, kommun)
     return result.inserted_primary_key[0]
 
 
@@ -172,6 +173,7 @@ def set_status(engine: Engine, batch_id: int, status: str, *, actor: Actor | Non
         if row["kind"] not in ROLLBACK_KINDS:
             raise TryggError(t("err.batch_not_rollbackable", id=batch_id, kind=row["kind"]))
         _update_status(connection, row, status)
+        reads.bump(connection, row["kommun_kod"])
     return {**row, "previous_status": row["status"], "status": status}
 
 

@@ -18,7 +18,7 @@ from trygg import batches, filecheck
 from trygg.auth import Actor, require_write
 from trygg.errors import TryggError
 from trygg.exports import restore_cell, write_csv
-from trygg.places import normalise_name, place_index, resolve_place
+from trygg.places import place_index, resolve_place
 from trygg.scales import (
     CADENCES,
     DEFAULT_STATUS,
@@ -31,12 +31,14 @@ from trygg.scales import (
 from trygg.store import (
     check_kommun_code,
     ensure_kommun,
+    reads,
     require_kommun,
     schema,
     write_transaction,
 )
 from trygg.strings import t
 from trygg.tabular import load_yaml, read_rows
+from trygg.text import fold, split_list, suffix
 
 FORMAT = "trygg-medborgarlofte/1"
 BATCH_KIND = "commitments"
@@ -71,11 +73,11 @@ def read_file(path: str | Path) -> tuple[str | None, list[dict]]:
     Each promise is a dict with the keys of the YAML form, validated and normalised.
     """
     path = Path(path)
-    suffix = path.suffix.casefold()
-    if suffix not in {".yaml", ".yml", ".csv"}:
+    ending = suffix(path)
+    if ending not in {".yaml", ".yml", ".csv"}:
         raise TryggError(t("err.commitments_format_ext", file=path.name))
     data = filecheck.read_bounded(path, limit="max_document_bytes")
-    if suffix == ".csv":
+    if ending == ".csv":
         kommun, raw = _read_csv(path, data)
     else:
         kommun, raw = _read_yaml(path, data)
@@ -112,7 +114,7 @@ def _read_csv(path: Path, data: bytes) -> tuple[str | None, list]:
         raise TryggError(
             t("err.commitments_format", file=path.name, where="filen", reason="filen är tom")
         )
-    header = [cell.strip().casefold() for cell in rows[0]]
+    header = [fold(cell) for cell in rows[0]]
     missing = [c for c in ("medborgarlofte", "party", "text") if c not in header]
     if missing:
         raise TryggError(
@@ -134,13 +136,9 @@ def _read_csv(path: Path, data: bytes) -> tuple[str | None, list]:
     return (_text(kommun).zfill(4) if kommun else None), list(promises.values())
 
 
-def _split(value: str | None) -> list[str]:
-    return [item.strip() for item in (value or "").split(";") if item.strip()]
-
-
 def _promise_from_csv_row(row: dict) -> dict:
     signatories = []
-    for item in _split(row.get("signatories")):
+    for item in split_list(row.get("signatories")):
         name, _, role = item.partition("(")
         signatories.append({"name": name.strip(), "role": role.rstrip(")").strip()})
     return {
@@ -150,13 +148,13 @@ def _promise_from_csv_row(row: dict) -> dict:
         "signatories": signatories,
         "follow_up_cadence": row.get("follow_up_cadence") or None,
         "source": row.get("source") or None,
-        "designated_places": _split(row.get("designated_places")),
+        "designated_places": split_list(row.get("designated_places")),
         "commitments": [],
     }
 
 
 def _commitment_from_csv_row(row: dict, row_number: int, file_name: str) -> dict:
-    designated = (row.get("designated") or "").casefold()
+    designated = fold(row.get("designated") or "")
     if designated not in YES | NO:
         raise TryggError(
             t(
@@ -169,10 +167,10 @@ def _commitment_from_csv_row(row: dict, row_number: int, file_name: str) -> dict
     return {
         "party": row.get("party"),
         "text": row.get("text"),
-        "places": _split(row.get("places")),
+        "places": split_list(row.get("places")),
         "designated": designated in YES,
-        "themes": _split(row.get("themes")),
-        "partners": _split(row.get("partners")),
+        "themes": split_list(row.get("themes")),
+        "partners": split_list(row.get("partners")),
         "status": row.get("status") or DEFAULT_STATUS,
         "follow_ups": [],
     }
@@ -220,7 +218,7 @@ def _validated_commitment(item, where: str, file_name: str) -> dict:
 
     if not isinstance(item, dict):
         fail("ett åtagande ska vara en samling nycklar (party, text, places …)")
-    party = _text(item.get("party")).casefold()
+    party = fold(_text(item.get("party")))
     if party not in PARTIES:
         fail(_not_allowed("party", item.get("party"), list(PARTIES)))
     text = _text(item.get("text"))
@@ -264,7 +262,7 @@ def _not_allowed(field: str, value, allowed: list[str]) -> str:
 
 
 def _status(value, fail) -> str:
-    folded = _text(value).casefold().replace("_", " ")
+    folded = fold(_text(value)).replace("_", " ")
     if folded not in STATUSES:
         fail(_not_allowed("status", value, list(STATUSES)))
     return folded
@@ -297,7 +295,7 @@ def _string_list(value, field: str, fail) -> list[str]:
     if value is None:
         return []
     if isinstance(value, str):
-        return _split(value)
+        return split_list(value)
     if not isinstance(value, list):
         fail(f"{field} ska vara en lista")
     return [_text(v) for v in value if _text(v)]
@@ -433,7 +431,7 @@ def _store_commitments(
 ) -> None:
     table = schema.commitment
     existing = {
-        (party, normalise_name(text)): cid
+        (party, fold(text)): cid
         for cid, party, text in connection.execute(
             select(table.c.id, table.c.party, table.c.text).where(
                 table.c.medborgarlofte_id == promise_id
@@ -452,7 +450,7 @@ def _store_commitments(
             "designated": item["designated"],
             "status": item["status"],
         }
-        commitment_id = existing.get((item["party"], normalise_name(item["text"])))
+        commitment_id = existing.get((item["party"], fold(item["text"])))
         if commitment_id is None:
             commitment_id = connection.execute(
                 table.insert().values(**values)
@@ -552,6 +550,7 @@ def record_follow_up(
             recorded_by=actor.name,
         )
         connection.execute(table.update().where(table.c.id == commitment_id).values(status=status))
+        reads.bump(connection, kommun)
     return follow_id
 
 
@@ -613,7 +612,7 @@ def _promise_dict(connection: Connection, row, names: dict[int, str]) -> dict:
         "signatories": row["signatories"],
         "follow_up_cadence": row["follow_up_cadence"],
         "source": row["source"],
-        "designated_places": sorted((names[i] for i in designated), key=normalise_name),
+        "designated_places": sorted((names[i] for i in designated), key=fold),
         "commitments": [_commitment_dict(connection, c, names) for c in commitments],
     }
 
@@ -638,7 +637,7 @@ def _commitment_dict(connection: Connection, row, names: dict[int, str]) -> dict
         "id": row["id"],
         "party": row["party"],
         "text": row["text"],
-        "places": sorted((names[i] for i in place_ids), key=normalise_name),
+        "places": sorted((names[i] for i in place_ids), key=fold),
         "designated": row["designated"],
         "themes": row["themes"],
         "partners": row["partners"],
@@ -711,9 +710,9 @@ def export_commitments(engine: Engine, kommun: str, out: str | Path) -> int:
     """Write the kommun's promises to ``out`` (.yaml/.yml or .csv); return the count."""
     out = Path(out)
     promises = load_promises(engine, kommun)
-    if out.suffix.casefold() in {".yaml", ".yml"}:
+    if suffix(out) in {".yaml", ".yml"}:
         text = to_yaml(kommun, promises)
-    elif out.suffix.casefold() == ".csv":
+    elif suffix(out) == ".csv":
         text = to_csv(kommun, promises)
     else:
         raise TryggError(t("err.commitments_format_ext", file=out.name))

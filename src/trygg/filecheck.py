@@ -22,6 +22,7 @@ from trygg import settings
 from trygg.errors import TryggError
 from trygg.settings import Limits
 from trygg.strings import t
+from trygg.text import suffix
 
 #: Parts of a Shapefile; a zipped Shapefile may hold nothing else.
 SHAPEFILE_PARTS = {".shp", ".shx", ".dbf", ".prj", ".cpg", ".qpj", ".sbn", ".sbx", ".xml"}
@@ -139,10 +140,10 @@ def check_shapefile_zip(archive: zipfile.ZipFile, file_name: str) -> None:
             raise TryggError(t("err.zip_member_path", file=file_name, member=name))
         if info.is_dir():
             continue
-        suffix = PurePosixPath(name).suffix.casefold()
-        if suffix not in SHAPEFILE_PARTS:
+        ending = suffix(name)
+        if ending not in SHAPEFILE_PARTS:
             raise TryggError(t("err.zip_member_kind", file=file_name, member=name))
-        shapes += suffix == ".shp"
+        shapes += ending == ".shp"
     if shapes == 0:
         raise TryggError(t("err.zip_no_shapefile", file=file_name))
 
@@ -163,13 +164,13 @@ def _unsafe_member_name(name: str) -> bool:
 def check_spreadsheet(data: bytes, file_name: str, limits: Limits) -> None:
     """Before calamine: a zipped workbook's directory, and an .xlsx first sheet's declared
     extent against ``max_rows``, ``max_columns`` and ``max_cells``."""
-    suffix = Path(file_name).suffix.casefold()
-    if suffix not in ZIPPED_SHEETS or not data.startswith(b"PK"):
+    ending = suffix(file_name)
+    if ending not in ZIPPED_SHEETS or not data.startswith(b"PK"):
         return
     archive = open_zip(data, file_name)
     with archive:
         check_zip(archive, file_name, limits)
-        if suffix in {".xlsx", ".xlsm"}:
+        if ending in {".xlsx", ".xlsm"}:
             reference = first_sheet_dimension(archive)
             if reference:
                 check_extent(reference, file_name, limits)

@@ -24,6 +24,7 @@ from trygg import filecheck, sandbox, settings
 from trygg.errors import TryggError
 from trygg.scales import STORE_CRS, SWEDEN_BOUNDS, WEB_CRS
 from trygg.strings import t
+from trygg.text import suffix
 
 POLYGONAL = {"Polygon", "MultiPolygon"}
 
@@ -107,7 +108,7 @@ def read_layer(
 
 def layer_format(data: bytes, file_name: str, limits: settings.Limits) -> str:
     """The layer format of ``data`` by extension and content, or a refusal naming why."""
-    kind = LAYER_FORMATS.get(Path(file_name).suffix.casefold())
+    kind = LAYER_FORMATS.get(suffix(file_name))
     if kind is None:
         raise TryggError(t("err.layer_format", file=file_name))
     if kind == "geojson" and not data.lstrip(b"\xef\xbb\xbf \t\r\n").startswith(b"{"):

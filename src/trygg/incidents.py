@@ -44,6 +44,7 @@ from trygg.tabular import (
     parse_number,
     read_table,
 )
+from trygg.text import fold, suffix
 
 BATCH_KIND = "incidents"
 STATS_KIND = "crime_stats"
@@ -126,18 +127,14 @@ def parse_when(text: str, time_text: str = "") -> tuple[dt.datetime, str] | None
     return None
 
 
-def fold_category(text: str) -> str:
-    return " ".join(text.replace("\u2013", "–").split()).casefold()
-
-
 def canonical_category(text: str, extra: dict[str, str] | None = None) -> tuple[str, bool]:
     """Map a source's category to the canonical list → (category, recognised).
 
     Exact synonyms (the mapping file's first, then the built-in table) win; otherwise a
     canonical name or synonym contained in the text; otherwise ``övrigt``.
     """
-    folded = fold_category(text)
-    table = {**CATEGORY_SYNONYMS, **{fold_category(k): v for k, v in (extra or {}).items()}}
+    folded = fold(text)
+    table = {**CATEGORY_SYNONYMS, **{fold(k): v for k, v in (extra or {}).items()}}
     if folded in table:
         return table[folded], True
     for name in sorted({*INCIDENT_CATEGORIES, *CATEGORY_SYNONYMS}, key=len, reverse=True):
@@ -154,7 +151,7 @@ def read_incident_table(path: Path, data: bytes, crs: str | None) -> Table:
 
     For a point layer the "row" of a feature is its number + 1, as if exported to a sheet.
     """
-    if path.suffix.casefold() not in GEO_SUFFIXES:
+    if suffix(path) not in GEO_SUFFIXES:
         return read_table(path, data)
     frame = geo.read_layer(path, data=data, prefer="point")
     if frame.empty:
@@ -204,7 +201,7 @@ def import_incidents(
         ``övrigt``), ``unknown_category_values`` and ``outside_places``.
     """
     require_write(actor, kommun)
-    is_layer = Path(path).suffix.casefold() in GEO_SUFFIXES
+    is_layer = suffix(path) in GEO_SUFFIXES
     upload = open_upload(
         engine,
         path,
@@ -486,12 +483,12 @@ def _crime_stat(table, row, index, locator, kommun, kommun_name):
     number = table.row_numbers[index]
     errors: list[RowError] = []
     area = table.value(row, "plats")
-    folded = " ".join(area.split()).casefold()
+    folded = fold(area)
     place_id = None
     if folded not in {
         kommun,
-        kommun_name.casefold(),
-        f"{kommun_name.casefold()}s kommun",
+        fold(kommun_name),
+        f"{fold(kommun_name)}s kommun",
         "totalt",
         "hela kommunen",
     }:
@@ -518,7 +515,7 @@ def _crime_stat(table, row, index, locator, kommun, kommun_name):
     values = {}
     for column in ("count", "per_100k"):
         text = table.value(row, column)
-        if " ".join(text.split()).casefold() in SUPPRESSION_MARKERS:
+        if fold(text) in SUPPRESSION_MARKERS:
             values[column] = None
             continue
         value = parse_number(text)
@@ -529,7 +526,7 @@ def _crime_stat(table, row, index, locator, kommun, kommun_name):
             errors.append(RowError(number, table.source_header(column), text, message))
             value = None
         values[column] = value
-    flag = " ".join(table.value(row, "preliminary").split()).casefold()
+    flag = fold(table.value(row, "preliminary"))
     if flag not in PRELIMINARY | FINAL:
         errors.append(
             RowError(number, table.source_header("preliminary"), flag, t("row.preliminary"))

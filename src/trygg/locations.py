@@ -16,11 +16,11 @@ from sqlalchemy import Connection, select
 
 from trygg.errors import RowError
 from trygg.geo import parse_crs
-from trygg.places import normalise_name
 from trygg.scales import STORE_CRS, SWEDEN_BOUNDS, WEB_CRS
 from trygg.store import schema
 from trygg.strings import t
 from trygg.tabular import Table, parse_numbers
+from trygg.text import fold
 
 
 class Locator:
@@ -40,9 +40,9 @@ class Locator:
         self._by_name: dict[str, int] = {}
         for row in rows:
             for alias in row.aliases or []:
-                self._by_name.setdefault(normalise_name(alias), row.id)
+                self._by_name.setdefault(fold(alias), row.id)
         for row in rows:
-            self._by_name[normalise_name(row.name)] = row.id
+            self._by_name[fold(row.name)] = row.id
         self._tree = shapely.STRtree(shapely.from_wkb([r.geom_wkb for r in rows]))
 
     def __len__(self) -> int:
@@ -50,15 +50,15 @@ class Locator:
 
     def match_name(self, text: str) -> int | None:
         """The place id for a name or alias (case and surrounding whitespace ignored)."""
-        return self._by_name.get(normalise_name(text))
+        return self._by_name.get(fold(text))
 
     def suggestions(self, text: str, count: int = 3) -> list[str]:
         """The closest known place names, for the error message; never used silently."""
-        close = difflib.get_close_matches(normalise_name(text), self._by_name, count, 0.5)
+        close = difflib.get_close_matches(fold(text), self._by_name, count, 0.5)
         return list(dict.fromkeys(self.names[self._by_name[c]] for c in close))
 
     def known_names(self) -> list[str]:
-        return sorted(self.names.values(), key=normalise_name)
+        return sorted(self.names.values(), key=fold)
 
     def containing(self, xs: np.ndarray, ys: np.ndarray) -> list[list[int]]:
         """For each point (EPSG:3006), the ids of the places whose interior holds it."""

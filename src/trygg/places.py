@@ -23,6 +23,7 @@ from trygg.scales import DEFAULT_PLACE_KIND, MAX_AREA_COUNT, STORE_CRS
 from trygg.store import check_kommun_code, ensure_kommun, schema, write_transaction
 from trygg.strings import t
 from trygg.tabular import parse_number
+from trygg.text import fold, split_list
 
 BATCH_KIND = "places"
 
@@ -35,20 +36,9 @@ FIELD_GUESSES = {
 }
 
 
-def normalise_name(name: str) -> str:
-    """How names and aliases are compared: case and surrounding whitespace ignored."""
-    return " ".join(str(name).split()).casefold()
-
-
 def split_aliases(value) -> list[str]:
     """Aliases come as one ``;``-separated field, or as a list."""
-    if _is_missing(value):
-        return []
-    if isinstance(value, str):
-        items = value.split(";")
-    else:
-        items = list(value) if isinstance(value, (list, tuple, np.ndarray)) else [value]
-    return [str(item).strip() for item in items if str(item).strip()]
+    return [] if _is_missing(value) else split_list(value)
 
 
 def import_places(
@@ -153,12 +143,12 @@ def import_places(
 
 def _resolve_fields(frame: gpd.GeoDataFrame, file_name: str, **given: str | None) -> dict:
     columns = [c for c in frame.columns if c != frame.geometry.name]
-    by_folded = {c.casefold(): c for c in columns}
+    by_folded = {fold(c): c for c in columns}
     resolved: dict[str, str | None] = {}
     for role, field in given.items():
         if field is not None:
             if field not in columns:
-                if field.casefold() not in by_folded:
+                if fold(field) not in by_folded:
                     raise TryggError(
                         t(
                             "err.places_no_field",
@@ -167,7 +157,7 @@ def _resolve_fields(frame: gpd.GeoDataFrame, file_name: str, **given: str | None
                             fields=", ".join(columns) or "inga",
                         )
                     )
-                field = by_folded[field.casefold()]
+                field = by_folded[fold(field)]
             resolved[role] = field
             continue
         guesses = (by_folded.get(guess) for guess in FIELD_GUESSES[role])
@@ -188,10 +178,10 @@ def _place_names(frame: gpd.GeoDataFrame, field: str, file_name: str) -> list[st
                 t("err.places_missing_name", feature=number, file=file_name, field=field)
             )
         names.append(name)
-    counts = Counter(normalise_name(n) for n in names)
+    counts = Counter(fold(n) for n in names)
     for folded, count in counts.items():
         if count > 1:
-            numbers = [i for i, n in enumerate(names, start=1) if normalise_name(n) == folded]
+            numbers = [i for i, n in enumerate(names, start=1) if fold(n) == folded]
             raise TryggError(
                 t(
                     "err.places_duplicate_name",
@@ -218,7 +208,7 @@ def _place_record(frame, index, number: int, name: str, fields: dict) -> dict:
         "aliases": split_aliases(row[fields["alias"]]) if fields["alias"] else [],
         "kind": DEFAULT_PLACE_KIND
         if _is_missing(kind) or not str(kind).strip()
-        else str(kind).strip().casefold(),
+        else fold(kind),
         "population": _population(row, fields["population"], number, name),
         "geom_wkb": shapely.to_wkb(geom),
         "area_m2": float(geom.area),
@@ -332,15 +322,15 @@ def place_index(connection: Connection, kommun: str) -> dict[str, tuple[int, str
     ).all()
     for place_id, name, aliases in rows:
         for alias in aliases or []:
-            index.setdefault(normalise_name(alias), (place_id, name))
+            index.setdefault(fold(alias), (place_id, name))
     for place_id, name, _aliases in rows:
-        index[normalise_name(name)] = (place_id, name)
+        index[fold(name)] = (place_id, name)
     return index
 
 
 def resolve_place(index: dict[str, tuple[int, str]], name: str, kommun: str) -> tuple[int, str]:
     """Find a place by name or alias; refuse an unknown one, listing the known names."""
-    found = index.get(normalise_name(name))
+    found = index.get(fold(name))
     if found is None:
         known = sorted({place_name for _id, place_name in index.values()})
         raise TryggError(

@@ -34,6 +34,7 @@ from trygg.errors import TryggError
 from trygg.filecheck import size
 from trygg.settings import Limits
 from trygg.strings import t
+from trygg.text import fold
 
 #: Environment for the child: one thread for numerical libraries (their thread pools
 #: would otherwise reserve address space per core) and no PROJ grid downloads.
@@ -225,7 +226,7 @@ def _choose_layer(layers: list[tuple[str, str]], layer: str | None, prefer: str)
         return layer
     if len(layers) <= 1:
         return None
-    matching = [name for name, kind in layers if prefer in kind.casefold()]
+    matching = [name for name, kind in layers if prefer in fold(kind)]
     if len(matching) == 1:
         return matching[0]
     raise ReaderError("layers_many", layers=names)

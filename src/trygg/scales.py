@@ -1,8 +1,9 @@
 """One source of truth for the domain's fixed lists, scales and thresholds."""
-
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+
+from trygg.text import fold
 
 #: The five demo kommuner, by kommunkod (a 4-character string: Värnamo is "0683").
 DEMO_KOMMUNER: dict[str, str] = {
@@ -88,12 +89,12 @@ class AnswerScale:
 
     def code_for(self, answer: str) -> int | None:
         """The code of a text label or numeric code, or None when it is not on the scale."""
-        folded = " ".join(answer.split()).casefold()
+        folded = fold(answer)
         if folded.isdigit():
             code = int(folded)
             return code if code in self.labels else None
         for code, label in self.labels.items():
-            if label.casefold() == folded:
+            if fold(label) == folded:
                 return code
         return self.variants.get(folded)
 

@@ -39,6 +39,7 @@ from trygg.scales import (
 from trygg.store import bulk_insert, schema
 from trygg.strings import t
 from trygg.tabular import Table, parse_number
+from trygg.text import fold
 
 BATCH_KIND = "survey"
 
@@ -407,7 +408,7 @@ def _same_rows(connection: Connection, kommun: str, years: list[int], records) -
 
 def _fingerprint(year, place_text, x, y, code, answers: dict) -> tuple:
     """What a row says, whatever the file format: centimetres, folded text, sorted answers."""
-    place = " ".join((place_text or "").split()).casefold()
+    place = fold(place_text or "")
     point = tuple(None if v is None else round(v, 2) for v in (x, y))
     return (year, place, point, code, tuple(sorted(answers.items())))
 
@@ -502,7 +503,7 @@ def _result_records(table, row, index, locator, kommun_name, indicators, errors)
     number = table.row_numbers[index]
     area = table.value(row, "plats")
     place_id = None
-    if normalise_area(area) not in KOMMUN_LEVEL_AREAS | {normalise_area(kommun_name)}:
+    if fold(area) not in KOMMUN_LEVEL_AREAS | {fold(kommun_name)}:
         place_id = locator.match_name(area)
         if place_id is None:
             errors.append(
@@ -542,12 +543,8 @@ def _result_records(table, row, index, locator, kommun_name, indicators, errors)
     return records
 
 
-def normalise_area(text: str) -> str:
-    return " ".join(text.split()).casefold()
-
-
 def is_missing_marker(text: str) -> bool:
-    return normalise_area(text) in SUPPRESSION_MARKERS
+    return fold(text) in SUPPRESSION_MARKERS
 
 
 def _result_value(table, row, column, number, errors) -> tuple[float | None, str | None]:
@@ -594,7 +591,7 @@ def _optional_int(table, row, column, number, errors) -> int | None:
 
 def _unit(given: str, indicator: str, value: float | None) -> str:
     """``index`` (0–6, Police) or ``procent`` (NTU), from the unit column or the name."""
-    text = normalise_area(f"{given} {indicator}")
+    text = fold(f"{given} {indicator}")
     if "index" in text:
         return "index"
     if "%" in text or "procent" in text or "andel" in text:

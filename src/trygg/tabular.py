@@ -28,6 +28,7 @@ from trygg.errors import TryggError
 from trygg.sandbox import cell_text as cell_text
 from trygg.settings import Limits
 from trygg.strings import t
+from trygg.text import fold_header, suffix
 
 DELIMITERS = (";", ",", "\t")
 SNIFF_CHARS = 65_536
@@ -179,7 +180,7 @@ def read_table(path: str | Path, data: bytes | None = None, limits: Limits | Non
     filecheck.check_bytes(len(data), path.name, limits)
     if not data.strip():
         raise TryggError(t("err.table_empty", file=path.name))
-    if path.suffix.casefold() in SPREADSHEET_SUFFIXES:
+    if suffix(path) in SPREADSHEET_SUFFIXES:
         records = _spreadsheet_records(data, path.name, limits)
     else:
         if looks_binary(data) and not data.startswith(UTF16_BOMS):
@@ -241,19 +242,6 @@ def _spreadsheet_records(
     raise TryggError(t("err.table_unreadable", file=file_name))
 
 
-def normalise_header(header: str) -> str:
-    """``" Trygg kväll "`` → ``trygg_kvall``; ``"Område"`` → ``omrade``.
-
-    Examples
-    --------
-    >>> normalise_header("Respondent-ID")
-    'respondent_id'
-    """
-    folded = header.strip().casefold()
-    folded = folded.replace("å", "a").replace("ä", "a").replace("ö", "o")
-    return re.sub(r"[\s\-]+", "_", folded)
-
-
 def canonical_columns(
     header: list[str], mapping: dict[str, str] | None = None, synonyms: dict | None = None
 ) -> dict[str, int]:
@@ -263,15 +251,15 @@ def canonical_columns(
     ``synonyms`` adds importer-specific ones on top of :data:`SYNONYMS`.
     """
     table = {**SYNONYMS, **(synonyms or {})}
-    by_normalised = {normalise_header(h): i for i, h in reversed(list(enumerate(header)))}
+    by_normalised = {fold_header(h): i for i, h in reversed(list(enumerate(header)))}
     columns: dict[str, int] = {}
     for index, name in enumerate(header):
-        key = normalise_header(name)
+        key = fold_header(name)
         canonical = table.get(key, key)
         if key and canonical not in columns:
             columns[canonical] = index
     for canonical, written in column_mapping(mapping or {}).items():
-        index = by_normalised.get(normalise_header(str(written)))
+        index = by_normalised.get(fold_header(str(written)))
         if index is None:
             raise TryggError(
                 t(
@@ -282,7 +270,7 @@ def canonical_columns(
                 )
             )
         columns = {k: v for k, v in columns.items() if v != index}
-        columns[normalise_header(canonical)] = index
+        columns[fold_header(canonical)] = index
     return columns
 
 
@@ -297,10 +285,7 @@ def read_mapping(path: str | Path | None) -> dict:
     data = filecheck.read_bounded(path, limit="max_document_bytes")
     try:
         text = data.decode("utf-8-sig")
-        if path.suffix.casefold() == ".json":
-            mapping = json.loads(text)
-        else:
-            mapping = load_yaml(text, path.name)
+        mapping = json.loads(text) if suffix(path) == ".json" else load_yaml(text, path.name)
     except (ValueError, RecursionError) as err:
         raise TryggError(t("err.mapping_unreadable", file=path.name, reason=err)) from None
     if not isinstance(mapping, dict) or not all(

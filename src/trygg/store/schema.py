@@ -296,3 +296,12 @@ login_attempt = Table(
     Index("ix_login_attempt_user", "user_name", "attempted_at"),
     Index("ix_login_attempt_client", "client", "attempted_at"),
 )
+
+#: One counter per kommun, raised in the same transaction as every import, rollback,
+#: restore and follow-up (see :func:`trygg.store.reads.data_version`).
+data_revision = Table(
+    "data_revision",
+    metadata,
+    Column("kommun_kod", String(4), primary_key=True),
+    Column("revision", Integer, nullable=False),
+)
