@@ -12,9 +12,11 @@ import numpy as np
 import pytest
 from shapely.geometry import box
 
-from trygg import analysis, incidents, places, store
+from trygg import places, store
 from trygg.auth import local_admin
-from trygg.figures import place_figures
+from trygg.importers import incidents
+from trygg.stats import report
+from trygg.stats.report import place_figures
 
 #: These tests write as the command line's local administrator.
 ADMIN = local_admin()
@@ -80,7 +82,7 @@ def test_stats_1m_incidents_500_places(benchmark, kommun):
 def test_hotspots_100m_grid_20km(benchmark, kommun):
     engine, _path = kommun
     result = benchmark.pedantic(
-        analysis.hotspots,
+        report.hotspots,
         args=(engine, "1381"),
         kwargs={"year": 2024, "cell": 100},
         rounds=1,

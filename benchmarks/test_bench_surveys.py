@@ -11,8 +11,10 @@ import numpy as np
 import pytest
 from shapely.geometry import box
 
-from trygg import places, stats, store, surveys
+from trygg import places, store
 from trygg.auth import local_admin
+from trygg.importers import survey_answers
+from trygg.stats import report
 
 #: These tests write as the command line's local administrator.
 ADMIN = local_admin()
@@ -59,8 +61,8 @@ def test_import_and_figures_100k(benchmark, survey_file, tmp_path):
         return (engine,), {}
 
     def run(engine):
-        result = surveys.import_survey(engine, path, "1381", actor=ADMIN)
-        figures = stats.compute_stats(engine, "1381")
+        result = survey_answers.import_survey(engine, path, "1381", actor=ADMIN)
+        figures = report.compute_stats(engine, "1381")
         return result, figures
 
     result, figures = benchmark.pedantic(run, setup=setup, rounds=3, iterations=1)

@@ -23,24 +23,16 @@ from sqlalchemy import Engine, make_url
 from sqlalchemy.exc import SQLAlchemyError
 
 from markup import md, message
-from trygg import (
-    analysis,
-    assets,
-    auth,
-    batches,
-    commitments,
-    figures,
-    incidents,
-    maps,
-    places,
-    settings,
-    store,
-)
+from trygg import auth, commitments, maps, places, settings, store
 from trygg.auth import Actor, LoginRefused
 from trygg.errors import TryggError
-from trygg.incident_stats import incident_years
+from trygg.importers import incidents
+from trygg.maps import offline as assets
 from trygg.scales import DEFAULT_KOMMUN
 from trygg.settings import database_url
+from trygg.stats import report
+from trygg.store import batches
+from trygg.store.reads import incident_years
 from trygg.strings import t
 
 STATIC_DIR = Path(__file__).parent / "static"
@@ -159,7 +151,7 @@ def kommun_figures(db: str, kommun: str, year: int | None = None, public: bool =
 
     With ``public`` incident counts below the public threshold are suppressed.
     """
-    return figures.place_figures(engine(db), kommun, year, public=public)
+    return report.place_figures(engine(db), kommun, year, public=public)
 
 
 @st.cache_data(ttl=READ_TTL_S, show_spinner=False)
@@ -185,7 +177,7 @@ def hotspots(
     db: str, kommun: str, year: int, cell: int, category: str | None, public: bool
 ) -> dict:
     """Gi* hot spots on the grid and the density surface for ``year``."""
-    return analysis.hotspots(
+    return report.hotspots(
         engine(db), kommun, year=year, cell=float(cell), category=category, public=public
     )
 
@@ -193,7 +185,7 @@ def hotspots(
 @st.cache_data(ttl=READ_TTL_S, show_spinner=False)
 def time_profile(db: str, kommun: str, year: int, place: str | None, public: bool) -> dict:
     """Hour × weekday and monthly counts for the kommun or one place."""
-    return analysis.time_profile(engine(db), kommun, year=year, place=place, public=public)
+    return report.time_profile(engine(db), kommun, year=year, place=place, public=public)
 
 
 def clear_reads() -> None:

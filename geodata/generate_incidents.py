@@ -23,7 +23,7 @@ from pathlib import Path
 import numpy as np
 from pyproj import Transformer
 
-from trygg.synthetic import Place, load_places, own_area, sample_points, write_excel_csv
+from trygg.demo.synthetic import Place, load_places, own_area, sample_points, write_excel_csv
 
 GEODATA = Path(__file__).resolve().parents[1] / "geodata"
 DEFAULT_SEED = 2024

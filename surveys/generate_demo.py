@@ -21,8 +21,7 @@ from pathlib import Path
 import numpy as np
 from pyproj import Transformer
 
-from trygg.scales import ORO, PROBLEM, TRYGG_KVALL
-from trygg.synthetic import (
+from trygg.demo.synthetic import (
     Place,
     decimal_comma,
     load_places,
@@ -30,6 +29,7 @@ from trygg.synthetic import (
     sample_points,
     write_excel_csv,
 )
+from trygg.scales import ORO, PROBLEM, TRYGG_KVALL
 
 GEODATA = Path(__file__).resolve().parents[1] / "geodata"
 YEARS = (2023, 2024)

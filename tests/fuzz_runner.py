@@ -22,8 +22,9 @@ from pathlib import Path
 
 from sqlalchemy import func, select
 
-from trygg import auth, commitments, incidents, places, store, surveys
+from trygg import auth, commitments, places, store
 from trygg.errors import TryggError
+from trygg.importers import crime_stats, incidents, survey_answers, survey_results
 from trygg.store import schema
 
 KOMMUN = "1381"
@@ -32,12 +33,12 @@ KOMMUN = "1381"
 PLACES_KOMMUN = "2999"
 ADMIN = auth.local_admin()
 IMPORTERS = {
-    "survey": lambda engine, path: surveys.import_survey(engine, path, KOMMUN, actor=ADMIN),
-    "survey_results": lambda engine, path: surveys.import_survey_results(
+    "survey": lambda engine, path: survey_answers.import_survey(engine, path, KOMMUN, actor=ADMIN),
+    "survey_results": lambda engine, path: survey_results.import_survey_results(
         engine, path, KOMMUN, actor=ADMIN
     ),
     "incidents": lambda engine, path: incidents.import_incidents(engine, path, KOMMUN, actor=ADMIN),
-    "crime_stats": lambda engine, path: incidents.import_crime_stats(
+    "crime_stats": lambda engine, path: crime_stats.import_crime_stats(
         engine, path, KOMMUN, actor=ADMIN
     ),
     "places": lambda engine, path: places.import_places(

@@ -1,4 +1,5 @@
-"""Offline web assets: Leaflet copied from XStatic-Leaflet and served by the dashboard."""
+"""Offline web assets (trygg.maps.offline): Leaflet copied from XStatic-Leaflet and served
+by the dashboard."""
 
 from __future__ import annotations
 
@@ -10,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from trygg import assets
+from trygg.maps import offline as assets
 
 REPO = Path(__file__).resolve().parents[1]
 

@@ -21,10 +21,11 @@ from shapely.geometry import box
 from sqlalchemy import func, select
 
 from tests.conftest import REPO, assert_clean_refusal, run_cli
-from trygg import auth, batches, commitments, incidents, places, settings, surveys
+from trygg import auth, commitments, places, settings
 from trygg.auth import Actor, LoginRefused
 from trygg.errors import TryggError
-from trygg.store import schema
+from trygg.importers import crime_stats, incidents, survey_answers, survey_results
+from trygg.store import batches, schema
 from trygg.strings import t
 
 PASSWORD = "rätt-lösenord-för-anna"
@@ -298,16 +299,16 @@ def _commitment_of(engine, kommun: str) -> int:
 
 #: Each write as the dashboard would make it for kommun 1381, given an actor.
 WRITES = {
-    "import_survey": lambda e, p, actor: surveys.import_survey(
+    "import_survey": lambda e, p, actor: survey_answers.import_survey(
         e, _file(p, "enkat.csv", SURVEY), "1381", actor=actor
     ),
-    "import_survey_results": lambda e, p, actor: surveys.import_survey_results(
+    "import_survey_results": lambda e, p, actor: survey_results.import_survey_results(
         e, _file(p, "polisen.csv", RESULTS), "1381", actor=actor
     ),
     "import_incidents": lambda e, p, actor: incidents.import_incidents(
         e, _file(p, "est.csv", INCIDENTS), "1381", actor=actor
     ),
-    "import_crime_stats": lambda e, p, actor: incidents.import_crime_stats(
+    "import_crime_stats": lambda e, p, actor: crime_stats.import_crime_stats(
         e, _file(p, "bra.csv", CRIME), "1381", actor=actor
     ),
     "import_places": lambda e, p, actor: places.import_places(

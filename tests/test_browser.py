@@ -19,7 +19,8 @@ from urllib.parse import urlsplit
 
 import pytest
 
-from trygg import formatting, maps, places, stats, store
+from trygg import formatting, maps, places, store
+from trygg.stats import report
 
 REPO = Path(__file__).resolve().parents[1]
 ARTIFACTS = REPO / "tests" / "artifacts"
@@ -138,7 +139,7 @@ def _laholm_place_count(demo_db) -> int:
 def _hidden_places(demo_db) -> set[str]:
     engine = store.make_engine(str(demo_db))
     try:
-        figures = stats.compute_stats(engine, "1381")
+        figures = report.compute_stats(engine, "1381")
     finally:
         engine.dispose()
     return {p["place"] for p in figures["places"] if p["survey"]["suppressed"]}
@@ -275,7 +276,7 @@ def _click_the_park(page, frame, attempts: int = 3) -> None:
 def _hover_shows_the_figures(frame, demo_db) -> None:
     """The park's tooltip: its share, n and interval as the place panel gives them."""
     engine = store.make_engine(str(demo_db))
-    figures = stats.compute_stats(engine, "1381")
+    figures = report.compute_stats(engine, "1381")
     engine.dispose()
     park = next(p for p in figures["places"] if p["place"] == "Stadsparken")["survey"]
     centre = frame.evaluate(
@@ -315,7 +316,7 @@ def _show_the_town(frame) -> None:
 
 def test_standalone_file_needs_no_network(browser, demo_db, tmp_path):
     engine = store.make_engine(str(demo_db))
-    layer = maps.choropleth(stats.compute_stats(engine, "1381"))
+    layer = maps.choropleth(report.compute_stats(engine, "1381"))
     fmap = maps.place_map(places.load_places(engine, "1381"), "Stadsparken", choropleth=layer)
     engine.dispose()
     path = tmp_path / "laholm.html"

@@ -23,10 +23,11 @@ from sqlalchemy import delete, func, select, text
 
 from tests.conftest import REPO, assert_clean_refusal, run_cli
 from tests.survey_fixtures import add_places, inner_point
-from trygg import batches, incidents, places, store, surveys
+from trygg import places, store
 from trygg.auth import local_admin
 from trygg.errors import TryggError
-from trygg.store import schema
+from trygg.importers import incidents, survey_answers
+from trygg.store import batches, schema
 
 #: These tests write as the command line's local administrator.
 ADMIN = local_admin()
@@ -349,21 +350,23 @@ def test_a_survey_exported_again_as_xlsx_is_refused_until_forced(db, tmp_path, w
 def test_other_respondents_of_the_same_year_are_not_duplicates(engine, tmp_path):
     add_places(engine, tmp_path)
     first = survey_csv(tmp_path / "a.csv", respondents(300, True), True)
-    surveys.import_survey(engine, first, "1381", actor=ADMIN)
+    survey_answers.import_survey(engine, first, "1381", actor=ADMIN)
     others = survey_csv(tmp_path / "b.csv", respondents(300, True, seed=1), True)
-    assert "duplicates" not in surveys.import_survey(engine, others, "1381", actor=ADMIN)
+    assert "duplicates" not in survey_answers.import_survey(engine, others, "1381", actor=ADMIN)
     # Without ids, a few equal rows (here 10 of 300) are no reason to stop.
     chance = respondents(290, False, seed=2) + [row[1:] for row in respondents(10, True)]
     path = survey_csv(tmp_path / "c.csv", chance, False)
-    assert "duplicates" not in surveys.import_survey(engine, path, "1381", actor=ADMIN)
+    assert "duplicates" not in survey_answers.import_survey(engine, path, "1381", actor=ADMIN)
 
 
 def test_the_duplicate_refusal_carries_what_the_dashboard_needs(engine, tmp_path):
     add_places(engine, tmp_path)
     rows = respondents(40, True)
-    surveys.import_survey(engine, survey_csv(tmp_path / "a.csv", rows, True), "1381", actor=ADMIN)
-    with pytest.raises(surveys.DuplicateRespondents) as refused:
-        surveys.import_survey(
+    survey_answers.import_survey(
+        engine, survey_csv(tmp_path / "a.csv", rows, True), "1381", actor=ADMIN
+    )
+    with pytest.raises(survey_answers.DuplicateRespondents) as refused:
+        survey_answers.import_survey(
             engine, survey_xlsx(tmp_path / "a.xlsx", rows[:25], True), "1381", actor=ADMIN
         )
     assert refused.value.duplicates == {"count": 25, "batch_ids": [2], "by": "id"}

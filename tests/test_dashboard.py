@@ -17,7 +17,9 @@ from unittest.mock import patch
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from trygg import analysis, auth, batches, figures, formatting, maps, places, scales, stats, store
+from trygg import auth, formatting, maps, places, scales, store
+from trygg.stats import report
+from trygg.store import batches
 
 REPO = Path(__file__).resolve().parents[1]
 APP = str(REPO / "dashboard" / "app.py")
@@ -268,7 +270,7 @@ def test_empty_database_says_how_to_fill_it(monkeypatch, engine, tmp_path):
 @pytest.fixture(scope="module")
 def laholm_stats(demo_db) -> dict:
     engine = store.make_engine(str(demo_db))
-    figures = {year: stats.compute_stats(engine, "1381", year) for year in (2023, 2024)}
+    figures = {year: report.compute_stats(engine, "1381", year) for year in (2023, 2024)}
     engine.dispose()
     return figures
 
@@ -369,7 +371,7 @@ def test_kommun_headline_stays_and_a_smaller_place_is_hidden_instead(app_env, la
 
 def test_kommun_total_is_shown_when_safe(app_env, demo_db):
     engine = store.make_engine(str(demo_db))
-    total = stats.compute_stats(engine, "1380")["kommun_total"]["andel_otrygga"]
+    total = report.compute_stats(engine, "1380")["kommun_total"]["andel_otrygga"]
     engine.dispose()
     at = run_app(kommun="1380")
     assert not total["suppressed"]
@@ -377,7 +379,7 @@ def test_kommun_total_is_shown_when_safe(app_env, demo_db):
 
 
 def test_delivered_results_are_listed_with_their_source(monkeypatch, demo_engine, tmp_path):
-    from trygg.surveys import import_survey_results
+    from trygg.importers.survey_results import import_survey_results
 
     path = tmp_path / "polisen.csv"
     path.write_text(
@@ -458,14 +460,14 @@ def test_upload_imports_a_csv_and_lists_the_rejected_rows(upload_env):
         "samordnare",
     )
     sources = {
-        s["file_name"]: s["synthetic"] for s in stats.compute_stats(upload_env, "1381")["sources"]
+        s["file_name"]: s["synthetic"] for s in report.compute_stats(upload_env, "1381")["sources"]
     }
     assert sources["enkat.csv"] is False
     assert sources["1381_laholm_syntetisk_trygghetsenkat_2024.csv"] is True
 
 
 def test_import_and_rollback_reach_the_map_at_once(upload_env):
-    before = stats.compute_stats(upload_env, "1381")
+    before = report.compute_stats(upload_env, "1381")
     n_before = place_figures(before, "Stadsparken")["survey"]["n"]
     at = run_app(plats="Stadsparken")
     assert survey_n_line(at).startswith(f"{formatting.count(n_before)} · ")
@@ -521,8 +523,8 @@ def laholm_incidents(demo_db) -> dict:
     engine = store.make_engine(str(demo_db))
     found = {
         public: {
-            "figures": figures.place_figures(engine, "1381", 2024, public=public),
-            "park": analysis.time_profile(
+            "figures": report.place_figures(engine, "1381", 2024, public=public),
+            "park": report.time_profile(
                 engine, "1381", year=2024, place="Stadsparken", public=public
             ),
         }
@@ -681,7 +683,7 @@ def test_hot_spot_layer_is_off_until_chosen_and_follows_the_cell_size(app_env, d
     engine = store.make_engine(str(demo_db))
     expected = {
         cell: maps.HotspotLayer(
-            analysis.hotspots(engine, "0683", year=2024, cell=cell, public=True)["grid"], cell
+            report.hotspots(engine, "0683", year=2024, cell=cell, public=True)["grid"], cell
         ).features()
         for cell in (250, 500)
     }

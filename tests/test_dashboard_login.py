@@ -21,7 +21,8 @@ from tests.test_dashboard import (
     run_app,
     switch,
 )
-from trygg import auth, batches
+from trygg import auth
+from trygg.store import batches
 from trygg.strings import t
 
 #: The demo database with the coordinator of Laholm and Värnamo (shared fixture).

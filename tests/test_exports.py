@@ -13,9 +13,11 @@ import pytest
 from shapely.geometry import box
 
 from tests.conftest import run_cli
-from trygg import commitments, exports, formatting, places, stats, surveys
+from trygg import commitments, exports, formatting, places
 from trygg.auth import local_admin
-from trygg.figures import place_figures
+from trygg.importers import survey_answers
+from trygg.stats import report
+from trygg.stats.report import place_figures
 
 HOSTILE = ['=HYPERLINK("http://x","y")', "+cmd", "-1+1", "@SUM(1)", "\t=1", "\r=1"]
 #: Place names survive the importer's whitespace clean-up, so tab and CR are left out.
@@ -123,7 +125,7 @@ def hostile_kommun(engine, tmp_path):
         lines += [f"{x + k};{y};2024;{1 + (k + i) % 5};{1 + k % 4}" for k in range(12)]
     answers = tmp_path / "enkat.csv"
     answers.write_text("\n".join(lines), encoding="utf-8")
-    surveys.import_survey(engine, answers, "1381", actor=ADMIN)
+    survey_answers.import_survey(engine, answers, "1381", actor=ADMIN)
     return engine
 
 
@@ -145,10 +147,10 @@ def test_stats_csv_and_xlsx_from_the_command_line(hostile_kommun, tmp_path):
     result = run_cli("--db", db, "stats", "--kommun", "1381", "--format", "xlsx", "--out", str(out))
     assert result.returncode == 0, result.stderr
     values, types = assert_xlsx_safe(out.read_bytes())
-    assert values[0] == list(stats.CSV_COLUMNS)
+    assert values[0] == list(report.CSV_COLUMNS)
     assert len(values) == len(rows)
     for row_types in types[1:]:
-        assert {row_types[stats.CSV_COLUMNS.index(c)] for c in NUMERIC_STATS_COLUMNS} == {"n"}
+        assert {row_types[report.CSV_COLUMNS.index(c)] for c in NUMERIC_STATS_COLUMNS} == {"n"}
 
 
 def test_stats_xlsx_needs_a_file(hostile_kommun):
@@ -164,10 +166,10 @@ def test_stats_writers_quote_every_trigger(hostile_kommun, name):
     figures = copy.deepcopy(place_figures(hostile_kommun, "1381"))
     for place in figures["places"]:
         place["place"] = name
-    rows = csv_cells(stats.to_csv(figures))
+    rows = csv_cells(report.to_csv(figures))
     assert_no_live_formula(rows)
     assert {row[2] for row in rows[1:]} == {"'" + name}
-    values, _types = assert_xlsx_safe(stats.to_xlsx(figures))
+    values, _types = assert_xlsx_safe(report.to_xlsx(figures))
     assert {row[2] for row in values[1:]} == {xlsx_text("'" + name)}
 
 
@@ -179,7 +181,7 @@ def test_rejected_rows_of_a_real_import_are_safe(hostile_kommun, tmp_path):
     x, y = 370_500, 6_265_500
     lines = ["x;y;År;Trygg kväll"] + [f"{x};{y};2024;{text}" for text in HOSTILE_NAMES]
     path.write_text("\n".join(lines), encoding="utf-8")
-    summary = surveys.import_survey(hostile_kommun, path, "1381", actor=ADMIN)
+    summary = survey_answers.import_survey(hostile_kommun, path, "1381", actor=ADMIN)
     assert summary["rejected"] == len(HOSTILE_NAMES)
     rows = csv_cells(formatting.row_errors_csv(summary["errors"]).decode("utf-8-sig"), ";")
     assert_no_live_formula(rows)

@@ -27,8 +27,9 @@ from shapely.geometry import Polygon
 from tests.conftest import REPO, run_cli
 from tests.fuzz_runner import IMPORTERS
 from tests.hostile_files import PARK_X, PARK_Y, hostile_files, seeds, zipped
-from trygg import auth, incidents, places, surveys
+from trygg import auth, places
 from trygg.errors import TryggError
+from trygg.importers import incidents, survey_answers
 from trygg.tabular import read_mapping
 
 #: Hypothesis examples in ``make test``; ``make fuzz`` sets this to 10 000 or more.
@@ -256,7 +257,7 @@ def test_rows_over_the_limit_are_refused_naming_the_variable(laholm, tmp_path, m
     path.write_text("Område;År\n" + "Stadsparken;2024\n" * 5, encoding="utf-8")
     before = count_rows(laholm)
     with pytest.raises(TryggError, match="fler än 5 rader; gränsen sätts med TRYGG_MAX_ROWS"):
-        surveys.import_survey(laholm, path, "1381", actor=ADMIN)
+        survey_answers.import_survey(laholm, path, "1381", actor=ADMIN)
     assert count_rows(laholm) == before
 
 
@@ -311,10 +312,10 @@ def test_the_caller_survives_a_reader_that_aborts(laholm, tmp_path):
     with pytest.raises(
         TryggError, match=r"mer minne än gränsen 1 024 MB \(TRYGG_READER_MEMORY_MB\)"
     ):
-        surveys.import_survey(laholm, path, "1381", actor=ADMIN)
+        survey_answers.import_survey(laholm, path, "1381", actor=ADMIN)
     good = tmp_path / "enkat.xlsx"
     good.write_bytes(seeds()["enkat.xlsx"][0])
-    assert surveys.import_survey(laholm, good, "1381", actor=ADMIN)["accepted"] == 3
+    assert survey_answers.import_survey(laholm, good, "1381", actor=ADMIN)["accepted"] == 3
 
 
 @pytest.mark.parametrize(
@@ -336,4 +337,4 @@ def test_a_survey_year_option_outside_the_range_is_refused(laholm, tmp_path):
     path = tmp_path / "enkat.csv"
     path.write_text("Område;Trygg kväll\nStadsparken;3\n", encoding="utf-8")
     with pytest.raises(TryggError, match="Året 9999 ligger utanför 1900–2100"):
-        surveys.import_survey(laholm, path, "1381", year=9999, actor=ADMIN)
+        survey_answers.import_survey(laholm, path, "1381", year=9999, actor=ADMIN)

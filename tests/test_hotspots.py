@@ -13,8 +13,9 @@ import pytest
 from tests.conftest import run_cli
 from tests.survey_fixtures import add_places
 from tests.test_incidents import planted_incidents, write_csv
-from trygg import analysis, hotspots, incidents
 from trygg.auth import local_admin
+from trygg.importers import incidents
+from trygg.stats import hotspots, report
 
 #: These tests write as the command line's local administrator.
 ADMIN = local_admin()
@@ -75,7 +76,7 @@ def planted(engine, tmp_path):
 
 
 def test_cluster_centre_cell_is_a_99_percent_hot_spot(planted):
-    result = analysis.hotspots(planted, "1381", year=2024, cell=100)
+    result = report.hotspots(planted, "1381", year=2024, cell=100)
     features = result["grid"]["features"]
     centre_lon, centre_lat = _to_wgs84(370_450, 6_265_450)
     centre = next(f for f in features if _contains(f, centre_lon, centre_lat))
@@ -88,7 +89,7 @@ def test_cluster_centre_cell_is_a_99_percent_hot_spot(planted):
 
 
 def test_public_output_has_only_whole_cells_with_at_least_k(planted):
-    result = analysis.hotspots(planted, "1381", year=2024, cell=100, public=True, k=3)
+    result = report.hotspots(planted, "1381", year=2024, cell=100, public=True, k=3)
     for feature in result["grid"]["features"]:
         assert feature["properties"]["count"] >= 3
         ring = feature["geometry"]["coordinates"][0]
@@ -182,7 +183,7 @@ def _contains(feature, lon, lat) -> bool:
 
 
 def test_without_a_period_every_year_is_analysed(planted):
-    every = analysis.hotspots(planted, "1381", cell=100)
+    every = report.hotspots(planted, "1381", cell=100)
     assert every["period"] == {"from": "2023-01-01", "to": "2024-12-31"}
     total = sum(f["properties"]["count"] for f in every["grid"]["features"])
     assert total == sum(1 + (i % 7 == 0) for i, _r in enumerate(planted_incidents()))

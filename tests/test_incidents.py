@@ -12,11 +12,13 @@ from sqlalchemy import func, select
 
 from tests.conftest import assert_clean_refusal, run_cli
 from tests.survey_fixtures import GEOMETRIES, add_places
-from trygg import analysis, incidents, store
+from trygg import store
 from trygg.auth import local_admin
 from trygg.errors import TryggError
-from trygg.figures import place_figures
-from trygg.store import schema
+from trygg.importers import crime_stats, incidents, survey_answers
+from trygg.stats import report
+from trygg.stats.report import place_figures
+from trygg.store import batches, schema
 
 #: These tests write as the command line's local administrator.
 ADMIN = local_admin()
@@ -242,7 +244,6 @@ def test_whole_file_refusals_leave_the_database_unchanged(tmp_path, case):
 
 def test_rollback_removes_the_batch_from_counts(loaded):
     engine, _rows, result = loaded
-    from trygg import batches
 
     batches.set_status(engine, result["batch_id"], batches.ROLLED_BACK, actor=ADMIN)
     assert place_figures(engine, "1381", 2024).get("kommun_incidents", {"total": 0})["total"] in (
@@ -284,12 +285,12 @@ def test_time_profile_counts_hours_and_weekdays(engine, tmp_path):
         encoding="utf-8",
     )
     incidents.import_incidents(engine, path, "1381", actor=ADMIN)
-    profile = analysis.time_profile(engine, "1381", year=2024, place="Parken")
+    profile = report.time_profile(engine, "1381", year=2024, place="Parken")
     grid = profile["hour_weekday"]
     assert grid[4][21] == 3 and grid[0][8] == 1
     assert sum(map(sum, grid)) == 4 == profile["timed"]
     assert profile["by_month"] == {"2024-03": 4, "2024-04": 1}
-    klotter = analysis.time_profile(engine, "1381", year=2024, category="klotter")
+    klotter = report.time_profile(engine, "1381", year=2024, category="klotter")
     assert klotter["total"] == 3
 
 
@@ -304,7 +305,7 @@ def test_crime_stats_keep_markers_as_missing_and_the_preliminary_flag(engine, tm
         "Laholm;2024;Misshandel;tio;;Slutlig\n",
         encoding="utf-8",
     )
-    result = incidents.import_crime_stats(engine, path, "1381", actor=ADMIN)
+    result = crime_stats.import_crime_stats(engine, path, "1381", actor=ADMIN)
     assert (result["accepted"], result["rejected"]) == (3, 1)
     assert result["errors"][0]["row"] == 5
     figures = place_figures(engine, "1381", 2024)
@@ -340,9 +341,8 @@ def test_default_year_is_the_latest_survey_year(loaded, tmp_path):
     assert place_figures(engine, "1381")["year"] == 2024  # incidents only: their last year
     path = tmp_path / "enkat.csv"
     path.write_text("plats;ar;trygg_kvall\n" + "Torget;2021;3\n" * 12, encoding="utf-8")
-    from trygg import surveys
 
-    surveys.import_survey(engine, path, "1381", actor=ADMIN)
+    survey_answers.import_survey(engine, path, "1381", actor=ADMIN)
     figures = place_figures(engine, "1381")
     assert figures["year"] == 2021
     torget = next(p for p in figures["places"] if p["place"] == "Torget")

@@ -39,17 +39,9 @@ from streamlit.testing.v1 import AppTest
 from tests.conftest import run_cli
 from tests.test_browser import CHROMIUM, CHROMIUM_ARGS, Offline, _free_port, _wait_for_health
 from tests.test_dashboard import FakeMap
-from trygg import (
-    auth,
-    commitments,
-    formatting,
-    incidents,
-    maps,
-    places,
-    stats,
-    store,
-    surveys,
-)
+from trygg import auth, commitments, formatting, maps, places, store
+from trygg.importers import crime_stats, incidents, survey_answers, survey_results
+from trygg.stats import report
 from trygg.strings import t
 from trygg.text import fold_header
 
@@ -198,7 +190,7 @@ def import_hostile_survey(engine, folder: Path) -> None:
         for r in range(12)
     ]
     path = write_rows(folder / "enkat.csv", header, rows)
-    surveys.import_survey(engine, path, KOMMUN, source=ALL, actor=ADMIN)
+    survey_answers.import_survey(engine, path, KOMMUN, source=ALL, actor=ADMIN)
 
 
 def import_hostile_counts(engine, folder: Path) -> dict:
@@ -215,13 +207,13 @@ def import_hostile_counts(engine, folder: Path) -> dict:
         ["Område", "Period", "Brottstyp", "Antal", "Per 100 000 inv"],
         [[p, YEAR, p, 12, 100] for p in NAMES],
     )
-    incidents.import_crime_stats(engine, bra, KOMMUN, actor=ADMIN)
+    crime_stats.import_crime_stats(engine, bra, KOMMUN, actor=ADMIN)
     delivered = write_rows(
         folder / RESULTS_FILE,
         ["Område", "År", "Indikator", "Värde", "Antal svar"],
         [[alias(p), YEAR, p, 35, 120] for p in NAMES],
     )
-    results = surveys.import_survey_results(engine, delivered, KOMMUN, actor=ADMIN)
+    results = survey_results.import_survey_results(engine, delivered, KOMMUN, actor=ADMIN)
     batch_ids = {INCIDENTS_FILE: summary["batch_id"], RESULTS_FILE: results["batch_id"]}
     return {"incidents": summary, "batches": batch_ids}
 
@@ -342,9 +334,9 @@ def map_texts(page: str, legend: bool = True) -> MapTexts:
         f["properties"]["tooltip"] for f in features if "tooltip" in f.get("properties", {})
     ]
     labels = [
-        label["text"] for labels in _json_after(page, "var items = ", "[") for label in labels
+        label["text"] for labels in _json_after(page, "tryggPlaceLabels(", "[") for label in labels
     ]
-    legends = _json_after(page, "div.innerHTML = ", '"')
+    legends = _json_after(page, "tryggLegend(", '"')
     assert len(legends) == int(legend)
     return MapTexts(tooltips, labels, "".join(legends))
 
@@ -378,7 +370,7 @@ def hostile_map(hostile: Hostile, indicator: str, only: str | None = None):
     engine = store.make_engine(str(hostile.db))
     try:
         frame = places.load_places(engine, KOMMUN)
-        layer = maps.choropleth(stats.compute_stats(engine, KOMMUN), indicator)
+        layer = maps.choropleth(report.compute_stats(engine, KOMMUN), indicator)
     finally:
         engine.dispose()
     if only is not None:
@@ -528,7 +520,7 @@ def test_a_place_page_shows_every_text_as_typed(hostile_env, payload):
 def delivered_result(hostile: Hostile, payload: str) -> dict:
     engine = store.make_engine(str(hostile.db))
     try:
-        found = stats.compute_stats(engine, KOMMUN)
+        found = report.compute_stats(engine, KOMMUN)
     finally:
         engine.dispose()
     (result,) = next(p for p in found["places"] if p["place"] == payload)["results"]

@@ -29,11 +29,14 @@ import pytest
 from shapely.geometry import Point, box
 
 from tests.conftest import run_cli
-from trygg import analysis, formatting, maps, places, store, surveys
+from trygg import formatting, maps, places, store
 from trygg.auth import local_admin
-from trygg.figures import place_figures
-from trygg.incidents import import_crime_stats, import_incidents
+from trygg.importers import survey_answers
+from trygg.importers.crime_stats import import_crime_stats
+from trygg.importers.incidents import import_incidents
 from trygg.scales import INCIDENT_CATEGORIES
+from trygg.stats import report
+from trygg.stats.report import place_figures
 
 ADMIN = local_admin()
 KOMMUN = "1381"
@@ -141,7 +144,7 @@ def build(tmp_path, byn_2024: int = 1) -> tuple[object, list[dict]]:
                 )
     survey = tmp_path / "enkat.csv"
     survey.write_text("\n".join(lines) + "\n", encoding="utf-8")
-    surveys.import_survey(engine, survey, KOMMUN, actor=ADMIN)
+    survey_answers.import_survey(engine, survey, KOMMUN, actor=ADMIN)
     truth = incident_rows(seed=9, byn_2024=byn_2024)
     events = tmp_path / "handelser.csv"
     events.write_text(
@@ -201,7 +204,7 @@ def _published_incidents(engine, db: str) -> dict:
             blocks(figures, ("month", year, month), ("month", *before))
         for place in [None, *PLACES]:
             for category in [None, *INCIDENT_CATEGORIES]:
-                profile = analysis.time_profile(
+                profile = report.time_profile(
                     engine, KOMMUN, year=year, place=place, category=category, public=True
                 )
                 put((place, category, ("year", year)), profile["total"])

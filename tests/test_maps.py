@@ -9,11 +9,13 @@ import re
 import folium
 import folium.plugins
 import geopandas as gpd
+import numpy as np
 import pytest
 from shapely.geometry import Polygon, box
 
-from trygg import analysis, figures, formatting, maps, places, scales, stats, store
+from trygg import formatting, maps, places, scales, store
 from trygg.errors import TryggError
+from trygg.stats import report
 
 EVIL = "<img src=x onerror=alert(1)>"
 URL = re.compile(r"https?://[^\s\"'<>)\\]+")
@@ -104,7 +106,7 @@ def test_st_folium_collects_only_local_assets(laholm):
     fmap = maps.place_map(laholm)
     found = [
         url
-        for element in maps._walk(fmap)
+        for element in maps.walk(fmap)
         for _name, url in [
             *getattr(element, "default_js", []),
             *getattr(element, "default_css", []),
@@ -259,10 +261,13 @@ def test_polygons_are_reprojected_and_fitted():
 
 
 def test_simplified_in_metres_before_reprojecting():
+    # A 0.5 m bump over 8 m: a triangle of 2 m², under the finest tolerance (3 m)².
     jagged = Polygon(
         [
             (375_000, 6_264_000),
-            (375_500, 6_264_001),
+            (375_496, 6_264_000),
+            (375_500, 6_264_000.5),
+            (375_504, 6_264_000),
             (376_000, 6_264_000),
             (376_000, 6_265_000),
             (375_000, 6_265_000),
@@ -270,7 +275,10 @@ def test_simplified_in_metres_before_reprojecting():
     )
     frame = square_places((1, "Fält", "ovrigt", [], jagged))
     ring = maps.web_places(frame).geometry.iloc[0].exterior.coords
-    assert len(ring) == 5  # the 1 m bump is gone, the four corners stay
+    assert len(ring) == 5  # the bump and the points in line are gone, the corners stay
+    square = gpd.GeoSeries([box(375_000, 6_264_000, 376_000, 6_265_000)], crs="EPSG:3006")
+    corners = square.to_crs(4326).iloc[0].exterior.coords
+    assert np.array(sorted(ring[:-1])) == pytest.approx(np.array(sorted(corners[:-1])), abs=1e-5)
 
 
 def test_tooltip_shows_name_and_swedish_kind(laholm):
@@ -416,7 +424,7 @@ def test_legend_avoids_d3_and_keeps_places_clear_of_it():
 @pytest.fixture(scope="module")
 def laholm_stats(demo_db) -> dict:
     engine = store.make_engine(str(demo_db))
-    figures = stats.compute_stats(engine, "1381")
+    figures = report.compute_stats(engine, "1381")
     engine.dispose()
     return figures
 
@@ -557,7 +565,7 @@ def plain_text(text: str) -> str:
 def laholm_figures(demo_db) -> dict:
     engine = store.make_engine(str(demo_db))
     found = {
-        year: figures.place_figures(engine, "1381", year, public=True) for year in (2023, 2024)
+        year: report.place_figures(engine, "1381", year, public=True) for year in (2023, 2024)
     }
     engine.dispose()
     return found
@@ -691,9 +699,9 @@ def varnamo(demo_db) -> dict:
     engine = store.make_engine(str(demo_db))
     found = {
         "places": places.load_places(engine, "0683"),
-        "figures": figures.place_figures(engine, "0683", 2024, public=False),
+        "figures": report.place_figures(engine, "0683", 2024, public=False),
         **{
-            public: analysis.hotspots(engine, "0683", year=2024, cell=250, public=public)
+            public: report.hotspots(engine, "0683", year=2024, cell=250, public=public)
             for public in (True, False)
         },
     }
@@ -735,10 +743,10 @@ def test_incidents_never_reach_the_map_as_points(varnamo):
         varnamo["places"], "Centrala Värnamo", choropleth=chosen, overlays=overlays
     )
     markers = (folium.Marker, folium.CircleMarker, folium.Circle)
-    assert not [e for e in maps._walk(fmap) if isinstance(e, markers)]
+    assert not [e for e in maps.walk(fmap) if isinstance(e, markers)]
     kinds = {
         f["geometry"]["type"]
-        for child in maps._walk(fmap)
+        for child in maps.walk(fmap)
         if isinstance(child, folium.GeoJson)
         for f in child.data["features"]
     }

@@ -14,13 +14,13 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from trygg import suppression as sup
+from trygg.stats import nesting, suppression
 
 
 def family(sets: list[set[int]], elements: int):
     """The kommun (every element) and the places ``sets``, as the engine sees them."""
     keys = [None, *range(len(sets))]
-    return sup.nesting(keys, [np.array(sorted(s), dtype=np.int64) for s in sets], elements)
+    return nesting.nesting(keys, [np.array(sorted(s), dtype=np.int64) for s in sets], elements)
 
 
 def leaks(all_sets: list[set[int]], counts, hidden, threshold: int) -> list:
@@ -44,20 +44,20 @@ def leaks(all_sets: list[set[int]], counts, hidden, threshold: int) -> list:
 def test_a_nested_place_one_answer_smaller_is_hidden_not_the_outer_one():
     # Centrum holds 41 answers, Parken (inside it) 40: Centrum − Parken is one person.
     nest = family([set(range(41)), set(range(40))], 60)
-    hidden = sup.hide_survey_figures(nest, np.array([[60], [41], [40]]), 10)
+    hidden = suppression.hide_survey_figures(nest, np.array([[60], [41], [40]]), 10)
     assert hidden[:, 0].tolist() == [False, False, True]
 
 
 def test_the_kommun_headline_stays_and_the_smaller_place_goes():
     # 24 answers: Byn 20, Parken 4 (too few). Kommun − Byn would give Parken's 4.
     nest = family([set(range(20)), set(range(20, 24))], 24)
-    hidden = sup.hide_survey_figures(nest, np.array([[24], [20], [4]]), 10)
+    hidden = suppression.hide_survey_figures(nest, np.array([[24], [20], [4]]), 10)
     assert hidden[:, 0].tolist() == [False, True, True]
 
 
 def test_disjoint_places_covering_the_kommun_need_nothing_more():
     nest = family([set(range(12)), set(range(12, 30))], 30)
-    hidden = sup.hide_survey_figures(nest, np.array([[30], [12], [18]]), 10)
+    hidden = suppression.hide_survey_figures(nest, np.array([[30], [12], [18]]), 10)
     assert hidden[:, 0].tolist() == [False, False, False]
 
 
@@ -65,7 +65,7 @@ def test_twins_share_their_fate():
     # Two places over the same answers: hiding one and showing the other would reveal it.
     sets = [set(range(15)), set(range(15)), set(range(15, 19))]
     nest = family(sets, 25)
-    hidden = sup.hide_survey_figures(nest, np.array([[25], [15], [15], [4]]), 10)
+    hidden = suppression.hide_survey_figures(nest, np.array([[25], [15], [15], [4]]), 10)
     assert hidden[1, 0] == hidden[2, 0]
     assert leaks([set(range(25)), *sets], [25, 15, 15, 4], hidden[:, 0], 10) == []
 
@@ -82,9 +82,9 @@ def test_twins_share_their_fate():
 )
 def test_parts_of_a_total_by_hand(parts, expected):
     counts = np.array([sum(parts), *parts])
-    hidden = sup.hide_small(counts, 3)
-    line = sup.Line(np.arange(len(counts)), sup.tree([-1] + [0] * len(parts)))
-    sup.complementary([line], counts, hidden, 3, lines_of=lambda _c: [0])
+    hidden = suppression.hide_small(counts, 3)
+    line = nesting.Line(np.arange(len(counts)), nesting.tree([-1] + [0] * len(parts)))
+    nesting.complementary([line], counts, hidden, 3, lines_of=lambda _c: [0])
     assert hidden[1:].tolist() == expected
     assert hidden[0] == (0 < counts[0] < 3)
 
@@ -96,7 +96,7 @@ def test_overlapping_places_that_do_not_nest_are_checked_too():
     assert not nest.structure.laminar
     counts = np.array([7, 5, 3, 3])
     shown = np.array([True, True, True, True])
-    found = sup.find_leak(nest.structure, counts[nest.reps], shown[nest.reps], 3)
+    found = nesting.find_leak(nest.structure, counts[nest.reps], shown[nest.reps], 3)
     container, taken = found
     assert counts[nest.reps[container]] - sum(counts[nest.reps[t]] for t in taken) in (1, 2)
 
@@ -104,17 +104,17 @@ def test_overlapping_places_that_do_not_nest_are_checked_too():
 def test_grid_cells_protect_the_kommun_and_the_places():
     # Cells 0, 1, 2 hold 5, 3 and 2 incidents; the kommun 10 (all of them).
     cell_of = np.array([0] * 5 + [1] * 3 + [2] * 2)
-    hidden = sup.hide_grid_cells(cell_of, np.ones(10, int), [], [10], [False], 3)
+    hidden = suppression.hide_grid_cells(cell_of, np.ones(10, int), [], [10], [False], 3)
     # 2 is too small; then kommun − 5 − 3 = 2 would reveal it: the 3 goes too.
     assert hidden.tolist() == [False, True, True]
     # A place of 9: cells 0 and 1 (4 each) lie inside it, one incident has no point.
     cell_of = np.array([0] * 4 + [1] * 4 + [-1])
     place = [np.arange(9)]
-    hidden = sup.hide_grid_cells(cell_of, np.ones(9, int), place, [9, 9], [False, False], 3)
+    hidden = suppression.hide_grid_cells(cell_of, np.ones(9, int), place, [9, 9], [False, False], 3)
     assert hidden.sum() == 1
     # A park of 5 inside one cell of 7: the cell minus the park would show 2.
     cell_of = np.zeros(7, int)
-    hidden = sup.hide_grid_cells(
+    hidden = suppression.hide_grid_cells(
         cell_of, np.ones(7, int), [np.arange(5)], [7, 5], [False, False], 3
     )
     assert hidden.tolist() == [True]
@@ -142,7 +142,7 @@ def test_no_subtraction_leaks_after_hiding(found, threshold):
     elements, sets = found
     all_sets = [set(range(elements)), *sets]
     counts = np.array([[len(s)] for s in all_sets])
-    hidden = sup.hide_survey_figures(family(sets, elements), counts, threshold)[:, 0]
+    hidden = suppression.hide_survey_figures(family(sets, elements), counts, threshold)[:, 0]
     assert leaks(all_sets, counts[:, 0], hidden, threshold) == []
     assert all(hidden[i] for i, n in enumerate(counts[:, 0]) if n < threshold)
 
@@ -158,7 +158,7 @@ def test_find_leak_agrees_with_the_attacker(found, threshold, data):
     shown = np.array([data.draw(st.booleans()) for _ in reps]) & ~(
         (counts > 0) & (counts < threshold)
     )
-    found_leak = sup.find_leak(nest.structure, counts, shown, threshold)
+    found_leak = nesting.find_leak(nest.structure, counts, shown, threshold)
     expected = leaks(reps, counts, ~shown, threshold)
     assert (found_leak is None) == (expected == [])
     if found_leak is not None:
@@ -181,7 +181,7 @@ def test_incident_cube_leaves_no_small_difference_along_any_structure():
         apart = {e for e in range(elements) if e not in outer and rng.random() < 0.5}
         sets = [set(range(elements)), outer, inner, apart]
         counts, truth = _cube(sets, category, month, hour)
-        hidden = sup.hide_incident_cube(family(sets[1:], elements), counts, k)
+        hidden = suppression.hide_incident_cube(family(sets[1:], elements), counts, k)
         shown = {key: members for key, members in truth.items() if not hidden[key]}
         for (a, members_a), (b, members_b) in itertools.permutations(shown.items(), 2):
             if _structurally_inside(b, a, sets):
@@ -189,12 +189,12 @@ def test_incident_cube_leaves_no_small_difference_along_any_structure():
 
 
 def _cube(sets, category, month, hour):
-    counts = np.zeros((len(sets), 4, sup.TIME_CELLS), dtype=np.int64)
+    counts = np.zeros((len(sets), 4, suppression.TIME_CELLS), dtype=np.int64)
     truth: dict = {}
     for element in range(len(category)):
-        times = [sup.PERIOD, int(month[element])]
+        times = [suppression.PERIOD, int(month[element])]
         if hour[element] >= 0:
-            times += [sup.TIMED, sup.HOURS[0] + int(hour[element])]
+            times += [suppression.TIMED, suppression.HOURS[0] + int(hour[element])]
         for place, members in enumerate(sets):
             if element in members:
                 for cat in (0, int(category[element])):
@@ -210,8 +210,8 @@ def _structurally_inside(small, large, sets) -> bool:
     if large[1] != 0 and large[1] != small[1]:
         return False
     time_small, time_large = small[2], large[2]
-    if time_large == sup.PERIOD:
+    if time_large == suppression.PERIOD:
         return True
-    if time_large == sup.TIMED:
-        return time_small == sup.TIMED or time_small in sup.HOURS
+    if time_large == suppression.TIMED:
+        return time_small == suppression.TIMED or time_small in suppression.HOURS
     return time_small == time_large

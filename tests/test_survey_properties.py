@@ -15,9 +15,10 @@ from hypothesis import strategies as st
 from sqlalchemy import func, select
 
 from tests.survey_fixtures import add_places
-from trygg import store, surveys
+from trygg import store
 from trygg.auth import local_admin
 from trygg.errors import TryggError
+from trygg.importers import survey_answers
 from trygg.store import schema
 
 #: These tests write as the command line's local administrator.
@@ -142,7 +143,7 @@ def test_random_csv_is_stored_consistently_or_refused_whole(survey_engine, data,
     path.write_bytes(data)
     before = counts(engine)
     try:
-        result = surveys.import_survey(engine, path, "1381", year=year, actor=ADMIN)
+        result = survey_answers.import_survey(engine, path, "1381", year=year, actor=ADMIN)
     except TryggError as err:
         event("refused whole")
         assert str(err) and "\n" not in str(err)

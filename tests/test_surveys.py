@@ -15,10 +15,11 @@ from sqlalchemy import func, select
 
 from tests.conftest import assert_clean_refusal, run_cli
 from tests.survey_fixtures import add_places, inner_point
-from trygg import stats, surveys
 from trygg.auth import local_admin
 from trygg.errors import TryggError
+from trygg.importers import survey_answers
 from trygg.scales import TRYGG_KVALL
+from trygg.stats import report
 from trygg.store import schema
 
 #: These tests write as the command line's local administrator.
@@ -138,10 +139,12 @@ FORMS = ["utf8", "cp1252", "bom", "xlsx", "codes", "wgs84", "sweref"]
 def test_every_form_gives_the_independently_computed_figures(engine, tmp_path, form):
     add_places(engine, tmp_path)
     people = respondents()
-    result = surveys.import_survey(engine, write_form(tmp_path, people, form), "1381", actor=ADMIN)
+    result = survey_answers.import_survey(
+        engine, write_form(tmp_path, people, form), "1381", actor=ADMIN
+    )
     assert result["rejected"] == 0, result["errors"]
     assert result["accepted"] == result["rows"] == len(people)
-    figures = {p["place"]: p["survey"] for p in stats.compute_stats(engine, "1381")["places"]}
+    figures = {p["place"]: p["survey"] for p in report.compute_stats(engine, "1381")["places"]}
     for place, (n, share) in expected(people, by_point=form in {"wgs84", "sweref"}).items():
         assert figures[place]["n"] == n, place
         if share is None or figures[place]["secondary_suppression"]:
@@ -169,9 +172,9 @@ def test_hand_computed_share_weights_and_items(engine, tmp_path):
         "Parken;2024;;2;;1\n",
         encoding="utf-8",
     )
-    surveys.import_survey(engine, path, "1381", actor=ADMIN)
+    survey_answers.import_survey(engine, path, "1381", actor=ADMIN)
     park = next(
-        p for p in stats.compute_stats(engine, "1381", min_n=1)["places"] if p["place"] == "Parken"
+        p for p in report.compute_stats(engine, "1381", min_n=1)["places"] if p["place"] == "Parken"
     )["survey"]
     assert park["n"] == 3
     assert park["andel_otrygga"] == pytest.approx(3 / 4)
@@ -188,10 +191,12 @@ def test_small_n_is_suppressed_at_the_threshold(engine, tmp_path):
     rows = "".join(f"Byn;2024;{3 if i % 2 else 1};1\n" for i in range(10))
     path = tmp_path / "byn.csv"
     path.write_text("plats;ar;trygg_kvall;vikt\n" + rows, encoding="utf-8")
-    surveys.import_survey(engine, path, "1381", actor=ADMIN)
+    survey_answers.import_survey(engine, path, "1381", actor=ADMIN)
     byn = {
         m: next(
-            p for p in stats.compute_stats(engine, "1381", min_n=m)["places"] if p["place"] == "Byn"
+            p
+            for p in report.compute_stats(engine, "1381", min_n=m)["places"]
+            if p["place"] == "Byn"
         )["survey"]
         for m in (10, 11)
     }
@@ -206,8 +211,8 @@ def test_kommun_total_stays_and_the_place_that_would_reveal_a_small_one_is_hidde
     small = "".join(f"Parken;2024;{3 + i % 2}\n" for i in range(4))
     path = tmp_path / "svar.csv"
     path.write_text("plats;ar;trygg_kvall\n" + big + small, encoding="utf-8")
-    surveys.import_survey(engine, path, "1381", actor=ADMIN)
-    figures = stats.compute_stats(engine, "1381")
+    survey_answers.import_survey(engine, path, "1381", actor=ADMIN)
+    figures = report.compute_stats(engine, "1381")
     total = figures["kommun_total"]["andel_otrygga"]
     # 24 answers: Byn's 20 (codes 1-4: 10 unsafe) and Parken's 4 (all unsafe): 14 of 24.
     assert total["suppressed"] is False and total["andel"] == pytest.approx(14 / 24)
@@ -232,7 +237,7 @@ def test_header_only_empty_random_and_no_location_files_are_refused(engine, tmp_
         path = tmp_path / name
         path.write_bytes(data)
         with pytest.raises(TryggError):
-            surveys.import_survey(engine, path, "1381", actor=ADMIN)
+            survey_answers.import_survey(engine, path, "1381", actor=ADMIN)
     with engine.connect() as connection:
         for table in (schema.survey_response, schema.import_batch):
             count = connection.execute(select(func.count()).select_from(table)).scalar()
@@ -243,9 +248,11 @@ def test_kommun_wide_answers_need_no_location(engine, tmp_path):
     add_places(engine, tmp_path)
     path = tmp_path / "kommun.csv"
     path.write_text("trygg_kvall\n" + "3\n1\n" * 6, encoding="utf-8")
-    result = surveys.import_survey(engine, path, "1381", year=2024, kommun_wide=True, actor=ADMIN)
+    result = survey_answers.import_survey(
+        engine, path, "1381", year=2024, kommun_wide=True, actor=ADMIN
+    )
     assert result["accepted"] == 12
-    figures = stats.compute_stats(engine, "1381")
+    figures = report.compute_stats(engine, "1381")
     assert figures["kommun_total"]["andel_otrygga"]["andel"] == pytest.approx(0.5)
     assert all(p["survey"]["n"] == 0 for p in figures["places"])
 
@@ -264,7 +271,7 @@ def test_bad_rows_are_reported_by_spreadsheet_row_and_the_rest_stored(engine, tm
         "Byn;2024;Vet inte;1,5\n",  # row 8: fine ("Vet inte" = Vet ej)
         encoding="utf-8",
     )
-    result = surveys.import_survey(engine, path, "1381", actor=ADMIN)
+    result = survey_answers.import_survey(engine, path, "1381", actor=ADMIN)
     assert (result["rows"], result["accepted"], result["rejected"], result["unresolved"]) == (
         6,
         2,
@@ -290,7 +297,7 @@ def test_points_outside_every_place_are_unresolved(engine, tmp_path):
     path.write_text(
         "x;y;ar;trygg_kvall\n370500;6265500;2024;1\n0;0;2024;1\nabc;1;2024;1\n", encoding="utf-8"
     )
-    result = surveys.import_survey(engine, path, "1381", actor=ADMIN)
+    result = survey_answers.import_survey(engine, path, "1381", actor=ADMIN)
     assert result["unresolved"] == 1 and result["rejected"] == 2
     assert [e["row"] for e in result["errors"]] == [3, 4]
 
@@ -301,9 +308,10 @@ def test_rt90_points_with_crs_option(engine, tmp_path):
     x, y = to_rt90.transform(370_500, 6_265_500)
     path = tmp_path / "rt90.csv"
     path.write_text(f"easting;northing;ar;trygg_kvall\n{x};{y};2024;3\n", encoding="utf-8")
-    surveys.import_survey(engine, path, "1381", crs="EPSG:3021", actor=ADMIN)
+    survey_answers.import_survey(engine, path, "1381", crs="EPSG:3021", actor=ADMIN)
     figures = {
-        p["place"]: p["survey"]["n"] for p in stats.compute_stats(engine, "1381", min_n=1)["places"]
+        p["place"]: p["survey"]["n"]
+        for p in report.compute_stats(engine, "1381", min_n=1)["places"]
     }
     assert figures == {"Byn": 0, "Parken": 1, "Torget": 1}
 
@@ -316,22 +324,22 @@ def test_mapping_file_names_unusual_headers(engine, tmp_path):
     mapping.write_text(
         json.dumps({"plats": "Var bor du", "trygg_kvall": "Fråga 1", "ar": "Enkätår"})
     )
-    result = surveys.import_survey(engine, path, "1381", mapping=mapping, actor=ADMIN)
+    result = survey_answers.import_survey(engine, path, "1381", mapping=mapping, actor=ADMIN)
     assert result["accepted"] == 1
 
 
 def test_identical_file_is_not_imported_twice(engine, tmp_path):
     add_places(engine, tmp_path)
     path = write_form(tmp_path, respondents(), "utf8")
-    first = surveys.import_survey(engine, path, "1381", actor=ADMIN)
+    first = survey_answers.import_survey(engine, path, "1381", actor=ADMIN)
     with pytest.raises(TryggError, match=f"batch {first['batch_id']}"):
-        surveys.import_survey(engine, path, "1381", actor=ADMIN)
+        survey_answers.import_survey(engine, path, "1381", actor=ADMIN)
 
 
 def test_original_file_is_kept_with_the_batch(engine, tmp_path):
     add_places(engine, tmp_path)
     path = write_form(tmp_path, respondents(), "cp1252")
-    result = surveys.import_survey(engine, path, "1381", actor=ADMIN)
+    result = survey_answers.import_survey(engine, path, "1381", actor=ADMIN)
     with engine.connect() as connection:
         original = connection.execute(
             select(schema.import_batch.c.original).where(
@@ -356,9 +364,9 @@ def test_several_batches_of_a_year_are_pooled_and_trend_is_tested(engine, tmp_pa
         "plats;ar;trygg_kvall\n" + "Torget;2024;4\n" * 15 + "Torget;2024;2\n" * 35, encoding="utf-8"
     )
     for path in (first, spring, autumn):
-        surveys.import_survey(engine, path, "1381", actor=ADMIN)
+        survey_answers.import_survey(engine, path, "1381", actor=ADMIN)
     torget = next(
-        p for p in stats.compute_stats(engine, "1381")["places"] if p["place"] == "Torget"
+        p for p in report.compute_stats(engine, "1381")["places"] if p["place"] == "Torget"
     )["survey"]
     assert torget["n"] == 100 and torget["andel_otrygga"] == pytest.approx(0.3)
     # By hand: pooled p = 0.45, se = sqrt(0.45·0.55·(2/100)) = 0.070356, z = −0.3/se = −4.264.
@@ -434,8 +442,10 @@ def test_cli_refuses_bad_files_in_one_sentence_leaving_the_db_unchanged(tmp_path
 
 def test_csv_stats_rows(engine, tmp_path):
     add_places(engine, tmp_path)
-    surveys.import_survey(engine, write_form(tmp_path, respondents(), "utf8"), "1381", actor=ADMIN)
-    text = stats.to_csv(stats.compute_stats(engine, "1381"))
+    survey_answers.import_survey(
+        engine, write_form(tmp_path, respondents(), "utf8"), "1381", actor=ADMIN
+    )
+    text = report.to_csv(report.compute_stats(engine, "1381"))
     rows = list(csv.DictReader(io.StringIO(text)))
     byn = next(r for r in rows if r["place"] == "Byn" and r["indicator"] == "andel_otrygga")
     assert byn["suppressed"] == "true" and byn["andel"] == ""
@@ -447,8 +457,9 @@ def test_coordinates_win_over_a_place_column(engine, tmp_path):
     path = tmp_path / "bada.csv"
     # The point lies in Parken (inside Torget); the name column says Byn.
     path.write_text("Område;X;Y;År;Trygg kväll\nByn;370500;6265500;2024;3\n", encoding="utf-8")
-    surveys.import_survey(engine, path, "1381", actor=ADMIN)
+    survey_answers.import_survey(engine, path, "1381", actor=ADMIN)
     found = {
-        p["place"]: p["survey"]["n"] for p in stats.compute_stats(engine, "1381", min_n=1)["places"]
+        p["place"]: p["survey"]["n"]
+        for p in report.compute_stats(engine, "1381", min_n=1)["places"]
     }
     assert found == {"Byn": 0, "Parken": 1, "Torget": 1}

@@ -16,9 +16,11 @@ import streamlit as st
 
 import state
 from markup import md, message
-from trygg import batches, formatting, surveys
-from trygg.batches import is_synthetic
+from trygg import formatting
 from trygg.errors import TryggError
+from trygg.importers import survey_answers
+from trygg.store import batches
+from trygg.store.batches import is_synthetic
 from trygg.strings import t
 
 FILE_TYPES = ["csv", "xlsx", "ods"]
@@ -103,7 +105,7 @@ def run_import(db: str, upload: dict, allow_duplicates: bool = False) -> dict:
     outcome = {"kommun": upload["kommun"], "file": upload["file"]}
     st.session_state.pop(PENDING_KEY, None)
     try:
-        summary = surveys.import_survey(
+        summary = survey_answers.import_survey(
             state.engine(db),
             upload["file"],
             upload["kommun"],
@@ -113,7 +115,7 @@ def run_import(db: str, upload: dict, allow_duplicates: bool = False) -> dict:
             actor=state.current_actor(),
             allow_duplicates=allow_duplicates,
         )
-    except surveys.DuplicateRespondents as err:
+    except survey_answers.DuplicateRespondents as err:
         st.session_state[PENDING_KEY] = {**upload, "warning": str(err)}
         return outcome | {"held": True}
     except TryggError as err:

@@ -23,9 +23,9 @@ from streamlit_folium import st_folium
 import state
 from markup import badge, heat_table, md, message
 from trygg import formatting, maps
-from trygg.commitments import group_for_place
+from trygg.commitments.listing import group_for_place
 from trygg.scales import INCIDENT_CATEGORIES, ITEM_SCALES, MIN_INCIDENTS_PUBLIC, PARTIES
-from trygg.stats import figure_of
+from trygg.stats.survey_figures import figure_of
 from trygg.strings import t
 from trygg.text import fold
 

@@ -1,31 +1,21 @@
 """What the figures read from the store, and the version of the data they read.
 
 :func:`data_version` is one cheap query whose answer changes with every import,
-rollback, restore and follow-up of a kommun (:func:`bump`, called in the same
-transaction). Caches key on it instead of on a clock.
+rollback, restore and follow-up of a kommun (:func:`trygg.store.batches.bump`, called
+in the same transaction). Caches key on it instead of on a clock.
 """
 
 from __future__ import annotations
 
-from sqlalchemy import Connection, Engine, select
+import datetime as dt
+import json
 
-from trygg.store import schema
+import numpy as np
+import pandas as pd
+from sqlalchemy import Engine, String, Text, and_, case, func, select, type_coerce
 
-#: The row that counts every change in the store (a kommun added, any kommun changed).
-WHOLE_STORE = "*"
-
-
-def bump(connection: Connection, kommun: str) -> None:
-    """Raise the kommun's revision, and the whole store's, in the caller's transaction."""
-    table = schema.data_revision
-    for key in (kommun, WHOLE_STORE):
-        changed = connection.execute(
-            table.update()
-            .where(table.c.kommun_kod == key)
-            .values(revision=table.c.revision + 1)
-        ).rowcount
-        if not changed:
-            connection.execute(table.insert().values(kommun_kod=key, revision=1))
+from trygg.store import batches, require_kommun, schema
+from trygg.store.batches import ACTIVE, INCIDENTS_KIND, is_synthetic
 
 
 def data_version(engine: Engine, kommun: str | None = None) -> int:
@@ -33,6 +23,246 @@ def data_version(engine: Engine, kommun: str | None = None) -> int:
     table = schema.data_revision
     with engine.connect() as connection:
         found = connection.execute(
-            select(table.c.revision).where(table.c.kommun_kod == (kommun or WHOLE_STORE))
+            select(table.c.revision).where(table.c.kommun_kod == (kommun or batches.WHOLE_STORE))
         ).scalar()
     return int(found or 0)
+
+
+
+def _load(engine: Engine, kommun: str) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
+    """Active responses (long by indicator), their place links, and the kommun's places."""
+    response = schema.survey_response
+    batch = schema.import_batch
+    with engine.connect() as connection:
+        require_kommun(connection, kommun)
+        rows = connection.execute(
+            select(
+                response.c.id,
+                response.c.year,
+                response.c.weight,
+                response.c.trygg_kvall,
+                type_coerce(response.c.answers, Text),
+            )
+            .join(batch, batch.c.id == response.c.batch_id)
+            .where(response.c.kommun_kod == kommun, batch.c.status == ACTIVE)
+        ).all()
+        links = pd.DataFrame.from_records(
+            map(
+                tuple,
+                connection.execute(
+                    select(
+                        schema.survey_response_place.c.response_id,
+                        schema.survey_response_place.c.place_id,
+                    )
+                    .join(response, response.c.id == schema.survey_response_place.c.response_id)
+                    .join(batch, batch.c.id == response.c.batch_id)
+                    .where(response.c.kommun_kod == kommun, batch.c.status == ACTIVE)
+                ).all(),
+            ),
+            columns=["response_id", "place_id"],
+        )
+        places = pd.DataFrame(
+            connection.execute(
+                select(
+                    schema.place.c.id,
+                    schema.place.c.name,
+                    schema.place.c.kind,
+                    schema.place.c.population,
+                )
+                .where(schema.place.c.kommun_kod == kommun)
+                .order_by(schema.place.c.name)
+            ).all(),
+            columns=["place_id", "place", "kind", "population"],
+        )
+    long = [(r[0], r[1], r[2], "andel_otrygga", r[3]) for r in rows if r[3] is not None] + [
+        (r[0], r[1], r[2], item, code)
+        for r, items in zip(rows, _decode_all([r[4] for r in rows]), strict=True)
+        for item, code in items.items()
+    ]
+    answers = pd.DataFrame(long, columns=["response_id", "year", "weight", "indicator", "code"])
+    return answers, links, places
+
+def _decode_all(values: list) -> list[dict]:
+    """Decode many JSON texts in one parse (a driver may already return dicts)."""
+    if not values or not isinstance(values[0], str):
+        return [value or {} for value in values]
+    return json.loads("[" + ",".join(value or "{}" for value in values) + "]")
+
+def figure_sources(engine: Engine, kommun: str, year: int | None) -> list[dict]:
+    """The active batches holding answers or delivered results of ``year``, oldest first.
+
+    Returns
+    -------
+    list of dict
+        ``{"batch_id", "kind", "file_name", "source", "synthetic"}`` each.
+    """
+    batch = schema.import_batch
+    response, result = schema.survey_response, schema.survey_result
+    ids = (
+        select(response.c.batch_id)
+        .where(response.c.kommun_kod == kommun, response.c.year == year)
+        .union(
+            select(result.c.batch_id).where(result.c.kommun_kod == kommun, result.c.year == year)
+        )
+    )
+    with engine.connect() as connection:
+        rows = connection.execute(
+            select(batch.c.id, batch.c.kind, batch.c.file_name, batch.c.source, batch.c.uploaded_by)
+            .where(batch.c.id.in_(ids), batch.c.status == ACTIVE)
+            .order_by(batch.c.id)
+        ).mappings()
+        return [
+            {
+                "batch_id": row["id"],
+                "kind": row["kind"],
+                "file_name": row["file_name"],
+                "source": row["source"],
+                "synthetic": is_synthetic(row),
+            }
+            for row in rows
+        ]
+
+def incident_years(engine: Engine, kommun: str) -> list[int]:
+    """Calendar years with active incidents (from each batch's recorded period)."""
+    batch = schema.import_batch
+    with engine.connect() as connection:
+        summaries = connection.execute(
+            select(batch.c.summary).where(
+                batch.c.kommun_kod == kommun,
+                batch.c.kind == INCIDENTS_KIND,
+                batch.c.status == ACTIVE,
+            )
+        ).scalars()
+        years = set()
+        for summary in summaries:
+            span = (summary or {}).get("years") or []
+            years.update(range(span[0], span[-1] + 1) if span else [])
+    return sorted(years)
+
+def place_ids(engine: Engine, kommun: str) -> list[int]:
+    place = schema.place
+    with engine.connect() as connection:
+        return list(
+            connection.execute(
+                select(place.c.id).where(place.c.kommun_kod == kommun).order_by(place.c.id)
+            ).scalars()
+        )
+
+def survey_years(engine: Engine, kommun: str) -> list[int]:
+    response, batch = schema.survey_response, schema.import_batch
+    with engine.connect() as connection:
+        return sorted(
+            connection.execute(
+                select(response.c.year)
+                .distinct()
+                .join(batch, batch.c.id == response.c.batch_id)
+                .where(response.c.kommun_kod == kommun, batch.c.status == ACTIVE)
+            ).scalars()
+        )
+
+def place_frame(engine: Engine, kommun: str) -> pd.DataFrame:
+    place = schema.place
+    with engine.connect() as connection:
+        rows = connection.execute(
+            select(place.c.id, place.c.area_m2, place.c.population).where(
+                place.c.kommun_kod == kommun
+            )
+        ).all()
+    return pd.DataFrame([tuple(r) for r in rows], columns=["place_id", "area_m2", "population"])
+
+def _active(
+    table,
+    kommun: str,
+    start: dt.datetime | None,
+    end: dt.datetime | None,
+    category: str | None,
+) -> list:
+    """Conditions on ``table`` (incident or incident_place): the kommun's active incident
+    batches, [start, end) and a category."""
+    batch = schema.import_batch
+    active = select(batch.c.id).where(
+        batch.c.kommun_kod == kommun, batch.c.kind == INCIDENTS_KIND, batch.c.status == ACTIVE
+    )
+    conditions = [table.c.batch_id.in_(active)]
+    if start is not None:
+        conditions.append(table.c.occurred_at >= start)
+    if end is not None:
+        conditions.append(table.c.occurred_at < end)
+    if category is not None:
+        conditions.append(table.c.category == category)
+    return conditions
+
+def load_incidents(
+    engine: Engine,
+    kommun: str,
+    start: dt.datetime | None = None,
+    end: dt.datetime | None = None,
+    category: str | None = None,
+    with_links: bool = True,
+    with_times: bool = True,
+) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Active incidents in [start, end) and their place links, as two DataFrames.
+
+    Incidents: id, [occurred_at, precision,] category, count, x, y. Never published as is.
+    """
+    incident = schema.incident
+    link = schema.incident_place
+    columns = ["id", "occurred_at", "precision", "category", "count", "x", "y"]
+    if not with_times:
+        columns = [c for c in columns if c not in {"occurred_at", "precision"}]
+    selected = [
+        type_coerce(incident.c[c], String) if c == "occurred_at" else incident.c[c] for c in columns
+    ]
+    with engine.connect() as connection:
+        rows = connection.execute(
+            select(*selected).where(*_active(incident, kommun, start, end, category))
+        ).all()
+        links = []
+        if with_links:
+            links = connection.execute(
+                select(link.c.incident_id, link.c.place_id).where(
+                    *_active(link, kommun, start, end, category)
+                )
+            ).all()
+    frame = pd.DataFrame.from_records([tuple(r) for r in rows], columns=columns)
+    if with_times:
+        frame["occurred_at"] = pd.to_datetime(frame["occurred_at"], format="ISO8601")
+    frame["count"] = frame["count"].astype(np.int64)
+    link_frame = pd.DataFrame.from_records(
+        [tuple(r) for r in links], columns=["incident_id", "place_id"]
+    )
+    return frame, link_frame
+
+def incident_sums(
+    engine: Engine,
+    kommun: str,
+    periods: list[tuple[dt.datetime, dt.datetime]],
+    by_place: bool,
+    category: str | None = None,
+) -> pd.DataFrame:
+    """Summed ``antal`` per period, category (and place), counted in one database pass.
+
+    Columns: [place_id,] category, period (the index in ``periods``), count.
+    """
+    table = schema.incident_place if by_place else schema.incident
+    period = case(
+        *(
+            (and_(table.c.occurred_at >= first, table.c.occurred_at < last), number)
+            for number, (first, last) in enumerate(periods)
+        ),
+        else_=None,
+    ).label("period")
+    keys = [table.c.place_id] if by_place else []
+    keys += [table.c.category, period]
+    start = min(first for first, _last in periods)
+    end = max(last for _first, last in periods)
+    query = (
+        select(*keys, func.sum(table.c.count))
+        .where(*_active(table, kommun, start, end, category))
+        .group_by(*keys)
+    )
+    with engine.connect() as connection:
+        rows = [tuple(r) for r in connection.execute(query)]
+    names = ["place_id"] if by_place else []
+    frame = pd.DataFrame.from_records(rows, columns=[*names, "category", "period", "count"])
+    return frame.dropna(subset=["period"])

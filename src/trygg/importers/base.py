@@ -1,91 +1,159 @@
-"""Placing rows: a place name or alias, or a point that falls inside places.
+"""What every row-by-row importer shares: the outcome of its rows, where each row is,
+and its one-batch write.
 
-Shared by the survey and incident importers. A point counts for every place that
-contains it, because places overlap.
+Surveys, area-level results, incidents and crime statistics all read a table, place
+each row (by name or point), turn rows into records or :class:`RowError` s, then store
+the records and the original file as one batch in one transaction, so a failure leaves
+nothing behind.
 """
 
 from __future__ import annotations
 
-import difflib
+from collections.abc import Callable
 from dataclasses import dataclass, field
+from pathlib import Path
 
 import numpy as np
-import shapely
-from pyproj import Transformer
-from sqlalchemy import Connection, select
+from sqlalchemy import Connection, Engine
 
 from trygg.errors import RowError
-from trygg.geo import parse_crs
-from trygg.scales import STORE_CRS, SWEDEN_BOUNDS, WEB_CRS
-from trygg.store import schema
+from trygg.filecheck import read_bounded
+from trygg.places.lookup import Locator, in_sweden, to_store_xy
+from trygg.scales import STORE_CRS, WEB_CRS
+from trygg.store import batches, check_kommun_code, require_kommun, write_transaction
 from trygg.strings import t
-from trygg.tabular import Table, parse_numbers
-from trygg.text import fold
+from trygg.tabular import Table, canonical_columns, parse_numbers, read_mapping, read_table
 
+#: A batch keeps at most this many row errors in its summary (all are counted).
+MAX_STORED_ERRORS = 5000
 
-class Locator:
-    """The kommun's places, ready for name look-ups and point-in-polygon queries."""
+@dataclass
+class RowOutcome:
+    """The rows of one import: the records to store and why the other rows were not."""
 
-    def __init__(self, connection: Connection, kommun: str):
-        rows = connection.execute(
-            select(
-                schema.place.c.id,
-                schema.place.c.name,
-                schema.place.c.aliases,
-                schema.place.c.geom_wkb,
-            ).where(schema.place.c.kommun_kod == kommun)
-        ).all()
-        self.ids = np.array([r.id for r in rows], dtype=np.int64)
-        self.names = {r.id: r.name for r in rows}
-        self._by_name: dict[str, int] = {}
-        for row in rows:
-            for alias in row.aliases or []:
-                self._by_name.setdefault(fold(alias), row.id)
-        for row in rows:
-            self._by_name[fold(row.name)] = row.id
-        self._tree = shapely.STRtree(shapely.from_wkb([r.geom_wkb for r in rows]))
+    rows: int
+    records: list[dict] = field(default_factory=list)
+    errors: list[RowError] = field(default_factory=list)
+    rejected: set[int] = field(default_factory=set)
+    unresolved: set[int] = field(default_factory=set)
+    extra: dict = field(default_factory=dict)
 
-    def __len__(self) -> int:
-        return len(self.ids)
+    def reject(self, index: int, errors: list[RowError]) -> None:
+        self.errors.extend(errors)
+        self.rejected.add(index)
 
-    def match_name(self, text: str) -> int | None:
-        """The place id for a name or alias (case and surrounding whitespace ignored)."""
-        return self._by_name.get(fold(text))
+    def summary(self, batch_id: int | None) -> dict:
+        """The ``--json`` shape shared by every row importer (plus importer extras)."""
+        return {
+            "batch_id": batch_id,
+            "rows": self.rows,
+            "accepted": self.rows - len(self.rejected),
+            "rejected": len(self.rejected),
+            "unresolved": len(self.unresolved),
+            "errors": [error.as_dict() for error in self.errors],
+            **self.extra,
+        }
 
-    def suggestions(self, text: str, count: int = 3) -> list[str]:
-        """The closest known place names, for the error message; never used silently."""
-        close = difflib.get_close_matches(fold(text), self._by_name, count, 0.5)
-        return list(dict.fromkeys(self.names[self._by_name[c]] for c in close))
+def store_batch(
+    engine: Engine,
+    outcome: RowOutcome,
+    write: Callable[[Connection, int], None],
+    *,
+    kommun: str,
+    kind: str,
+    file_name: str,
+    data: bytes,
+    uploaded_by: str,
+    source: str | None,
+) -> dict:
+    """Store ``outcome`` as one batch in one transaction; refuse an identical active file.
 
-    def known_names(self) -> list[str]:
-        return sorted(self.names.values(), key=fold)
+    ``write(connection, batch_id)`` stores the records; if it fails nothing is kept.
+    The transaction holds the write lock (:func:`trygg.store.write_transaction`), so
+    concurrent imports wait for each other; the file was parsed before, outside it.
+    """
+    with write_transaction(engine) as connection:
+        batch_id = batches.create_batch(
+            connection,
+            kommun=kommun,
+            kind=kind,
+            file_name=file_name,
+            data=data,
+            uploaded_by=uploaded_by,
+            source=source,
+        )
+        write(connection, batch_id)
+        summary = outcome.summary(batch_id)
+        batches.record_counts(
+            connection,
+            batch_id,
+            total=summary["rows"],
+            accepted=summary["accepted"],
+            rejected=summary["rejected"],
+            summary={**summary, "errors": summary["errors"][:MAX_STORED_ERRORS]},
+        )
+    return summary
 
-    def containing(self, xs: np.ndarray, ys: np.ndarray) -> list[list[int]]:
-        """For each point (EPSG:3006), the ids of the places whose interior holds it."""
-        points = shapely.points(xs, ys)
-        point_index, place_index = self._tree.query(points, predicate="within")
-        found: list[list[int]] = [[] for _ in range(len(xs))]
-        for p, g in zip(point_index.tolist(), place_index.tolist(), strict=True):
-            found[p].append(int(self.ids[g]))
-        return found
+@dataclass
+class Upload:
+    """A file about to be imported for a kommun: its bytes, its table and the places."""
 
+    kommun: str
+    kommun_name: str
+    path: Path
+    data: bytes
+    mapping: dict
+    table: Table
+    locator: Locator
 
-def in_sweden(xs: np.ndarray, ys: np.ndarray) -> np.ndarray:
-    """Which points (EPSG:3006) lie within :data:`~trygg.scales.SWEDEN_BOUNDS`."""
-    xmin, ymin, xmax, ymax = SWEDEN_BOUNDS
-    with np.errstate(invalid="ignore"):
-        return (xs >= xmin) & (xs <= xmax) & (ys >= ymin) & (ys <= ymax)
+    def store(
+        self,
+        engine: Engine,
+        outcome: RowOutcome,
+        write: Callable[[Connection, int], None],
+        *,
+        kind: str,
+        uploaded_by: str,
+        source: str | None,
+    ) -> dict:
+        """Store ``outcome`` as one batch holding this file (see :func:`store_batch`)."""
+        return store_batch(
+            engine,
+            outcome,
+            write,
+            kommun=self.kommun,
+            kind=kind,
+            file_name=self.path.name,
+            data=self.data,
+            uploaded_by=uploaded_by,
+            source=source,
+        )
 
+def open_upload(
+    engine: Engine,
+    path: str | Path,
+    kommun: str,
+    *,
+    mapping: str | Path | dict | None = None,
+    synonyms: dict[str, str] | None = None,
+    data: bytes | None = None,
+    reader: Callable[[Path, bytes], Table] = read_table,
+) -> Upload:
+    """Read a file (or uploaded ``data``) into a table with canonical column names.
 
-def to_store_xy(xs, ys, crs: str) -> tuple[np.ndarray, np.ndarray]:
-    """Transform coordinates from ``crs`` to EPSG:3006 (``crs`` axis order: x/lon first)."""
-    source = parse_crs(crs)
-    xs, ys = np.asarray(xs, dtype=float), np.asarray(ys, dtype=float)
-    if source == parse_crs(STORE_CRS):
-        return xs, ys
-    transformer = Transformer.from_crs(source, STORE_CRS, always_xy=True)
-    return transformer.transform(xs, ys)
-
+    Refuses, before anything is stored, a bad kommun code, an unknown kommun, a bad
+    mapping file and a file that cannot be read as a table.
+    """
+    check_kommun_code(kommun)
+    path = Path(path)
+    data = read_bounded(path) if data is None else data
+    mapping = mapping if isinstance(mapping, dict) else read_mapping(mapping)
+    table = reader(path, data)
+    table.columns = canonical_columns(table.header, mapping, synonyms)
+    with engine.connect() as connection:
+        kommun_name = require_kommun(connection, kommun)
+        locator = Locator(connection, kommun)
+    return Upload(kommun, kommun_name, path, data, mapping, table, locator)
 
 @dataclass
 class Placement:
@@ -96,7 +164,6 @@ class Placement:
     y: float | None = None
     place_text: str | None = None
 
-
 @dataclass
 class Placements:
     """The outcome of placing every row: placements, row errors and unresolved rows."""
@@ -104,7 +171,6 @@ class Placements:
     rows: list[Placement | None]
     errors: dict[int, list[RowError]]
     unresolved: set[int]
-
 
 def location_mode(columns: dict[str, int]) -> str | None:
     """Which location columns a table has: ``wgs84`` (lat+lon), ``xy``, ``plats`` or None.
@@ -120,7 +186,6 @@ def location_mode(columns: dict[str, int]) -> str | None:
         return "plats"
     return None
 
-
 def place_rows(
     table: Table, locator: Locator, mode: str, crs: str | None, require_place: bool = True
 ) -> Placements:
@@ -132,7 +197,6 @@ def place_rows(
     if mode == "plats":
         return _place_by_name(table, locator)
     return _place_by_point(table, locator, mode, crs, require_place)
-
 
 def _place_by_name(table: Table, locator: Locator) -> Placements:
     rows: list[Placement | None] = []
@@ -154,7 +218,6 @@ def _place_by_name(table: Table, locator: Locator) -> Placements:
             rows.append(Placement([place_id], place_text=text))
     return Placements(rows, errors, unresolved)
 
-
 def unknown_place_message(locator: Locator, text: str) -> str:
     """Why a place name did not match, with the closest names or all known ones."""
     if not text:
@@ -163,7 +226,6 @@ def unknown_place_message(locator: Locator, text: str) -> str:
     if close:
         return t("row.place_unknown_close", close=", ".join(close))
     return t("row.place_unknown", known=", ".join(locator.known_names()))
-
 
 def _place_by_point(
     table: Table, locator: Locator, mode: str, crs: str | None, require_place: bool

@@ -9,22 +9,12 @@ import sys
 from datetime import date
 from pathlib import Path
 
-from trygg import (
-    analysis,
-    auth,
-    batches,
-    commitments,
-    demo,
-    incidents,
-    places,
-    settings,
-    stats,
-    store,
-    surveys,
-)
+from trygg import auth, commitments, demo, places, settings, store
 from trygg.errors import TryggError
-from trygg.figures import place_figures
+from trygg.importers import crime_stats, incidents, survey_answers, survey_results
 from trygg.scales import INCIDENT_CATEGORIES, MIN_INCIDENTS_PUBLIC, MIN_N
+from trygg.stats import report
+from trygg.store import batches
 from trygg.strings import t
 
 
@@ -46,7 +36,6 @@ def main(argv: list[str] | None = None) -> int:
             raise
         print(t("err.unexpected", kind=type(err).__name__, reason=err), file=sys.stderr)
         return 1
-
 
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
@@ -201,7 +190,6 @@ def build_parser() -> argparse.ArgumentParser:
     _user_commands(sub)
     return parser
 
-
 def _user_commands(sub) -> None:
     """add-user, passwd, users, remove-user: the coordinators who may log in."""
     cmd = sub.add_parser("add-user", help=t("cli.help_add_user"))
@@ -225,9 +213,7 @@ def _user_commands(sub) -> None:
     cmd.add_argument("name", metavar="NAMN")
     cmd.set_defaults(handler=cmd_remove_user)
 
-
 STATUS_FOR = {"rollback": batches.ROLLED_BACK, "restore": batches.ACTIVE}
-
 
 def _table_import(sub, name: str, text: str, handler, source_example: str, crs: bool = False):
     """A row importer's command: FILE, --kommun, --mapping, --source, [--crs], --json."""
@@ -242,12 +228,10 @@ def _table_import(sub, name: str, text: str, handler, source_example: str, crs: 
     cmd.set_defaults(handler=handler)
     return cmd
 
-
 def _period(cmd: argparse.ArgumentParser) -> None:
     cmd.add_argument("--year", type=int, help="kalenderår (standard: det senaste med data)")
     cmd.add_argument("--from", dest="start", type=_date_arg, help="första dag, ÅÅÅÅ-MM-DD")
     cmd.add_argument("--to", dest="end", type=_date_arg, help="sista dag, ÅÅÅÅ-MM-DD")
-
 
 def _date_arg(value: str) -> date:
     try:
@@ -255,10 +239,8 @@ def _date_arg(value: str) -> date:
     except ValueError:
         raise argparse.ArgumentTypeError(f"{value!r} är inte ett datum ÅÅÅÅ-MM-DD") from None
 
-
 def _kommun(cmd: argparse.ArgumentParser) -> None:
     cmd.add_argument("--kommun", required=True, help="kommunkod, fyra siffror (t.ex. 0683)")
-
 
 def _print_json(value, compact: bool = False) -> None:
     """JSON on standard out; large map layers compact, everything else readable."""
@@ -267,13 +249,11 @@ def _print_json(value, compact: bool = False) -> None:
     else:
         print(json.dumps(value, ensure_ascii=False, indent=2, default=str))
 
-
 def cmd_init(engine, _args) -> None:
     revision = store.upgrade(engine)
     print(
         f"Databasen är klar ({engine.url.render_as_string(hide_password=True)}, schema {revision})."
     )
-
 
 def cmd_demo(engine, args) -> None:
     if args.if_empty and not demo.is_empty(engine):
@@ -281,14 +261,12 @@ def cmd_demo(engine, args) -> None:
         return
     demo.load_demo(engine, progress=print)
 
-
 def cmd_kommuner(engine, args) -> None:
     rows = store.list_kommuner(engine)
     if args.format == "json":
         _print_json(rows)
     for row in rows if args.format == "text" else []:
         print(f"{row['kod']}  {row['namn']}  ({row['places']} platser)")
-
 
 def cmd_import_places(engine, args) -> None:
     result = places.import_places(
@@ -315,7 +293,6 @@ def cmd_import_places(engine, args) -> None:
         f"(batch {result['batch_id']})."
     )
 
-
 def cmd_places(engine, args) -> None:
     with engine.connect() as connection:
         store.require_kommun(connection, args.kommun)
@@ -327,7 +304,6 @@ def cmd_places(engine, args) -> None:
     for row in rows:
         print(f"{row['id']:>4}  {row['name']}  ({row['kind']}, {row['area_km2']} km²)")
 
-
 def cmd_export(engine, args) -> None:
     with engine.connect() as connection:
         store.require_kommun(connection, args.kommun)
@@ -337,7 +313,6 @@ def cmd_export(engine, args) -> None:
     else:
         with open(args.out, "w", encoding="utf-8") as handle:
             handle.write(text)
-
 
 def cmd_import_commitments(engine, args) -> None:
     result = commitments.import_commitments(
@@ -352,11 +327,9 @@ def cmd_import_commitments(engine, args) -> None:
         f"sparade för kommun {result['kommun']}{state}."
     )
 
-
 def cmd_export_commitments(engine, args) -> None:
     count = commitments.export_commitments(engine, args.kommun, args.out)
     print(f"{count} åtaganden skrivna till {args.out}.", file=sys.stderr)
-
 
 def cmd_commitments(engine, args) -> None:
     rows = commitments.list_commitments(engine, args.kommun, args.place)
@@ -366,7 +339,6 @@ def cmd_commitments(engine, args) -> None:
     for row in rows:
         where = ", ".join(row["places"]) or "hela kommunen"
         print(f"[{row['party']}] {row['text']} — {where} ({row['status']})")
-
 
 def cmd_follow_up(engine, args) -> None:
     when = commitments.parse_date_arg(args.date) if args.date else date.today()
@@ -380,7 +352,6 @@ def cmd_follow_up(engine, args) -> None:
     )
     print(f"Uppföljning {follow_id} sparad.")
 
-
 def cmd_batches(engine, args) -> None:
     rows = batches.list_batches(engine, args.kommun)
     if args.format == "json":
@@ -392,9 +363,8 @@ def cmd_batches(engine, args) -> None:
             f"{row['rows_accepted']}/{row['rows_total']}  {row['status']}"
         )
 
-
 def cmd_import_survey(engine, args) -> None:
-    result = surveys.import_survey(
+    result = survey_answers.import_survey(
         engine,
         args.file,
         args.kommun,
@@ -413,9 +383,8 @@ def cmd_import_survey(engine, args) -> None:
         print(message, file=sys.stderr)
     _print_row_import(result, args.json)
 
-
 def cmd_import_survey_results(engine, args) -> None:
-    result = surveys.import_survey_results(
+    result = survey_results.import_survey_results(
         engine,
         args.file,
         args.kommun,
@@ -424,7 +393,6 @@ def cmd_import_survey_results(engine, args) -> None:
         actor=auth.local_admin(),
     )
     _print_row_import(result, args.json)
-
 
 def _print_row_import(result: dict, as_json: bool) -> None:
     if as_json:
@@ -441,9 +409,8 @@ def _print_row_import(result: dict, as_json: bool) -> None:
         f"{result['rejected']} avvisade ({result['unresolved']} utan plats)."
     )
 
-
 def cmd_stats(engine, args) -> None:
-    figures = place_figures(
+    figures = report.place_figures(
         engine,
         args.kommun,
         args.year,
@@ -456,12 +423,11 @@ def cmd_stats(engine, args) -> None:
     if args.format == "xlsx":
         if not args.out or args.out == "-":
             raise TryggError(t("exports.xlsx_needs_out"))
-        Path(args.out).write_bytes(stats.to_xlsx(figures))
+        Path(args.out).write_bytes(report.to_xlsx(figures))
     elif args.format == "csv":
-        _write_text(stats.to_csv(figures), args.out)
+        _write_text(report.to_csv(figures), args.out)
     else:
         _write_text(json.dumps(figures, ensure_ascii=False, indent=2, default=str) + "\n", args.out)
-
 
 def _write_text(text: str, out: str | None) -> None:
     """Text to the file ``out``, or to standard out when it is None or ``-``."""
@@ -470,7 +436,6 @@ def _write_text(text: str, out: str | None) -> None:
     else:
         Path(out).write_text(text, encoding="utf-8")
 
-
 def cmd_batch_status(engine, args) -> None:
     result = batches.set_status(engine, args.batch_id, args.status, actor=auth.local_admin())
     if args.json:
@@ -478,7 +443,6 @@ def cmd_batch_status(engine, args) -> None:
         return
     word = "aktiv igen" if args.status == batches.ACTIVE else "tillbakarullad (data finns kvar)"
     print(f"Batch {result['id']} ({result['file_name']}) är nu {word}.")
-
 
 def cmd_import_incidents(engine, args) -> None:
     result = incidents.import_incidents(
@@ -492,9 +456,8 @@ def cmd_import_incidents(engine, args) -> None:
     )
     _print_row_import(result, args.json)
 
-
 def cmd_import_crime_stats(engine, args) -> None:
-    result = incidents.import_crime_stats(
+    result = crime_stats.import_crime_stats(
         engine,
         args.file,
         args.kommun,
@@ -504,9 +467,8 @@ def cmd_import_crime_stats(engine, args) -> None:
     )
     _print_row_import(result, args.json)
 
-
 def cmd_hotspots(engine, args) -> None:
-    result = analysis.hotspots(
+    result = report.hotspots(
         engine,
         args.kommun,
         year=args.year,
@@ -521,10 +483,9 @@ def cmd_hotspots(engine, args) -> None:
     )
     _print_json(result["grid"] if args.format == "geojson" else result, compact=True)
 
-
 def cmd_time_profile(engine, args) -> None:
     _print_json(
-        analysis.time_profile(
+        report.time_profile(
             engine,
             args.kommun,
             year=args.year,
@@ -536,7 +497,6 @@ def cmd_time_profile(engine, args) -> None:
             k=args.k,
         )
     )
-
 
 def read_password(name: str, stream=None) -> str:
     """The new password: asked twice at a terminal, else the first line of standard in."""
@@ -551,7 +511,6 @@ def read_password(name: str, stream=None) -> str:
         raise TryggError(t("auth.password_missing"))
     return line.rstrip("\r\n")
 
-
 def cmd_add_user(engine, args) -> None:
     auth.check_new_user(engine, args.name, kommuner=args.kommun, admin=args.admin, email=args.email)
     user = auth.add_user(
@@ -564,13 +523,11 @@ def cmd_add_user(engine, args) -> None:
     )
     print(t("cli.user_added", name=user["name"], scope=_scope(user)))
 
-
 def cmd_passwd(engine, args) -> None:
     if auth.load_actor(engine, args.name) is None:
         raise TryggError(t("auth.user_unknown", name=args.name))
     auth.set_password(engine, args.name, read_password(args.name))
     print(t("cli.password_set", name=args.name))
-
 
 def cmd_users(engine, args) -> None:
     users = auth.list_users(engine)
@@ -584,11 +541,9 @@ def cmd_users(engine, args) -> None:
         changed = t("cli.user_changed", when=user["changed_at"])
         print(f"{user['name']}{email}  {_scope(user)}  ({changed})")
 
-
 def cmd_remove_user(engine, args) -> None:
     auth.remove_user(engine, args.name)
     print(t("cli.user_removed", name=args.name))
-
 
 def _scope(user: dict) -> str:
     if user["admin"]:

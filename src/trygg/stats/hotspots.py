@@ -36,12 +36,36 @@ from scipy import ndimage
 from scipy.stats import kendalltau, norm
 
 from trygg.scales import MIN_INCIDENTS_PUBLIC, STORE_CRS, WEB_CRS
+from trygg.stats import hotspots
+
+#: Public density is smoothed from cells of this size that hold at least k incidents.
+PUBLIC_DENSITY_CELL = 100.0
+
+def public_points(incidents: pd.DataFrame, k: int) -> pd.DataFrame:
+    """The incidents as fine cells holding at least k, placed at the cells' centres."""
+    points = incidents.dropna(subset=["x", "y"])
+    if points.empty:
+        return points
+    size = PUBLIC_DENSITY_CELL
+    grid = hotspots.Grid(points["x"].to_numpy(), points["y"].to_numpy(), size)
+    counts = grid.counts(points["x"].to_numpy(), points["y"].to_numpy(), points["count"])
+    kept = np.flatnonzero(counts >= k)
+    rows, cols = np.divmod(kept, grid.ncols)
+    return pd.DataFrame(
+        {
+            "x": grid.x0 + (cols + 0.5) * size,
+            "y": grid.y0 + (rows + 0.5) * size,
+            "count": counts[kept],
+        }
+    )
 
 SEED = 12345
-PERMUTATIONS = 99
-CONFIDENCE = ((3, 0.01), (2, 0.05), (1, 0.10))
-EMERGING_CLASSES = ("new", "intensifying", "persistent", "diminishing", "sporadic", "none")
 
+PERMUTATIONS = 99
+
+CONFIDENCE = ((3, 0.01), (2, 0.05), (1, 0.10))
+
+EMERGING_CLASSES = ("new", "intensifying", "persistent", "diminishing", "sporadic", "none")
 
 def gi_bins(z: np.ndarray, p: np.ndarray, fdr: bool = False) -> np.ndarray:
     """ArcGIS-style confidence bins (±3/±2/±1, 0) from z-scores and two-sided p-values."""
@@ -50,7 +74,6 @@ def gi_bins(z: np.ndarray, p: np.ndarray, fdr: bool = False) -> np.ndarray:
         critical = esda.fdr(p, alpha) if fdr else alpha
         level = np.where((level == 0) & (p <= critical), bin_value, level)
     return np.sign(z).astype(int) * level
-
 
 def gi_star(values: np.ndarray, w, permutations: int = PERMUTATIONS, seed: int = SEED) -> dict:
     """Gi* for ``values`` with binary weights ``w`` (self included) → z, p, p_sim.
@@ -70,10 +93,6 @@ def gi_star(values: np.ndarray, w, permutations: int = PERMUTATIONS, seed: int =
     p = 2 * norm.sf(np.abs(z))
     p_sim = np.asarray(g.p_sim, dtype=float) if permutations else p
     return {"z": z, "p": p, "p_sim": p_sim}
-
-
-# --- The grid ------------------------------------------------------------------------
-
 
 class Grid:
     """A regular grid in EPSG:3006 covering points, with row-major cell numbering."""
@@ -122,7 +141,6 @@ class Grid:
                 for ring, record in zip(rings, records, strict=True)
             ],
         }
-
 
 def grid_hotspots(
     incidents: pd.DataFrame,
@@ -189,9 +207,7 @@ def grid_hotspots(
         "weights": "queen contiguity, binary, self included (Gi*)",
     }
 
-
 TO_WEB = Transformer.from_crs(STORE_CRS, WEB_CRS, always_xy=True)
-
 
 def _padded(flags: np.ndarray, size: int) -> np.ndarray:
     """Per-cell flags for every cell of the grid (cells past the last incident: False)."""
@@ -199,18 +215,12 @@ def _padded(flags: np.ndarray, size: int) -> np.ndarray:
     out[: len(flags)] = flags[:size]
     return out
 
-
 def _plain(record: dict) -> dict:
     return {k: v.item() if isinstance(v, np.generic) else v for k, v in record.items()}
-
 
 def place_neighbours(n: int) -> int:
     """How many nearest places are neighbours: 4, but at most half of the others."""
     return min(4, max(1, (n - 1) // 2))
-
-
-# --- Places --------------------------------------------------------------------------
-
 
 def place_hotspots(counts: pd.Series, centroids: list[shapely.Point], fdr: bool = False) -> dict:
     """Gi* on the places' counts with k-nearest-neighbour weights on their centroids.
@@ -240,10 +250,6 @@ def place_hotspots(counts: pd.Series, centroids: list[shapely.Point], fdr: bool 
             counts.index, counts, result["z"], result["p"], bins, strict=True
         )
     }
-
-
-# --- Density -------------------------------------------------------------------------
-
 
 def kernel_density(
     incidents: pd.DataFrame,
@@ -285,10 +291,6 @@ def kernel_density(
         "bandwidth": bandwidth,
     }
 
-
-# --- Emerging hot spots --------------------------------------------------------------
-
-
 def quarter_starts(start: dt.datetime, end: dt.datetime) -> list[dt.datetime]:
     """The first days of the quarters from ``start`` up to ``end`` (exclusive)."""
     current = dt.datetime(start.year, 3 * ((start.month - 1) // 3) + 1, 1)
@@ -298,7 +300,6 @@ def quarter_starts(start: dt.datetime, end: dt.datetime) -> list[dt.datetime]:
         month = current.month + 3
         current = dt.datetime(current.year + (month > 12), (month - 1) % 12 + 1, 1)
     return starts
-
 
 def emerging_classes(z_by_slice: np.ndarray, p_by_slice: np.ndarray) -> np.ndarray:
     """Classify each column (cell) of slice × cell z-scores and p-values.
@@ -325,7 +326,6 @@ def emerging_classes(z_by_slice: np.ndarray, p_by_slice: np.ndarray) -> np.ndarr
         elif not cold[:, cell].any():
             classes[cell] = "sporadic"
     return classes
-
 
 def _emerging(
     points: pd.DataFrame, grid: Grid, weights, start: dt.datetime, end: dt.datetime

@@ -27,16 +27,11 @@ The engine knows nothing of surveys or incidents: :mod:`trygg.stats` and
 
 from __future__ import annotations
 
-from collections import deque
-from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from collections.abc import Sequence
 
 import numpy as np
-from scipy import sparse
 
-#: Enough maximal collections to cover any real overlap pattern; beyond it, the rest go
-#: unchecked (a layer with that many partial overlaps is no neighbourhood map).
-MAX_COLLECTIONS = 2000
+from trygg.stats.nesting import Line, Nesting, Structure, complementary, nesting, tree
 
 
 def hide_small(values: np.ndarray, threshold: int, zero_is_small: bool = False) -> np.ndarray:
@@ -53,337 +48,9 @@ def hide_small(values: np.ndarray, threshold: int, zero_is_small: bool = False) 
     small = values < threshold
     return small if zero_is_small else small & (values > 0)
 
-
 def suppress_count(value: int | None, k: int) -> int | None:
     """One count for the public: None when it is between 1 and k − 1."""
     return None if value is not None and 0 < value < k else value
-
-
-# --- How sets nest ---------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class Structure:
-    """How the members of one line (a family of figures) lie inside each other.
-
-    ``parent`` (laminar families): each member's smallest container, -1 for a root.
-    ``inside`` and ``disjoint`` (any family): what lies strictly inside each member,
-    and which pairs share nothing.
-    """
-
-    size: int
-    parent: np.ndarray | None
-    inside: tuple[np.ndarray, ...]
-    disjoint: np.ndarray | None = None
-    order: tuple[int, ...] = field(default=())
-
-    @property
-    def laminar(self) -> bool:
-        return self.parent is not None
-
-
-def tree(parent: Sequence[int]) -> Structure:
-    """A laminar structure from parent positions (-1 for a root), children disjoint.
-
-    Examples
-    --------
-    >>> tree([-1, 0, 0]).inside[0].tolist()
-    [1, 2]
-    """
-    parent = np.asarray(parent, dtype=np.int64)
-    size = len(parent)
-    children: list[list[int]] = [[] for _ in range(size)]
-    for node, up in enumerate(parent.tolist()):
-        if up >= 0:
-            children[up].append(node)
-    inside: list[np.ndarray] = [np.zeros(0, dtype=np.int64)] * size
-    order = _bottom_up(children, parent)
-    for node in order:
-        below = [np.array(children[node], dtype=np.int64)]
-        below += [inside[child] for child in children[node]]
-        inside[node] = np.concatenate(below) if below else np.zeros(0, dtype=np.int64)
-    return Structure(size, parent, tuple(inside), None, tuple(order))
-
-
-def _bottom_up(children: list[list[int]], parent: np.ndarray) -> list[int]:
-    order, stack = [], [int(n) for n in np.flatnonzero(parent < 0)]
-    while stack:
-        node = stack.pop()
-        order.append(node)
-        stack.extend(children[node])
-    return order[::-1]
-
-
-@dataclass(frozen=True)
-class Nesting:
-    """The kommun and its places as sets of respondents or incidents.
-
-    Position 0 is the kommun (every element); twins (places over identical sets) share
-    the representative in ``rep``; ``structure`` relates the representatives.
-    """
-
-    keys: tuple
-    rep: np.ndarray
-    reps: np.ndarray
-    structure: Structure
-
-
-def nesting(keys: Sequence, members: Sequence[np.ndarray], n_elements: int) -> Nesting:
-    """Relate ``keys[0]`` (the kommun, holding every element) and the places.
-
-    Parameters
-    ----------
-    keys : sequence
-        The kommun's key first, then one key per place.
-    members : sequence of arrays
-        For each place (``keys[1:]``), the indices of the elements it holds.
-    n_elements : int
-        How many elements there are (indices run from 0).
-    """
-    rows = [np.arange(n_elements, dtype=np.int64), *[np.asarray(m, np.int64) for m in members]]
-    matrix = sparse.csr_matrix(
-        (
-            np.ones(sum(len(r) for r in rows), dtype=np.int64),
-            (np.repeat(np.arange(len(rows)), [len(r) for r in rows]), np.concatenate(rows)),
-        ),
-        shape=(len(rows), max(n_elements, 1)),
-    )
-    matrix.data[:] = 1
-    matrix.sum_duplicates()
-    matrix.data[:] = 1
-    shared = (matrix @ matrix.T).toarray()
-    sizes = np.diag(shared)
-    holds = shared == sizes[None, :]  # holds[a, b]: b lies inside a
-    rep = np.arange(len(rows))
-    for b in range(1, len(rows)):
-        twins = np.flatnonzero(holds[:, b] & holds[b, :])
-        rep[b] = twins.min()
-    reps = np.flatnonzero(
-        (rep == np.arange(len(rows))) & ((sizes > 0) | (np.arange(len(rows)) == 0))
-    )
-    return Nesting(tuple(keys), rep, reps, _structure(holds[np.ix_(reps, reps)], shared, reps))
-
-
-def _structure(holds: np.ndarray, shared: np.ndarray, reps: np.ndarray) -> Structure:
-    count = len(reps)
-    strictly = holds & ~np.eye(count, dtype=bool)
-    disjoint = shared[np.ix_(reps, reps)] == 0
-    nested_or_apart = strictly | strictly.T | disjoint | np.eye(count, dtype=bool)
-    if nested_or_apart.all():
-        sizes = np.diag(shared)[reps]
-        parent = np.full(count, -1, dtype=np.int64)
-        for b in range(count):
-            above = np.flatnonzero(strictly[:, b])
-            if len(above):
-                parent[b] = above[np.argmin(sizes[above])]
-        return tree(parent)
-    inside = tuple(np.flatnonzero(strictly[a]) for a in range(count))
-    return Structure(count, None, inside, disjoint)
-
-
-# --- Finding a subtraction that isolates a small group ---------------------------------
-
-
-def find_leak(
-    structure: Structure, w: np.ndarray, shown: np.ndarray, threshold: int
-) -> tuple[int, list[int]] | None:
-    """A shown figure and shown disjoint figures inside it that leave 1 … threshold − 1.
-
-    Parameters
-    ----------
-    structure : Structure
-        How the line's figures nest.
-    w : array of int
-        Each figure's count (n or incidents).
-    shown : array of bool
-        Which figures are published; a shown count is never between 1 and threshold − 1
-        (the primary rule has run).
-    threshold : int
-        ``min_n`` or ``k``.
-
-    Returns
-    -------
-    (int, list of int) or None
-        The container and the figures subtracted from it, or None when nothing leaks.
-
-    Examples
-    --------
-    >>> s = tree([-1, 0, 0])
-    >>> find_leak(s, np.array([12, 10, 0]), np.array([True, True, True]), 3)
-    (0, [1])
-    >>> find_leak(s, np.array([12, 9, 0]), np.array([True, True, True]), 3) is None
-    True
-    """
-    w = np.asarray(w, dtype=np.int64)
-    if structure.laminar:
-        return _laminar_leak(structure, w, shown, threshold)
-    return _general_leak(structure, w, shown, threshold)
-
-
-_TAKE = "take"
-
-
-def _laminar_leak(structure: Structure, w, shown, threshold: int):
-    """Bottom-up over the tree: every residual a maximal collection can leave, clipped."""
-    children: list[list[int]] = [[] for _ in range(structure.size)]
-    for node, up in enumerate(structure.parent.tolist()):
-        if up >= 0 and w[node] > 0:
-            children[up].append(node)
-    options: dict[int, dict[int, object]] = {}
-    below: dict[int, list[tuple[int, dict]]] = {}
-    has_shown: dict[int, bool] = {}
-    for node in structure.order:
-        if w[node] <= 0:
-            continue
-        kids = children[node]
-        choosing = [c for c in kids if has_shown[c] or shown[c]]
-        has_shown[node] = bool(choosing)
-        fixed = int(w[node]) - sum(int(w[c]) for c in choosing)
-        steps, values = [], {min(fixed, threshold): None}
-        for child in choosing:
-            step = {}
-            for value in values:
-                for option in options[child]:
-                    step.setdefault(min(value + option, threshold), (value, option))
-            steps.append((child, step))
-            values = step
-        below[node] = steps
-        if shown[node]:
-            if choosing:
-                leak = next((v for v in sorted(values) if 0 < v < threshold), None)
-                if leak is not None:
-                    return node, _taken(node, leak, below, options)
-                mine = {0: _TAKE, **{v: None for v in values if v != 0}}
-            else:
-                mine = {0: _TAKE}
-        else:
-            mine = dict.fromkeys(values)
-        options[node] = mine
-    return None
-
-
-def _taken(node: int, value: int, below: dict, options: dict) -> list[int]:
-    """The figures a residual ``value`` below ``node`` subtracts (walking back the steps)."""
-    taken = []
-    for child, step in reversed(below[node]):
-        value, option = step[value]
-        if options[child][option] == _TAKE and (option == 0):
-            taken.append(child)
-        else:
-            taken += _taken(child, option, below, options)
-    return taken
-
-
-def _general_leak(structure: Structure, w, shown, threshold: int):
-    for node in range(structure.size):
-        if not shown[node] or w[node] <= 0:
-            continue
-        members = [int(m) for m in structure.inside[node] if shown[m] and w[m] > 0]
-        if not members:
-            continue
-        for collection in _maximal_collections(members, structure.disjoint):
-            left = int(w[node]) - sum(int(w[m]) for m in collection)
-            if 0 < left < threshold:
-                return node, collection
-    return None
-
-
-def _maximal_collections(members: list[int], disjoint: np.ndarray):
-    """Maximal sets of pairwise disjoint members (Bron–Kerbosch with a pivot), capped."""
-    found = 0
-    stack = [([], set(members), set())]
-    while stack and found < MAX_COLLECTIONS:
-        chosen, candidates, excluded = stack.pop()
-        if not candidates and not excluded:
-            found += 1
-            yield chosen
-            continue
-        pivot = max(candidates | excluded, key=lambda u: sum(disjoint[u, v] for v in candidates))
-        for v in [v for v in candidates if not disjoint[pivot, v] or v == pivot]:
-            apart = {u for u in candidates if disjoint[v, u]}
-            stack.append(([*chosen, v], apart, {u for u in excluded if disjoint[v, u]}))
-            candidates = candidates - {v}
-            excluded = excluded | {v}
-
-
-# --- Hiding until nothing leaks --------------------------------------------------------
-
-
-@dataclass
-class Line:
-    """One family of figures that can be subtracted from each other.
-
-    ``cells`` are positions in the flat array of all figures; ``structure`` relates them.
-    """
-
-    cells: np.ndarray
-    structure: Structure
-
-
-def complementary(
-    lines: Sequence[Line],
-    counts: np.ndarray,
-    hidden: np.ndarray,
-    threshold: int,
-    *,
-    lines_of: Callable[[int], Sequence[int]],
-    protected: np.ndarray | None = None,
-    fixed: np.ndarray | None = None,
-    start: Sequence[int] | None = None,
-) -> np.ndarray:
-    """Hide more figures until no line leaks (see :func:`find_leak`); return ``hidden``.
-
-    Parameters
-    ----------
-    lines : sequence of Line
-        Every family in which figures can be subtracted.
-    counts : array
-        Every figure's count, flat.
-    hidden : array of bool
-        Figures already hidden (by the primary rule); updated in place.
-    lines_of : callable
-        The lines holding a figure, to look at again when it is hidden.
-    protected : array of bool, optional
-        Figures to keep if another can be hidden instead (the kommun headline).
-    fixed : array of bool, optional
-        Figures whose fate another publication decides: never hidden here.
-    start : sequence of int, optional
-        The lines to look at first (default all).
-    """
-    protected = np.zeros(len(counts), bool) if protected is None else protected
-    fixed = np.zeros(len(counts), bool) if fixed is None else fixed
-    queue = deque(range(len(lines)) if start is None else start)
-    queued = set(queue)
-    while queue:
-        number = queue.popleft()
-        queued.discard(number)
-        line = lines[number]
-        leak = find_leak(line.structure, counts[line.cells], ~hidden[line.cells], threshold)
-        if leak is None:
-            continue
-        cell = _cell_to_hide(line, leak, counts, protected, fixed)
-        hidden[cell] = True
-        for again in (*lines_of(cell), number):
-            if again not in queued:
-                queue.append(again)
-                queued.add(again)
-    return hidden
-
-
-def _cell_to_hide(line: Line, leak, counts, protected, fixed) -> int:
-    """The smallest figure taking part: a subtracted one before the container."""
-    container, taken = leak
-    cells = [int(line.cells[p]) for p in taken] + [int(line.cells[container])]
-    for allowed in (
-        lambda c: not fixed[c] and not protected[c],
-        lambda c: not fixed[c],
-        lambda c: True,
-    ):
-        choice = [c for c in cells if allowed(c) and counts[c] > 0]
-        if choice:
-            return min(choice, key=lambda c: (counts[c], c == cells[-1], c))
-    return cells[-1]
-
 
 def _spread(nest: Nesting, hidden_reps: np.ndarray, counts: np.ndarray, primary) -> np.ndarray:
     """Hidden flags for every position: twins follow their representative; a place with
@@ -394,10 +61,6 @@ def _spread(nest: Nesting, hidden_reps: np.ndarray, counts: np.ndarray, primary)
         if rep in index:
             hidden[position] = hidden_reps[index[rep]]
     return hidden
-
-
-# --- Surveys ----------------------------------------------------------------------------
-
 
 def hide_survey_figures(nest: Nesting, counts: np.ndarray, min_n: int) -> np.ndarray:
     """Which survey figures to hide: ``counts[position, indicator]`` is n.
@@ -425,14 +88,11 @@ def hide_survey_figures(nest: Nesting, counts: np.ndarray, min_n: int) -> np.nda
 
     return _spread(nest, hidden.reshape(indicators, reps).T, counts, primary)
 
-
-# --- Incidents: place × category × time ----------------------------------------------
-
 #: The time cells of an incident year: the whole period, its twelve months, the incidents
 #: with a clock time, and the 7 × 24 hours of the week (Monday 00 first).
 PERIOD, MONTHS, TIMED, HOURS = 0, range(1, 13), 13, range(14, 14 + 7 * 24)
-TIME_CELLS = 14 + 7 * 24
 
+TIME_CELLS = 14 + 7 * 24
 
 class _CubeLines:
     """The lines of a place × category × time cube, built when asked for.
@@ -509,7 +169,6 @@ class _CubeLines:
             *(self.starts[2] + np.flatnonzero(by_hour.ravel())).tolist(),
         ]
 
-
 def hide_incident_cube(nest: Nesting, counts: np.ndarray, k: int) -> np.ndarray:
     """Which incident counts to hide: ``counts[position, category, time]``.
 
@@ -532,7 +191,6 @@ def hide_incident_cube(nest: Nesting, counts: np.ndarray, k: int) -> np.ndarray:
             lines, flat, flat_hidden, k, lines_of=lines.of, protected=protected, start=again
         )
     return _spread(nest, flat_hidden.reshape(reps.shape), counts, lambda v: hide_small(v, k))
-
 
 def _bypasses(space: Structure, counts: np.ndarray, hidden: np.ndarray, k: int) -> list[int]:
     """Shown pairs A ⊃ B whose difference is small, through a figure hidden between them.
@@ -559,37 +217,27 @@ def _bypasses(space: Structure, counts: np.ndarray, hidden: np.ndarray, k: int) 
             found.update(cells[small].tolist())
     return sorted(found)
 
-
 def _places_above(space: Structure, place: int) -> list[int]:
     return [p for p in range(space.size) if p == place or place in space.inside[p]]
-
 
 def _places_below(space: Structure, place: int) -> list[int]:
     return [int(place), *space.inside[place].tolist()]
 
-
 def _categories_above(category: int) -> list[int]:
     return sorted({0, int(category)})
 
-
 def _categories_below(category: int, categories: int) -> list[int]:
     return list(range(categories)) if category == 0 else [int(category)]
-
 
 def _times_above(time: int) -> list[int]:
     if time == PERIOD:
         return [PERIOD]
     return [PERIOD, TIMED, int(time)] if time in HOURS else [PERIOD, int(time)]
 
-
 def _times_below(time: int) -> list[int]:
     if time == PERIOD:
         return list(range(TIME_CELLS))
     return [TIMED, *HOURS] if time == TIMED else [int(time)]
-
-
-# --- Hot-spot grid cells -------------------------------------------------------------
-
 
 def hide_grid_cells(
     cell_of: np.ndarray,
@@ -648,13 +296,11 @@ def hide_grid_cells(
     complementary(lines, flat, hidden, k, lines_of=lambda c: holding.get(c, []), fixed=fixed)
     return hidden[first:]
 
-
 def _cells_inside(cells_of_members: np.ndarray, sizes: np.ndarray) -> np.ndarray:
     """The cells all of whose incidents belong to the place."""
     located = cells_of_members[cells_of_members >= 0]
     found = np.bincount(located, minlength=len(sizes))
     return np.flatnonzero((found == sizes) & (sizes > 0))
-
 
 def _places_in_cells(cell_of, places, first: int, hidden: np.ndarray) -> list[Line]:
     """Lines of a cell and the places lying wholly inside it (a park in one cell)."""

@@ -1,10 +1,9 @@
-"""Incidents (EST reports, police extracts, police.uk CSVs) and aggregate crime statistics.
+"""Incidents: EST reports, police extracts, police.uk CSVs, GeoJSON/GeoPackage points.
 
-Incidents share the survey importer's policy: bad rows are rejected one by one with their
-spreadsheet row number, a file that cannot be read is refused whole, and each import is
-one batch that keeps the original file. Unlike survey answers, a point outside every
-place is kept: it still counts for the kommun and for the hot-spot grid. Descriptions
-are stored but never published.
+Bad rows are rejected one by one with their spreadsheet row number, a file that cannot
+be read is refused whole, and each import is one batch that keeps the original file.
+Unlike survey answers, a point outside every place is kept: it still counts for the
+kommun and for the hot-spot grid. Descriptions are stored but never published.
 """
 
 from __future__ import annotations
@@ -16,26 +15,29 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
-from sqlalchemy import Connection, Engine, String, and_, case, func, select, type_coerce
+from sqlalchemy import Connection, Engine, select
 
 from trygg import geo
 from trygg.auth import Actor, require_write
-from trygg.batches import ACTIVE
 from trygg.errors import RowError, TryggError
 from trygg.filecheck import number as number_text
-from trygg.importing import RowOutcome, open_upload
-from trygg.locations import Locator, Placement, location_mode, place_rows, unknown_place_message
+from trygg.importers.base import (
+    Placement,
+    RowOutcome,
+    location_mode,
+    open_upload,
+    place_rows,
+)
+from trygg.places.lookup import Locator
 from trygg.scales import (
     CATEGORY_SYNONYMS,
     FIRST_YEAR,
     INCIDENT_CATEGORIES,
     LAST_YEAR,
-    MAX_AREA_COUNT,
     MAX_INCIDENT_COUNT,
-    SUPPRESSION_MARKERS,
     UNKNOWN_CATEGORY,
 )
-from trygg.store import bulk_insert, schema
+from trygg.store import batches, bulk_insert, schema
 from trygg.strings import t
 from trygg.tabular import (
     NESTED_MAPPINGS,
@@ -46,8 +48,8 @@ from trygg.tabular import (
 )
 from trygg.text import fold, suffix
 
-BATCH_KIND = "incidents"
-STATS_KIND = "crime_stats"
+BATCH_KIND = batches.INCIDENTS_KIND
+
 GEO_SUFFIXES = {".geojson", ".json", ".gpkg"}
 
 #: Incident headers (normalised) → canonical names; police.uk's names included.
@@ -84,7 +86,6 @@ DATE_PATTERNS = (
     ),
     (re.compile(r"(\d{4})-(\d{1,2})"), "month"),
 )
-
 
 def parse_when(text: str, time_text: str = "") -> tuple[dt.datetime, str] | None:
     """A date, or a date and time, in the usual Swedish forms → (datetime, precision).
@@ -126,7 +127,6 @@ def parse_when(text: str, time_text: str = "") -> tuple[dt.datetime, str] | None
             return None
     return None
 
-
 def canonical_category(text: str, extra: dict[str, str] | None = None) -> tuple[str, bool]:
     """Map a source's category to the canonical list → (category, recognised).
 
@@ -141,10 +141,6 @@ def canonical_category(text: str, extra: dict[str, str] | None = None) -> tuple[
         if len(name) > 3 and name in folded:
             return (name if name in INCIDENT_CATEGORIES else CATEGORY_SYNONYMS[name]), True
     return UNKNOWN_CATEGORY, False
-
-
-# --- Reading the file ----------------------------------------------------------------
-
 
 def read_incident_table(path: Path, data: bytes, crs: str | None) -> Table:
     """CSV/Excel as a table; a GeoJSON or GeoPackage point layer as one with x/y columns.
@@ -171,10 +167,6 @@ def read_incident_table(path: Path, data: bytes, crs: str | None) -> Table:
         rows=rows,
         row_numbers=list(range(2, len(rows) + 2)),
     )
-
-
-# --- Importing incidents ------------------------------------------------------------
-
 
 def import_incidents(
     engine: Engine,
@@ -231,7 +223,6 @@ def import_incidents(
         uploaded_by=actor.name,
         source=source,
     )
-
 
 def parse_incident_rows(
     table: Table, locator: Locator, mode: str, crs: str | None, categories: dict[str, str]
@@ -302,7 +293,6 @@ def parse_incident_rows(
     }
     return outcome
 
-
 def _year_span(records: list[dict]) -> list[int]:
     """[first year, last year] of the records (empty without records)."""
     if not records:
@@ -310,9 +300,7 @@ def _year_span(records: list[dict]) -> list[int]:
     years = [record["occurred_at"].year for record in records]
     return [min(years), max(years)]
 
-
 FAST_FORMATS = (("%Y-%m-%d %H:%M", "minute"), ("%Y-%m-%d", "day"))
-
 
 def parse_dates(dates: list[str], times: list[str]) -> list[tuple[dt.datetime, str] | None]:
     """:func:`parse_when` for a whole column; the common ISO forms are parsed vectorised."""
@@ -330,12 +318,10 @@ def parse_dates(dates: list[str], times: list[str]) -> list[tuple[dt.datetime, s
             result[index] = parse_when(dates[index], times[index])
     return result
 
-
 def _date_message(when: tuple[dt.datetime, str] | None) -> str:
     if when is None:
         return t("row.date")
     return t("row.date_range", min=FIRST_YEAR, max=LAST_YEAR)
-
 
 def _count(text: str) -> int | None:
     """``antal``: blank means 1; otherwise a whole number 1–:data:`MAX_INCIDENT_COUNT`."""
@@ -345,7 +331,6 @@ def _count(text: str) -> int | None:
     if value is None or not 1 <= value <= MAX_INCIDENT_COUNT or not value.is_integer():
         return None
     return int(value)
-
 
 INCIDENT_COLUMNS = (
     "row_number",
@@ -359,7 +344,6 @@ INCIDENT_COLUMNS = (
     "place_text",
     "beskrivning",
 )
-
 
 def _store_incidents(connection: Connection, kommun: str, batch_id: int, records) -> None:
     if not records:
@@ -403,247 +387,8 @@ def _store_incidents(connection: Connection, kommun: str, batch_id: int, records
         links,
     )
 
-
 def datetime_param(connection: Connection):
     """How a datetime goes to the driver: SQLAlchemy's SQLite text form, else as is."""
     if connection.dialect.name == "sqlite":
         return lambda value: value.strftime("%Y-%m-%d %H:%M:%S.%f")
     return lambda value: value
-
-
-# --- Aggregate crime statistics (BRÅ) -----------------------------------------------
-
-STATS_SYNONYMS = {
-    "omrade": "plats",
-    "kommun": "plats",
-    "region": "plats",
-    "stadsdel": "plats",
-    "brottstyp": "offence",
-    "brott": "offence",
-    "brottskategori": "offence",
-    "antal": "count",
-    "antal_anmalda_brott": "count",
-    "anmalda_brott": "count",
-    "per_100_000": "per_100k",
-    "per_100000": "per_100k",
-    "per_100_000_inv": "per_100k",
-    "per_100_000_invanare": "per_100k",
-    "status": "preliminary",
-    "preliminar": "preliminary",
-    "preliminar_slutlig": "preliminary",
-    "tidsperiod": "period",
-    "ar": "period",
-    "manad": "period",
-}
-PRELIMINARY = {"preliminär", "preliminar", "prel", "prel.", "p", "ja", "1", "true"}
-FINAL = {"slutlig", "slutliga", "s", "nej", "0", "false", ""}
-
-
-def import_crime_stats(
-    engine: Engine,
-    path: str | Path,
-    kommun: str,
-    *,
-    mapping: str | Path | dict | None = None,
-    source: str | None = None,
-    actor: Actor | None,
-    data: bytes | None = None,
-) -> dict:
-    """Import BRÅ-style tables: area, period, offence type, count, per 100 000.
-
-    Suppression markers mean missing, never zero; a preliminary/final flag is kept.
-    """
-    require_write(actor, kommun)
-    upload = open_upload(engine, path, kommun, mapping=mapping, synonyms=STATS_SYNONYMS, data=data)
-    table, locator, kommun_name = upload.table, upload.locator, upload.kommun_name
-    missing = [c for c in ("plats", "period", "offence") if c not in table.columns]
-    if missing or ("count" not in table.columns and "per_100k" not in table.columns):
-        raise TryggError(t("err.crime_stats_columns", file=upload.path.name))
-    outcome = RowOutcome(rows=len(table.rows))
-    for index, row in enumerate(table.rows):
-        record, errors = _crime_stat(table, row, index, locator, kommun, kommun_name)
-        if errors:
-            outcome.reject(index, errors)
-        else:
-            outcome.records.append(record)
-
-    def write(connection: Connection, batch_id: int) -> None:
-        if outcome.records:
-            connection.execute(
-                schema.crime_stat.insert(),
-                [r | {"batch_id": batch_id, "kommun_kod": kommun} for r in outcome.records],
-            )
-
-    return upload.store(
-        engine, outcome, write, kind=STATS_KIND, uploaded_by=actor.name, source=source
-    )
-
-
-def _crime_stat(table, row, index, locator, kommun, kommun_name):
-    number = table.row_numbers[index]
-    errors: list[RowError] = []
-    area = table.value(row, "plats")
-    folded = fold(area)
-    place_id = None
-    if folded not in {
-        kommun,
-        fold(kommun_name),
-        f"{fold(kommun_name)}s kommun",
-        "totalt",
-        "hela kommunen",
-    }:
-        place_id = locator.match_name(area)
-        if place_id is None:
-            errors.append(
-                RowError(
-                    number, table.source_header("plats"), area, unknown_place_message(locator, area)
-                )
-            )
-    period = table.value(row, "period")
-    year_match = re.match(r"\s*(\d{4})", period)
-    if not period or year_match is None:
-        errors.append(RowError(number, table.source_header("period"), period, t("row.period")))
-    elif not FIRST_YEAR <= int(year_match.group(1)) <= LAST_YEAR:
-        errors.append(
-            RowError(
-                number,
-                table.source_header("period"),
-                period,
-                t("row.period_range", min=FIRST_YEAR, max=LAST_YEAR),
-            )
-        )
-    values = {}
-    for column in ("count", "per_100k"):
-        text = table.value(row, column)
-        if fold(text) in SUPPRESSION_MARKERS:
-            values[column] = None
-            continue
-        value = parse_number(text)
-        if value is None or value < 0 or (column == "count" and not value.is_integer()):
-            errors.append(RowError(number, table.source_header(column), text, t("row.crime_value")))
-        elif value > MAX_AREA_COUNT:
-            message = t("row.crime_value_range", max=number_text(MAX_AREA_COUNT))
-            errors.append(RowError(number, table.source_header(column), text, message))
-            value = None
-        values[column] = value
-    flag = fold(table.value(row, "preliminary"))
-    if flag not in PRELIMINARY | FINAL:
-        errors.append(
-            RowError(number, table.source_header("preliminary"), flag, t("row.preliminary"))
-        )
-    record = {
-        "row_number": number,
-        "area": area,
-        "place_id": place_id,
-        "period": period,
-        "year": int(year_match.group(1)) if year_match else None,
-        "offence": table.value(row, "offence"),
-        "count": None if values["count"] is None else int(values["count"]),
-        "per_100k": values["per_100k"],
-        "preliminary": flag in PRELIMINARY if "preliminary" in table.columns else None,
-        "missing_marker": None if values["count"] is not None else table.value(row, "count"),
-    }
-    return record, errors
-
-
-# --- Reading incidents back ----------------------------------------------------------
-
-
-def _active(
-    table,
-    kommun: str,
-    start: dt.datetime | None,
-    end: dt.datetime | None,
-    category: str | None,
-) -> list:
-    """Conditions on ``table`` (incident or incident_place): the kommun's active incident
-    batches, [start, end) and a category."""
-    batch = schema.import_batch
-    active = select(batch.c.id).where(
-        batch.c.kommun_kod == kommun, batch.c.kind == BATCH_KIND, batch.c.status == ACTIVE
-    )
-    conditions = [table.c.batch_id.in_(active)]
-    if start is not None:
-        conditions.append(table.c.occurred_at >= start)
-    if end is not None:
-        conditions.append(table.c.occurred_at < end)
-    if category is not None:
-        conditions.append(table.c.category == category)
-    return conditions
-
-
-def load_incidents(
-    engine: Engine,
-    kommun: str,
-    start: dt.datetime | None = None,
-    end: dt.datetime | None = None,
-    category: str | None = None,
-    with_links: bool = True,
-    with_times: bool = True,
-) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """Active incidents in [start, end) and their place links, as two DataFrames.
-
-    Incidents: id, [occurred_at, precision,] category, count, x, y. Never published as is.
-    """
-    incident = schema.incident
-    link = schema.incident_place
-    columns = ["id", "occurred_at", "precision", "category", "count", "x", "y"]
-    if not with_times:
-        columns = [c for c in columns if c not in {"occurred_at", "precision"}]
-    selected = [
-        type_coerce(incident.c[c], String) if c == "occurred_at" else incident.c[c] for c in columns
-    ]
-    with engine.connect() as connection:
-        rows = connection.execute(
-            select(*selected).where(*_active(incident, kommun, start, end, category))
-        ).all()
-        links = []
-        if with_links:
-            links = connection.execute(
-                select(link.c.incident_id, link.c.place_id).where(
-                    *_active(link, kommun, start, end, category)
-                )
-            ).all()
-    frame = pd.DataFrame.from_records([tuple(r) for r in rows], columns=columns)
-    if with_times:
-        frame["occurred_at"] = pd.to_datetime(frame["occurred_at"], format="ISO8601")
-    frame["count"] = frame["count"].astype(np.int64)
-    link_frame = pd.DataFrame.from_records(
-        [tuple(r) for r in links], columns=["incident_id", "place_id"]
-    )
-    return frame, link_frame
-
-
-def incident_sums(
-    engine: Engine,
-    kommun: str,
-    periods: list[tuple[dt.datetime, dt.datetime]],
-    by_place: bool,
-    category: str | None = None,
-) -> pd.DataFrame:
-    """Summed ``antal`` per period, category (and place), counted in one database pass.
-
-    Columns: [place_id,] category, period (the index in ``periods``), count.
-    """
-    table = schema.incident_place if by_place else schema.incident
-    period = case(
-        *(
-            (and_(table.c.occurred_at >= first, table.c.occurred_at < last), number)
-            for number, (first, last) in enumerate(periods)
-        ),
-        else_=None,
-    ).label("period")
-    keys = [table.c.place_id] if by_place else []
-    keys += [table.c.category, period]
-    start = min(first for first, _last in periods)
-    end = max(last for _first, last in periods)
-    query = (
-        select(*keys, func.sum(table.c.count))
-        .where(*_active(table, kommun, start, end, category))
-        .group_by(*keys)
-    )
-    with engine.connect() as connection:
-        rows = [tuple(r) for r in connection.execute(query)]
-    names = ["place_id"] if by_place else []
-    frame = pd.DataFrame.from_records(rows, columns=[*names, "category", "period", "count"])
-    return frame.dropna(subset=["period"])

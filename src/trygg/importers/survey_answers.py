@@ -1,9 +1,9 @@
-"""Safety surveys: respondent-level answers and area-level results.
+"""Respondent-level survey answers: one row per respondent.
 
 Rows that cannot be read are rejected one by one with a Swedish message naming the
 spreadsheet row, the column and the value; the rest are stored. A file that cannot be
 read at all is refused whole. Each import is one batch in one transaction and keeps the
-original bytes.
+original bytes; answers already stored in another file are held back until confirmed.
 """
 
 from __future__ import annotations
@@ -14,35 +14,31 @@ from pathlib import Path
 from sqlalchemy import Connection, Engine, Text, select, type_coerce
 
 from trygg.auth import Actor, require_write
-from trygg.batches import ACTIVE
 from trygg.errors import RowError, TryggError
 from trygg.filecheck import number as number_text
-from trygg.importing import RowOutcome, open_upload
-from trygg.locations import (
-    Locator,
+from trygg.importers.base import (
     Placement,
+    RowOutcome,
     location_mode,
+    open_upload,
     place_rows,
-    unknown_place_message,
 )
+from trygg.places.lookup import Locator
 from trygg.scales import (
     FIRST_YEAR,
     ITEM_SCALES,
     LAST_YEAR,
-    MAX_AREA_COUNT,
-    MAX_RESULT_VALUE,
     MAX_SURVEY_WEIGHT,
-    SUPPRESSION_MARKERS,
     TRYGG_KVALL,
     AnswerScale,
 )
-from trygg.store import bulk_insert, schema
+from trygg.store import batches, bulk_insert, schema
+from trygg.store.batches import ACTIVE
 from trygg.strings import t
 from trygg.tabular import Table, parse_number
 from trygg.text import fold
 
-BATCH_KIND = "survey"
-
+BATCH_KIND = batches.SURVEY_KIND
 
 def import_survey(
     engine: Engine,
@@ -116,7 +112,6 @@ def import_survey(
         source=source,
     )
 
-
 def parse_survey_rows(
     table: Table,
     locator: Locator,
@@ -168,9 +163,7 @@ def parse_survey_rows(
         )
     return outcome
 
-
 _INVALID = object()
-
 
 def _parse_column(table: Table, name: str, parse, message: str, errors: dict, default) -> list:
     """Parse a column with ``parse`` (text → value or ``_INVALID``); blanks get ``default``.
@@ -195,7 +188,6 @@ def _parse_column(table: Table, name: str, parse, message: str, errors: dict, de
         values.append(value)
     return values
 
-
 def _coded_column(table: Table, name: str, scale: AnswerScale, errors: dict) -> list:
     if name not in table.columns:
         return [None] * len(table.rows)
@@ -217,19 +209,15 @@ def _coded_column(table: Table, name: str, scale: AnswerScale, errors: dict) -> 
         values.append(code)
     return values
 
-
 def _expected(scale: AnswerScale) -> str:
     codes = f"{min(scale.labels)}–{max(scale.labels)}"
     return f"en kod {codes} eller en av: " + ", ".join(scale.labels.values())
 
-
 def _year_message() -> str:
     return t("row.year_range", min=FIRST_YEAR, max=LAST_YEAR)
 
-
 def _weight_message() -> str:
     return t("row.weight_range", max=number_text(MAX_SURVEY_WEIGHT))
-
 
 def _year_value(text: str):
     value = parse_number(text)
@@ -237,11 +225,9 @@ def _year_value(text: str):
         return _INVALID
     return int(value)
 
-
 def _weight_value(text: str):
     value = parse_number(text)
     return _INVALID if value is None or not 0 < value <= MAX_SURVEY_WEIGHT else value
-
 
 RESPONSE_COLUMNS = (
     "row_number",
@@ -256,7 +242,6 @@ RESPONSE_COLUMNS = (
     "x",
     "y",
 )
-
 
 def _store_responses(connection: Connection, kommun: str, batch_id: int, records) -> None:
     """Insert the responses in bulk, then their place links (found by row number)."""
@@ -293,13 +278,9 @@ def _store_responses(connection: Connection, kommun: str, batch_id: int, records
     ]
     bulk_insert(connection, schema.survey_response_place, ["response_id", "place_id"], links)
 
-
-# --- The same respondents again --------------------------------------------------------
-
 #: Identical rows count as the same respondents only when they are at least this share
 #: of the file's rows without a respondent id: a few equal answers happen by chance.
 SAME_ROWS_SHARE = 0.5
-
 
 class DuplicateRespondents(TryggError):
     """A survey file whose respondents are already stored in an active batch.
@@ -325,7 +306,6 @@ class DuplicateRespondents(TryggError):
         )
         self.duplicates = duplicates
 
-
 def _response_writer(kommun: str, file_name: str, outcome: RowOutcome, allow_duplicates: bool):
     """Store the responses, once (under the write lock) they are known to be new."""
 
@@ -338,7 +318,6 @@ def _response_writer(kommun: str, file_name: str, outcome: RowOutcome, allow_dup
         _store_responses(connection, kommun, batch_id, outcome.records)
 
     return write
-
 
 def find_duplicates(connection: Connection, kommun: str, records: list[dict]) -> dict | None:
     """The respondents of ``records`` that an active survey batch of ``kommun`` holds.
@@ -361,7 +340,6 @@ def find_duplicates(connection: Connection, kommun: str, records: list[dict]) ->
         found = _same_rows(connection, kommun, years, loose)
     return found
 
-
 def _stored(connection: Connection, kommun: str, years: list[int], *columns):
     """``columns`` of the responses in the kommun's active survey batches of ``years``."""
     table, batch = schema.survey_response, schema.import_batch
@@ -373,7 +351,6 @@ def _stored(connection: Connection, kommun: str, years: list[int], *columns):
     )
     return connection.execute(query)
 
-
 def _same_ids(connection: Connection, kommun: str, years: list[int], records) -> dict | None:
     table = schema.survey_response
     stored = _stored(connection, kommun, years, table.c.year, table.c.respondent_id)
@@ -384,7 +361,6 @@ def _same_ids(connection: Connection, kommun: str, years: list[int], records) ->
         if (key := (record["year"], record["respondent_id"].strip())) in known
     ]
     return _duplicates(found, "id")
-
 
 def _same_rows(connection: Connection, kommun: str, years: list[int], records) -> dict | None:
     table = schema.survey_response
@@ -405,195 +381,13 @@ def _same_rows(connection: Connection, kommun: str, years: list[int], records) -
             found.append(available[key].pop())
     return _duplicates(found, "row") if len(found) >= SAME_ROWS_SHARE * len(records) else None
 
-
 def _fingerprint(year, place_text, x, y, code, answers: dict) -> tuple:
     """What a row says, whatever the file format: centimetres, folded text, sorted answers."""
     place = fold(place_text or "")
     point = tuple(None if v is None else round(v, 2) for v in (x, y))
     return (year, place, point, code, tuple(sorted(answers.items())))
 
-
 def _duplicates(batch_ids: list[int], by: str) -> dict | None:
     if not batch_ids:
         return None
     return {"count": len(batch_ids), "batch_ids": sorted(set(batch_ids)), "by": by}
-
-
-# --- Area-level results (Police trygghetsmätning, BRÅ NTU) ---------------------------
-
-RESULTS_KIND = "survey_results"
-RESULT_SYNONYMS = {
-    "indikator": "indicator",
-    "fraga": "indicator",
-    "matt": "indicator",
-    "varde": "value",
-    "index": "value",
-    "andel": "value",
-    "procent": "value",
-    "antal_svar": "n",
-    "n": "n",
-    "ki_lag": "ki_lag",
-    "ki_nedre": "ki_lag",
-    "nedre": "ki_lag",
-    "ki_hog": "ki_hog",
-    "ki_ovre": "ki_hog",
-    "ovre": "ki_hog",
-    "enhet": "unit",
-    "kalla": "source",
-}
-KOMMUN_LEVEL_AREAS = {"totalt", "hela kommunen", "kommunen", "total", "kommun"}
-RESULT_META = {"plats", "ar", "n", "ki_lag", "ki_hog", "unit", "source", "indicator", "value"}
-
-
-def import_survey_results(
-    engine: Engine,
-    path: str | Path,
-    kommun: str,
-    *,
-    mapping: str | Path | dict | None = None,
-    source: str | None = None,
-    actor: Actor | None,
-    data: bytes | None = None,
-) -> dict:
-    """Import area-level survey results in long or wide layout as one batch.
-
-    Long: area, year, indicator, value, n, ki_lag, ki_hog. Wide: area, year and one
-    column per indicator. Values may be a 0–6 index or percentages with decimal commas;
-    ``XX``, ``..``, ``–`` and ``Uppgift saknas`` mean missing, never zero.
-
-    Returns
-    -------
-    dict
-        The same shape as :func:`import_survey`.
-    """
-    require_write(actor, kommun)
-    upload = open_upload(engine, path, kommun, mapping=mapping, synonyms=RESULT_SYNONYMS, data=data)
-    table, locator, kommun_name = upload.table, upload.locator, upload.kommun_name
-    path = upload.path
-    if "plats" not in table.columns:
-        raise TryggError(t("err.results_no_area", file=path.name))
-    if "ar" not in table.columns:
-        raise TryggError(t("err.results_no_year", file=path.name))
-    long_layout = "indicator" in table.columns and "value" in table.columns
-    indicators = [] if long_layout else [c for c in table.columns if c not in RESULT_META]
-    if not long_layout and not indicators:
-        raise TryggError(t("err.results_no_values", file=path.name))
-    outcome = RowOutcome(rows=len(table.rows))
-    for index, row in enumerate(table.rows):
-        errors: list[RowError] = []
-        records = _result_records(table, row, index, locator, kommun_name, indicators, errors)
-        if errors:
-            outcome.reject(index, errors)
-        else:
-            outcome.records.extend(records)
-
-    def write(connection, batch_id: int) -> None:
-        if outcome.records:
-            connection.execute(
-                schema.survey_result.insert(),
-                [r | {"batch_id": batch_id, "kommun_kod": kommun} for r in outcome.records],
-            )
-
-    return upload.store(
-        engine, outcome, write, kind=RESULTS_KIND, uploaded_by=actor.name, source=source
-    )
-
-
-def _result_records(table, row, index, locator, kommun_name, indicators, errors) -> list[dict]:
-    number = table.row_numbers[index]
-    area = table.value(row, "plats")
-    place_id = None
-    if fold(area) not in KOMMUN_LEVEL_AREAS | {fold(kommun_name)}:
-        place_id = locator.match_name(area)
-        if place_id is None:
-            errors.append(
-                RowError(
-                    number, table.source_header("plats"), area, unknown_place_message(locator, area)
-                )
-            )
-    year = _year_value(table.value(row, "ar"))
-    if year is _INVALID:
-        errors.append(
-            RowError(number, table.source_header("ar"), table.value(row, "ar"), _year_message())
-        )
-        year = None
-    cells = (
-        [(table.value(row, "indicator"), "value")]
-        if not indicators
-        else [(table.source_header(name), name) for name in indicators]
-    )
-    records = []
-    for indicator, column in cells:
-        value, marker = _result_value(table, row, column, number, errors)
-        records.append(
-            {
-                "row_number": number,
-                "area": area,
-                "place_id": place_id,
-                "year": year,
-                "indicator": indicator,
-                "value": value,
-                "missing_marker": marker,
-                "unit": _unit(table.value(row, "unit"), indicator, value),
-                "n": _optional_int(table, row, "n", number, errors),
-                "ki_lag": _optional_number(table, row, "ki_lag", number, errors),
-                "ki_hog": _optional_number(table, row, "ki_hog", number, errors),
-            }
-        )
-    return records
-
-
-def is_missing_marker(text: str) -> bool:
-    return fold(text) in SUPPRESSION_MARKERS
-
-
-def _result_value(table, row, column, number, errors) -> tuple[float | None, str | None]:
-    text = table.value(row, column)
-    if is_missing_marker(text):
-        return None, text or None
-    value = _result_number(text)
-    if value is None:
-        errors.append(RowError(number, table.source_header(column), text, _result_message()))
-    return value, None
-
-
-def _optional_number(table, row, column, number, errors) -> float | None:
-    text = table.value(row, column)
-    if is_missing_marker(text):
-        return None
-    value = _result_number(text)
-    if value is None:
-        errors.append(RowError(number, table.source_header(column), text, _result_message()))
-    return value
-
-
-def _result_number(text: str) -> float | None:
-    """An index 0–6 or a percentage (``%`` allowed); None outside 0–MAX_RESULT_VALUE."""
-    value = parse_number(text.rstrip("%").strip())
-    return value if value is not None and 0 <= value <= MAX_RESULT_VALUE else None
-
-
-def _result_message() -> str:
-    return t("row.result_range", max=MAX_RESULT_VALUE)
-
-
-def _optional_int(table, row, column, number, errors) -> int | None:
-    text = table.value(row, column)
-    if is_missing_marker(text):
-        return None
-    value = parse_number(text)
-    if value is None or not 0 <= value <= MAX_AREA_COUNT or not value.is_integer():
-        message = t("row.result_n_range", max=number_text(MAX_AREA_COUNT))
-        errors.append(RowError(number, table.source_header(column), text, message))
-        return None
-    return int(value)
-
-
-def _unit(given: str, indicator: str, value: float | None) -> str:
-    """``index`` (0–6, Police) or ``procent`` (NTU), from the unit column or the name."""
-    text = fold(f"{given} {indicator}")
-    if "index" in text:
-        return "index"
-    if "%" in text or "procent" in text or "andel" in text:
-        return "procent"
-    return "index" if value is not None and value <= 6 else "procent"

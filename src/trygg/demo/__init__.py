@@ -14,28 +14,27 @@ from pathlib import Path
 
 from sqlalchemy import Engine, func, select
 
-from trygg import batches, incidents, settings, surveys
+from trygg import settings
 from trygg.auth import Actor
-from trygg.batches import DEMO_USER, SYNTHETIC_SOURCE_PREFIX
-from trygg.commitments import import_commitments
+from trygg.commitments.store import import_commitments
+from trygg.importers import incidents, survey_answers
 from trygg.places import import_places
 from trygg.scales import DEMO_KOMMUNER
-from trygg.store import ensure_schema, schema
+from trygg.store import batches, ensure_schema, schema
+from trygg.store.batches import DEMO_USER, SYNTHETIC_SOURCE_PREFIX
 
 SYNTHETIC_SOURCE = SYNTHETIC_SOURCE_PREFIX + " ({script}, seed {seed})"
+
 #: Who ``trygg demo`` imports as: its batches are recognised as demo data by this name.
 DEMO_ACTOR = Actor(name=DEMO_USER, admin=True)
 
-
 def repo_dir() -> Path:
     """The checkout holding ``geodata/`` and ``surveys/`` (the package is installed editable)."""
-    return settings.demo_dir_setting() or Path(__file__).resolve().parents[2]
-
+    return settings.demo_dir_setting() or Path(__file__).resolve().parents[3]
 
 def demo_dir() -> Path:
     """The folder holding ``<kod>_<namn>/`` demo folders (the repo's ``geodata/``)."""
     return repo_dir() / "geodata"
-
 
 def _generator(relative: str):
     """Load a seeded generator script shipped in the repo (``surveys/``, ``geodata/``)."""
@@ -46,11 +45,9 @@ def _generator(relative: str):
     spec.loader.exec_module(module)
     return module
 
-
 def is_empty(engine: Engine) -> bool:
     with engine.connect() as connection:
         return connection.execute(select(func.count()).select_from(schema.place)).scalar() == 0
-
 
 def load_demo(engine: Engine, progress: Callable[[str], None] = lambda _msg: None) -> list[dict]:
     """Load (or refresh) the five demo kommuner; running it again adds no duplicates."""
@@ -86,9 +83,8 @@ def load_demo(engine: Engine, progress: Callable[[str], None] = lambda _msg: Non
     _load_synthetic(engine, progress)
     return loaded
 
-
 SYNTHETIC_DATA = (
-    ("surveys/generate_demo.py", surveys.import_survey, surveys.BATCH_KIND, "svar"),
+    ("surveys/generate_demo.py", survey_answers.import_survey, survey_answers.BATCH_KIND, "svar"),
     (
         "geodata/generate_incidents.py",
         incidents.import_incidents,
@@ -96,7 +92,6 @@ SYNTHETIC_DATA = (
         "händelser",
     ),
 )
-
 
 def _load_synthetic(engine: Engine, progress: Callable[[str], None]) -> None:
     """Generate the seeded synthetic files and import them through the real importers."""

@@ -13,29 +13,38 @@ from sqlalchemy.exc import IntegrityError
 from trygg import auth
 from trygg.auth import Actor
 from trygg.errors import TryggError
-from trygg.store import reads, schema, write_transaction
+from trygg.store import schema, write_transaction
 from trygg.strings import t
 
 ACTIVE = "active"
+
 ROLLED_BACK = "rolled_back"
+
 #: An earlier import of a places file that was imported again with ``--replace``.
 REPLACED = "replaced"
+
 #: How ``trygg demo`` marks the batches it loads: their uploader and source text.
 DEMO_USER = "demo"
-SYNTHETIC_SOURCE_PREFIX = "Syntetiska demodata"
-#: Kinds whose rows are figures; places and promises are replaced by re-importing instead.
-ROLLBACK_KINDS = {"survey", "survey_results", "incidents", "crime_stats"}
 
+SYNTHETIC_SOURCE_PREFIX = "Syntetiska demodata"
+
+#: What each import holds (``import_batch.kind``).
+SURVEY_KIND = "survey"
+SURVEY_RESULTS_KIND = "survey_results"
+INCIDENTS_KIND = "incidents"
+CRIME_STATS_KIND = "crime_stats"
+PLACES_KIND = "places"
+COMMITMENTS_KIND = "commitments"
+#: Kinds whose rows are figures; places and promises are replaced by re-importing instead.
+ROLLBACK_KINDS = {SURVEY_KIND, SURVEY_RESULTS_KIND, INCIDENTS_KIND, CRIME_STATS_KIND}
 
 def sha256(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
-
 
 def is_synthetic(batch) -> bool:
     """Whether an import batch (a mapping) holds synthetic demo data from ``trygg demo``."""
     source = batch.get("source") or ""
     return batch.get("uploaded_by") == DEMO_USER or source.startswith(SYNTHETIC_SOURCE_PREFIX)
-
 
 def find_active_copy(connection: Connection, kommun: str, kind: str, digest: str) -> int | None:
     """The id of an active batch of the same kind and kommun with identical bytes, if any."""
@@ -52,7 +61,6 @@ def find_active_copy(connection: Connection, kommun: str, kind: str, digest: str
         .scalars()
         .first()
     )
-
 
 def create_batch(
     connection: Connection,
@@ -88,9 +96,8 @@ def create_batch(
                 status=ACTIVE,
             )
         )
-    reads.bump(connection, kommun)
+    bump(connection, kommun)
     return result.inserted_primary_key[0]
-
 
 @contextmanager
 def _one_active_file(
@@ -109,7 +116,6 @@ def _one_active_file(
         _refuse_active_copy(connection, kommun, kind, digest, file_name)
         raise
 
-
 def _refuse_active_copy(
     connection: Connection, kommun: str, kind: str, digest: str, file_name: str
 ) -> None:
@@ -117,12 +123,10 @@ def _refuse_active_copy(
     if copy is not None:
         raise TryggError(t("err.already_imported", file=file_name, batch_id=copy))
 
-
 def mark_replaced(connection: Connection, batch_id: int) -> None:
     """Retire an earlier import of a file that is being imported again to replace data."""
     table = schema.import_batch
     connection.execute(table.update().where(table.c.id == batch_id).values(status=REPLACED))
-
 
 def record_counts(
     connection: Connection,
@@ -139,7 +143,6 @@ def record_counts(
         .values(rows_total=total, rows_accepted=accepted, rows_rejected=rejected, summary=summary)
     )
 
-
 def list_batches(engine: Engine, kommun: str) -> list[dict]:
     """The kommun's batches, newest first, without the original bytes."""
     table = schema.import_batch
@@ -149,7 +152,6 @@ def list_batches(engine: Engine, kommun: str) -> list[dict]:
             select(*columns).where(table.c.kommun_kod == kommun).order_by(table.c.id.desc())
         ).mappings()
         return [{**row, "uploaded_at": row["uploaded_at"].isoformat(sep=" ")} for row in rows]
-
 
 def set_status(engine: Engine, batch_id: int, status: str, *, actor: Actor | None) -> dict:
     """Roll a batch back (``rolled_back``) or restore it (``active``); its data is kept.
@@ -173,9 +175,8 @@ def set_status(engine: Engine, batch_id: int, status: str, *, actor: Actor | Non
         if row["kind"] not in ROLLBACK_KINDS:
             raise TryggError(t("err.batch_not_rollbackable", id=batch_id, kind=row["kind"]))
         _update_status(connection, row, status)
-        reads.bump(connection, row["kommun_kod"])
+        bump(connection, row["kommun_kod"])
     return {**row, "previous_status": row["status"], "status": status}
-
 
 def _update_status(connection: Connection, row, status: str) -> None:
     """Set a batch's status; restoring one whose file is active again is refused."""
@@ -187,3 +188,20 @@ def _update_status(connection: Connection, row, status: str) -> None:
     digest = connection.execute(select(table.c.sha256).where(table.c.id == row["id"])).scalar()
     with _one_active_file(connection, row["kommun_kod"], row["kind"], digest, row["file_name"]):
         connection.execute(update)
+
+
+#: The row that counts every change in the store (a kommun added, any kommun changed).
+WHOLE_STORE = "*"
+
+
+def bump(connection: Connection, kommun: str) -> None:
+    """Raise the kommun's revision, and the whole store's, in the caller's transaction."""
+    table = schema.data_revision
+    for key in (kommun, WHOLE_STORE):
+        changed = connection.execute(
+            table.update()
+            .where(table.c.kommun_kod == key)
+            .values(revision=table.c.revision + 1)
+        ).rowcount
+        if not changed:
+            connection.execute(table.insert().values(kommun_kod=key, revision=1))

@@ -16,16 +16,16 @@ import shapely
 import shapely.geometry
 from sqlalchemy import Connection, Engine, delete, select
 
-from trygg import batches, filecheck, geo
+from trygg import filecheck, geo
 from trygg.auth import Actor, require_write
 from trygg.errors import TryggError
 from trygg.scales import DEFAULT_PLACE_KIND, MAX_AREA_COUNT, STORE_CRS
-from trygg.store import check_kommun_code, ensure_kommun, schema, write_transaction
+from trygg.store import batches, check_kommun_code, ensure_kommun, schema, write_transaction
 from trygg.strings import t
 from trygg.tabular import parse_number
 from trygg.text import fold, split_list
 
-BATCH_KIND = "places"
+BATCH_KIND = batches.PLACES_KIND
 
 #: Field names tried, ignoring case, when the caller names none.
 FIELD_GUESSES = {
@@ -35,11 +35,9 @@ FIELD_GUESSES = {
     "population": ("population", "invanare", "invånare", "befolkning", "folkmangd"),
 }
 
-
 def split_aliases(value) -> list[str]:
     """Aliases come as one ``;``-separated field, or as a list."""
     return [] if _is_missing(value) else split_list(value)
-
 
 def import_places(
     engine: Engine,
@@ -140,7 +138,6 @@ def import_places(
         )
     return {"kommun": kommun, "places": len(records), "warnings": warnings, "batch_id": batch_id}
 
-
 def _resolve_fields(frame: gpd.GeoDataFrame, file_name: str, **given: str | None) -> dict:
     columns = [c for c in frame.columns if c != frame.geometry.name]
     by_folded = {fold(c): c for c in columns}
@@ -168,7 +165,6 @@ def _resolve_fields(frame: gpd.GeoDataFrame, file_name: str, **given: str | None
         )
     return resolved
 
-
 def _place_names(frame: gpd.GeoDataFrame, field: str, file_name: str) -> list[str]:
     names = []
     for number, value in enumerate(frame[field], start=1):
@@ -192,12 +188,10 @@ def _place_names(frame: gpd.GeoDataFrame, field: str, file_name: str) -> list[st
             )
     return names
 
-
 def _is_missing(value) -> bool:
     if isinstance(value, (list, tuple, np.ndarray)):
         return False
     return value is None or bool(pd.isna(value))
-
 
 def _place_record(frame, index, number: int, name: str, fields: dict) -> dict:
     row = frame.loc[index]
@@ -216,7 +210,6 @@ def _place_record(frame, index, number: int, name: str, fields: dict) -> dict:
         if "note" in frame.columns and not _is_missing(row["note"])
         else None,
     }
-
 
 def _population(row, field: str | None, number: int, name: str) -> int | None:
     if field is None or _is_missing(row[field]) or str(row[field]).strip() == "":
@@ -240,7 +233,6 @@ def _population(row, field: str | None, number: int, name: str) -> int | None:
         )
     return int(number_value)
 
-
 def _same_places(connection: Connection, kommun: str, records: list[dict]) -> bool:
     stored = connection.execute(
         select(schema.place.c.name, schema.place.c.geom_wkb).where(
@@ -248,7 +240,6 @@ def _same_places(connection: Connection, kommun: str, records: list[dict]) -> bo
         )
     ).all()
     return sorted(stored) == sorted((r["name"], r["geom_wkb"]) for r in records)
-
 
 def _store_places(
     connection: Connection, kommun: str, records: list[dict], batch_id: int, replace: bool
@@ -276,7 +267,6 @@ def _store_places(
         else:
             connection.execute(table.insert().values(**values))
     return warnings
-
 
 def load_places(engine: Engine, kommun: str) -> gpd.GeoDataFrame:
     """The kommun's places as a GeoDataFrame in EPSG:3006, largest first.
@@ -311,34 +301,6 @@ def load_places(engine: Engine, kommun: str) -> gpd.GeoDataFrame:
     frame["population"] = frame["population"].astype("Int64")
     return gpd.GeoDataFrame(frame, geometry=geometry, crs=STORE_CRS)
 
-
-def place_index(connection: Connection, kommun: str) -> dict[str, tuple[int, str]]:
-    """Map every folded name and alias to (place id, place name)."""
-    index: dict[str, tuple[int, str]] = {}
-    rows = connection.execute(
-        select(schema.place.c.id, schema.place.c.name, schema.place.c.aliases)
-        .where(schema.place.c.kommun_kod == kommun)
-        .order_by(schema.place.c.name)
-    ).all()
-    for place_id, name, aliases in rows:
-        for alias in aliases or []:
-            index.setdefault(fold(alias), (place_id, name))
-    for place_id, name, _aliases in rows:
-        index[fold(name)] = (place_id, name)
-    return index
-
-
-def resolve_place(index: dict[str, tuple[int, str]], name: str, kommun: str) -> tuple[int, str]:
-    """Find a place by name or alias; refuse an unknown one, listing the known names."""
-    found = index.get(fold(name))
-    if found is None:
-        known = sorted({place_name for _id, place_name in index.values()})
-        raise TryggError(
-            t("err.place_unknown", name=name, kommun=kommun, known=", ".join(known) or "inga")
-        )
-    return found
-
-
 def export_geojson(engine: Engine, kommun: str) -> dict:
     """The kommun's places as a WGS84 FeatureCollection.
 
@@ -354,7 +316,6 @@ def export_geojson(engine: Engine, kommun: str) -> dict:
         for row in frame.itertuples()
     ]
     return {"type": "FeatureCollection", "features": features}
-
 
 def place_properties(row) -> dict:
     """A place row (from :func:`load_places`) as plain JSON-ready properties."""

@@ -1,0 +1,109 @@
+"""Finding places: by name or alias (case and spacing ignored), and by point.
+
+Shared by the importers, the commitments and the dashboard. A point counts for every
+place that contains it, because places overlap.
+"""
+
+from __future__ import annotations
+
+import difflib
+
+import numpy as np
+import shapely
+import shapely.geometry
+from pyproj import Transformer
+from sqlalchemy import Connection, select
+
+from trygg.errors import TryggError
+from trygg.geo import parse_crs
+from trygg.scales import STORE_CRS, SWEDEN_BOUNDS
+from trygg.store import schema
+from trygg.strings import t
+from trygg.text import fold
+
+
+class Locator:
+    """The kommun's places, ready for name look-ups and point-in-polygon queries."""
+
+    def __init__(self, connection: Connection, kommun: str):
+        rows = connection.execute(
+            select(
+                schema.place.c.id,
+                schema.place.c.name,
+                schema.place.c.aliases,
+                schema.place.c.geom_wkb,
+            ).where(schema.place.c.kommun_kod == kommun)
+        ).all()
+        self.ids = np.array([r.id for r in rows], dtype=np.int64)
+        self.names = {r.id: r.name for r in rows}
+        self._by_name: dict[str, int] = {}
+        for row in rows:
+            for alias in row.aliases or []:
+                self._by_name.setdefault(fold(alias), row.id)
+        for row in rows:
+            self._by_name[fold(row.name)] = row.id
+        self._tree = shapely.STRtree(shapely.from_wkb([r.geom_wkb for r in rows]))
+
+    def __len__(self) -> int:
+        return len(self.ids)
+
+    def match_name(self, text: str) -> int | None:
+        """The place id for a name or alias (case and surrounding whitespace ignored)."""
+        return self._by_name.get(fold(text))
+
+    def suggestions(self, text: str, count: int = 3) -> list[str]:
+        """The closest known place names, for the error message; never used silently."""
+        close = difflib.get_close_matches(fold(text), self._by_name, count, 0.5)
+        return list(dict.fromkeys(self.names[self._by_name[c]] for c in close))
+
+    def known_names(self) -> list[str]:
+        return sorted(self.names.values(), key=fold)
+
+    def containing(self, xs: np.ndarray, ys: np.ndarray) -> list[list[int]]:
+        """For each point (EPSG:3006), the ids of the places whose interior holds it."""
+        points = shapely.points(xs, ys)
+        point_index, place_index = self._tree.query(points, predicate="within")
+        found: list[list[int]] = [[] for _ in range(len(xs))]
+        for p, g in zip(point_index.tolist(), place_index.tolist(), strict=True):
+            found[p].append(int(self.ids[g]))
+        return found
+
+def in_sweden(xs: np.ndarray, ys: np.ndarray) -> np.ndarray:
+    """Which points (EPSG:3006) lie within :data:`~trygg.scales.SWEDEN_BOUNDS`."""
+    xmin, ymin, xmax, ymax = SWEDEN_BOUNDS
+    with np.errstate(invalid="ignore"):
+        return (xs >= xmin) & (xs <= xmax) & (ys >= ymin) & (ys <= ymax)
+
+def to_store_xy(xs, ys, crs: str) -> tuple[np.ndarray, np.ndarray]:
+    """Transform coordinates from ``crs`` to EPSG:3006 (``crs`` axis order: x/lon first)."""
+    source = parse_crs(crs)
+    xs, ys = np.asarray(xs, dtype=float), np.asarray(ys, dtype=float)
+    if source == parse_crs(STORE_CRS):
+        return xs, ys
+    transformer = Transformer.from_crs(source, STORE_CRS, always_xy=True)
+    return transformer.transform(xs, ys)
+
+def place_index(connection: Connection, kommun: str) -> dict[str, tuple[int, str]]:
+    """Map every folded name and alias to (place id, place name)."""
+    index: dict[str, tuple[int, str]] = {}
+    rows = connection.execute(
+        select(schema.place.c.id, schema.place.c.name, schema.place.c.aliases)
+        .where(schema.place.c.kommun_kod == kommun)
+        .order_by(schema.place.c.name)
+    ).all()
+    for place_id, name, aliases in rows:
+        for alias in aliases or []:
+            index.setdefault(fold(alias), (place_id, name))
+    for place_id, name, _aliases in rows:
+        index[fold(name)] = (place_id, name)
+    return index
+
+def resolve_place(index: dict[str, tuple[int, str]], name: str, kommun: str) -> tuple[int, str]:
+    """Find a place by name or alias; refuse an unknown one, listing the known names."""
+    found = index.get(fold(name))
+    if found is None:
+        known = sorted({place_name for _id, place_name in index.values()})
+        raise TryggError(
+            t("err.place_unknown", name=name, kommun=kommun, known=", ".join(known) or "inga")
+        )
+    return found

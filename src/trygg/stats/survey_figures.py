@@ -1,0 +1,145 @@
+"""Survey figures per place, from answer frames: shares, suppression and trend.
+
+- ``andel_otrygga``: the weighted share answering codes 3–5 of those answering 1–5;
+- a problem or worry item's ``andel``: the weighted share answering 3–4 of 1–4;
+- ``n``: the unweighted count in the base; hidden below ``min_n`` and wherever a
+  subtraction would reveal a small group (:mod:`trygg.stats.suppression`);
+- the trend compares with the previous survey year as that year was published.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from trygg.scales import ITEM_SCALES, TRYGG_KVALL, AnswerScale
+from trygg.stats import nesting, suppression
+from trygg.stats.shares import share_figure, two_proportion_test
+
+
+def _scale(indicator: str) -> AnswerScale:
+    return TRYGG_KVALL if indicator == "andel_otrygga" else ITEM_SCALES[indicator.split("_")[0]]
+
+def _with_flags(answers: pd.DataFrame) -> pd.DataFrame:
+    """Keep answers in their scale's base and add the sums a share needs."""
+    base = np.zeros(len(answers), dtype=bool)
+    hit = np.zeros(len(answers), dtype=bool)
+    for indicator in answers["indicator"].unique():
+        scale = _scale(indicator)
+        mask = (answers["indicator"] == indicator).to_numpy()
+        codes = answers["code"].to_numpy()
+        base |= mask & np.isin(codes, list(scale.base))
+        hit |= mask & np.isin(codes, list(scale.hits))
+    flagged = answers.assign(hit_w=answers["weight"] * hit, w2=answers["weight"] ** 2)[base]
+    return flagged
+
+def _sums(frame: pd.DataFrame, keys: list[str]) -> pd.DataFrame:
+    return frame.groupby(keys).agg(
+        n=("weight", "size"), w=("weight", "sum"), hw=("hit_w", "sum"), w2=("w2", "sum")
+    )
+
+def figure_of(survey: dict, indicator: str) -> dict:
+    """One indicator's figure from a place's ``survey`` block.
+
+    ``kommun_total`` is already keyed by indicator and needs no lookup.
+
+    Returns
+    -------
+    dict
+        ``{"n", "andel", "ki_lag", "ki_hog", "suppressed"}``; an item nobody answered
+        is a suppressed figure with n = 0.
+    """
+    if indicator == "andel_otrygga":
+        return _item({**survey, "andel": survey["andel_otrygga"]})
+    prefix, slug = indicator.split("_", 1)
+    return survey.get(prefix, {}).get(slug) or _item(share_figure(0, 0.0, 0.0, 0.0, 1))
+
+def _place_sums(flagged: pd.DataFrame, links: pd.DataFrame) -> pd.DataFrame:
+    joined = flagged.merge(links, on="response_id")
+    return _sums(joined, ["place_id", "indicator"])
+
+def _year_figures(flagged: pd.DataFrame, links: pd.DataFrame, place_ids, min_n: int) -> dict:
+    """Every place's and the kommun's (None) figures of one year, suppression applied.
+
+    Returns ``{(place id or None, indicator): figure}``; a figure hidden only because a
+    subtraction would reveal a small group has ``secondary_suppression`` set.
+    """
+    indicators = sorted(flagged["indicator"].unique())
+    respondents = pd.Index(np.unique(flagged["response_id"]))
+    links = links[links["response_id"].isin(respondents)]
+    element = respondents.get_indexer(links["response_id"])
+    grouped = pd.Series(element).groupby(links["place_id"].to_numpy())
+    found = {int(place_id): rows.to_numpy() for place_id, rows in grouped}
+    members = [found.get(place_id, np.zeros(0, np.int64)) for place_id in place_ids]
+    nest = nesting.nesting([None, *place_ids], members, len(respondents))
+    sums = pd.concat(
+        [
+            _sums(flagged, ["indicator"]).assign(place_id=-1).set_index("place_id", append=True),
+            _place_sums(flagged, links).swaplevel(),
+        ]
+    )
+    keys = [-1, *place_ids]
+    counts = np.zeros((len(keys), len(indicators)), dtype=np.int64)
+    for (indicator, key), n in sums["n"].items():
+        counts[keys.index(key), indicators.index(indicator)] = n
+    hidden = suppression.hide_survey_figures(nest, counts, min_n)
+    figures = {}
+    for position, key in enumerate(keys):
+        for number, indicator in enumerate(indicators):
+            row = sums.loc[(indicator, key)] if (indicator, key) in sums.index else None
+            figure = _figure(row, min_n)
+            if hidden[position, number] and not figure["suppressed"]:
+                figure = {**share_figure(figure["n"], 0, 0, 0, figure["n"] + 1)}
+                figure["secondary_suppression"] = True
+            figures[(None if key == -1 else key, indicator)] = figure
+    return figures
+
+def _figure(row, min_n: int) -> dict:
+    if row is None:
+        return share_figure(0, 0.0, 0.0, 0.0, min_n)
+    return share_figure(int(row["n"]), row["w"], row["hw"], row["w2"], min_n)
+
+def _lookup(figures: dict, key, indicator: str, min_n: int) -> dict:
+    return figures.get((key, indicator)) or share_figure(0, 0.0, 0.0, 0.0, min_n)
+
+def _survey_block(figures: dict, place_id: int, indicators, min_n: int) -> dict:
+    core = _lookup(figures, place_id, "andel_otrygga", min_n)
+    block = {
+        "n": core["n"],
+        "andel_otrygga": core["andel"],
+        "ki_lag": core["ki_lag"],
+        "ki_hog": core["ki_hog"],
+        "suppressed": core["suppressed"],
+        "secondary_suppression": core.get("secondary_suppression", False),
+        "n_eff": core["n_eff"],
+    }
+    for prefix in ITEM_SCALES:
+        block[prefix] = {
+            name.split("_", 1)[1]: _item(_lookup(figures, place_id, name, min_n))
+            for name in indicators
+            if name.startswith(prefix + "_")
+        }
+    return block
+
+ITEM_KEYS = ("n", "andel", "ki_lag", "ki_hog", "suppressed")
+
+def _item(figure: dict) -> dict:
+    return {k: figure[k] for k in ITEM_KEYS} | {
+        "secondary_suppression": figure.get("secondary_suppression", False)
+    }
+
+def _add_trend(survey: dict, before: dict, place_id: int, previous: int, min_n: int) -> None:
+    """Last year's figure as that year published it, and a two-proportion test."""
+    earlier = _lookup(before, place_id, "andel_otrygga", min_n)
+    if survey["suppressed"] or earlier["suppressed"]:
+        return
+    test = two_proportion_test(
+        earlier["andel"], earlier["n_eff"], survey["andel_otrygga"], survey["n_eff"]
+    )
+    survey["trend"] = {
+        "previous_year": previous,
+        "previous_andel_otrygga": earlier["andel"],
+        "previous_n": earlier["n"],
+        "change": survey["andel_otrygga"] - earlier["andel"],
+        **test,
+    }
