@@ -6,7 +6,7 @@ PORT   ?= 8501
 # Only this machine by default; `make run ADDRESS=0.0.0.0` listens on every interface.
 ADDRESS ?= localhost
 
-.PHONY: run test bench fuzz lint format setup setup-dev db clean
+.PHONY: run test bench fuzz mutation lint format setup setup-dev db clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -40,6 +40,11 @@ test: setup-dev
 FUZZ_EXAMPLES ?= 10000
 fuzz: setup-dev
 	TRYGG_FUZZ_EXAMPLES=$(FUZZ_EXAMPLES) $(BIN)/python -m pytest tests/test_fuzz.py -s -p no:cacheprovider
+
+# Plants faults in the numbers (Wald interval, rate per 100, previous year off by one,
+# no Kish n) in a copy of src/ and requires a test to fail for each (README: Prestanda).
+mutation: setup-dev
+	$(BIN)/python tests/mutation_check.py
 
 bench: setup-dev
 	$(BIN)/python -m pytest benchmarks --benchmark-only -p no:cacheprovider

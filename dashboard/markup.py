@@ -94,6 +94,12 @@ def badge(colour: str, text: str) -> str:
     return f":{colour}-badge[{md(text)}]"
 
 
+def table(rows: list[dict]) -> list[dict]:
+    """Table rows for ``st.table``, which reads every header and cell as Markdown: each
+    passed through :func:`md`."""
+    return [{md(name): md(value) for name, value in row.items()} for row in rows]
+
+
 def heat_table(profile: dict, k: int) -> str:
     """The hour × weekday counts of a time profile as a compact, escaped HTML table.
 

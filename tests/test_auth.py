@@ -22,7 +22,7 @@ from sqlalchemy import func, select
 
 from tests.conftest import REPO, assert_clean_refusal, run_cli
 from trygg import auth, commitments, places, settings
-from trygg.auth import Actor, LoginRefused
+from trygg.auth import Actor, LoginRefused, login, users
 from trygg.errors import TryggError
 from trygg.importers import crime_stats, incidents, survey_answers, survey_results
 from trygg.store import batches, schema
@@ -140,7 +140,7 @@ def test_a_hash_with_old_parameters_is_replaced_at_login(anna):
         connection.execute(schema.users.update().values(password_hash=weak))
     assert attempt(anna, PASSWORD) == ANNA
     renewed = stored_hash(anna)
-    assert renewed != weak and not auth.HASHER.check_needs_rehash(renewed)
+    assert renewed != weak and not users.HASHER.check_needs_rehash(renewed)
     assert PasswordHasher().verify(renewed, PASSWORD)
 
 
@@ -165,7 +165,7 @@ def test_set_password_and_remove_user(anna):
 
 
 def test_the_tenth_attempt_in_a_minute_is_refused_even_if_right(anna):
-    start = auth._now()
+    start = users.utc_now()
     for second in range(POLICY.max_failures):
         assert attempt(anna, OTHER, at=start + timedelta(seconds=second)).startswith("Fel")
     tenth = attempt(anna, PASSWORD, at=start + timedelta(seconds=20))
@@ -209,7 +209,7 @@ def test_client_key_prefers_the_connection_then_the_proxy_then_the_session():
     assert auth.client_key(None, forwarded, "s") == "ip:203.0.113.9"
     assert auth.client_key(None, {"x-real-ip": "203.0.113.7"}, "s") == "ip:203.0.113.7"
     assert auth.client_key(None, {}, "abc") == "session:abc"
-    assert len(auth.client_key(None, {"X-Real-IP": "9" * 5000}, "s")) == auth.MAX_CLIENT_KEY
+    assert len(auth.client_key(None, {"X-Real-IP": "9" * 5000}, "s")) == login.MAX_CLIENT_KEY
 
 
 # --- sessions and OIDC ---------------------------------------------------------------

@@ -112,9 +112,18 @@ def survey_metric(at: AppTest):
     return next(m for m in at.metric if m.label == maps.indicator_label("andel_otrygga"))
 
 
+def tables_by(at: AppTest, first_column: str) -> list:
+    """The page's tables whose first column is ``first_column``, indexed by it."""
+    return [
+        table.value.set_index(first_column)
+        for table in at.table
+        if table.value.columns[0] == first_column
+    ]
+
+
 def survey_tables(at: AppTest) -> list:
     """The survey's item tables (problems, then worries), indexed by question."""
-    return [table.value for table in at.table if table.value.index.name == "Fråga"]
+    return tables_by(at, "Fråga")
 
 
 def survey_n_line(at: AppTest) -> str:
@@ -555,7 +564,8 @@ def without_ids(features: list[dict]) -> list[dict]:
 
 
 def incident_table(at: AppTest):
-    return next(table.value for table in at.table if table.value.index.name == "Kategori")
+    (table,) = tables_by(at, "Kategori")
+    return table
 
 
 def heat_cells(at: AppTest) -> list[tuple[str, list[str]]]:

@@ -22,6 +22,7 @@ from tests.test_dashboard import (
     switch,
 )
 from trygg import auth
+from trygg.auth import users
 from trygg.store import batches
 from trygg.strings import t
 
@@ -132,12 +133,10 @@ def test_a_forged_rollback_of_another_kommuns_batch_is_refused(coordinator_env):
         import streamlit as st
 
         sys.path.insert(0, dashboard)
-        import state
+        import session
 
-        refusal = state.log_in(name, password)
-        st.session_state["answers"] = [refusal] + [
-            state.set_batch_status(target, "rolled_back") for target in targets
-        ]
+        refusal = session.log_in(name, password)
+        st.session_state["answers"] = [refusal] + [session.roll_back(target) for target in targets]
 
     args = (str(REPO / "dashboard"), COORDINATOR, COORDINATOR_PASSWORD, [arboga, laholm])
     at = AppTest.from_function(forge, args=args, default_timeout=60).run()
@@ -162,9 +161,9 @@ def test_an_anonymous_rollback_through_the_callback_is_refused(coordinator_env):
         import streamlit as st
 
         sys.path.insert(0, dashboard)
-        import state
+        import session
 
-        st.session_state["answer"] = state.set_batch_status(target, "rolled_back")
+        st.session_state["answer"] = session.roll_back(target)
 
     at = AppTest.from_function(forge, args=(str(REPO / "dashboard"), laholm)).run()
     assert at.session_state["answer"] == ("error", t("err.login_required"))
@@ -182,7 +181,7 @@ def test_an_anonymous_rollback_through_the_callback_is_refused(coordinator_env):
 def test_an_expired_session_is_dropped_with_a_notice(coordinator_env, age, notice):
     at = log_in(run_app())
     session = at.session_state["trygg_login"]
-    now = auth._now()
+    now = users.utc_now()
     started = now - age.get("total", timedelta(minutes=5))
     at.session_state["trygg_login"] = auth.Session(
         session.name, started, now - age.get("idle", timedelta(minutes=1))

@@ -16,7 +16,7 @@ from tests.conftest import run_cli
 from trygg import commitments, exports, formatting, places
 from trygg.auth import local_admin
 from trygg.importers import survey_answers
-from trygg.stats import report
+from trygg.stats import tables
 from trygg.stats.report import place_figures
 
 HOSTILE = ['=HYPERLINK("http://x","y")', "+cmd", "-1+1", "@SUM(1)", "\t=1", "\r=1"]
@@ -147,10 +147,10 @@ def test_stats_csv_and_xlsx_from_the_command_line(hostile_kommun, tmp_path):
     result = run_cli("--db", db, "stats", "--kommun", "1381", "--format", "xlsx", "--out", str(out))
     assert result.returncode == 0, result.stderr
     values, types = assert_xlsx_safe(out.read_bytes())
-    assert values[0] == list(report.CSV_COLUMNS)
+    assert values[0] == list(tables.CSV_COLUMNS)
     assert len(values) == len(rows)
     for row_types in types[1:]:
-        assert {row_types[report.CSV_COLUMNS.index(c)] for c in NUMERIC_STATS_COLUMNS} == {"n"}
+        assert {row_types[tables.CSV_COLUMNS.index(c)] for c in NUMERIC_STATS_COLUMNS} == {"n"}
 
 
 def test_stats_xlsx_needs_a_file(hostile_kommun):
@@ -166,10 +166,10 @@ def test_stats_writers_quote_every_trigger(hostile_kommun, name):
     figures = copy.deepcopy(place_figures(hostile_kommun, "1381"))
     for place in figures["places"]:
         place["place"] = name
-    rows = csv_cells(report.to_csv(figures))
+    rows = csv_cells(tables.to_csv(figures))
     assert_no_live_formula(rows)
     assert {row[2] for row in rows[1:]} == {"'" + name}
-    values, _types = assert_xlsx_safe(report.to_xlsx(figures))
+    values, _types = assert_xlsx_safe(tables.to_xlsx(figures))
     assert {row[2] for row in values[1:]} == {xlsx_text("'" + name)}
 
 

@@ -5,10 +5,12 @@ from __future__ import annotations
 
 import json
 import re
+import warnings
 
 import folium
 import folium.plugins
 import geopandas as gpd
+import mapclassify
 import numpy as np
 import pytest
 from shapely.geometry import Polygon, box
@@ -134,6 +136,37 @@ def test_standalone_html_needs_no_url(laholm):
     assert not re.search(r"<(script|link|img)[^>]+(src|href)=", page)
     assert "<title>Laholm</title>" in page
     assert "L.map(" in page and 'version="1.9.3"' in page
+
+
+def without_ids(page: str) -> str:
+    """The page with folium's random element ids (and names made of them) taken out."""
+    return re.sub(r"[0-9a-f]{32}", "ID", page)
+
+
+def test_standalone_html_reuses_the_map_the_page_shows(laholm):
+    """One map per rerun: the file is the shown map plus the selection, also after the
+    page rendered it, and the shown map is left as it was."""
+    shown = maps.place_map(laholm)
+    root, before = shown.get_root(), rendered(shown)
+    children = list(shown._children)
+    selection = maps.selection_layer(laholm, "Stadsparken")
+    page = maps.standalone_html(shown, title="Laholm", selection=selection)
+    built = maps.standalone_html(maps.place_map(laholm, "Stadsparken"), title="Laholm")
+    assert without_ids(page) == without_ids(built)
+    assert maps.SELECTED in page and maps.SELECTED not in before
+    assert shown.get_root() is root and list(shown._children) == children
+    assert root.title is None and selection._parent is None
+
+
+def test_standalone_html_draws_a_selection_st_folium_added_once(laholm):
+    """``st_folium(feature_group_to_add=...)`` adds the highlight to the map it shows."""
+    shown = maps.place_map(laholm)
+    selection = maps.selection_layer(laholm, "Stadsparken")
+    selection.add_to(shown)
+    page = maps.standalone_html(shown, selection=selection)
+    built = maps.standalone_html(maps.place_map(laholm, "Stadsparken"))
+    assert page.count(maps.SELECTED) == built.count(maps.SELECTED) > 0
+    assert page.count("L.featureGroup(") == built.count("L.featureGroup(") == 1
 
 
 # --- tiles ---------------------------------------------------------------------------
@@ -365,6 +398,18 @@ def test_classify_uses_at_most_five_classes_and_reports_observed_ranges():
     )
 
 
+@pytest.mark.parametrize("seed", range(6))
+def test_natural_breaks_match_mapclassify(seed):
+    """The numpy dynamic programme finds the breaks mapclassify's Fisher–Jenks finds."""
+    rng = np.random.default_rng(seed)
+    values = np.sort(np.round(rng.gamma(2.0, 0.1, int(rng.integers(20, 150))), 3))
+    k = int(rng.integers(2, 6))
+    with warnings.catch_warnings():
+        warnings.filterwarnings("ignore", "Numba not installed", UserWarning)
+        expected = tuple(float(b) for b in mapclassify.FisherJenks(values, k=k).bins)
+    assert maps.classify(values, k).bins == expected
+
+
 #: Centrum 10 %, Parken 30 % (two classes), Byn suppressed with 4 answers.
 TOWN_FIGURES = {
     1: share(0.10, 40, 0.04, 0.23),
@@ -564,9 +609,7 @@ def plain_text(text: str) -> str:
 @pytest.fixture(scope="module")
 def laholm_figures(demo_db) -> dict:
     engine = store.make_engine(str(demo_db))
-    found = {
-        year: report.place_figures(engine, "1381", year, public=True) for year in (2023, 2024)
-    }
+    found = {year: report.place_figures(engine, "1381", year, public=True) for year in (2023, 2024)}
     engine.dispose()
     return found
 

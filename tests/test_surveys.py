@@ -19,7 +19,7 @@ from trygg.auth import local_admin
 from trygg.errors import TryggError
 from trygg.importers import survey_answers
 from trygg.scales import TRYGG_KVALL
-from trygg.stats import report
+from trygg.stats import report, tables
 from trygg.store import schema
 
 #: These tests write as the command line's local administrator.
@@ -445,7 +445,7 @@ def test_csv_stats_rows(engine, tmp_path):
     survey_answers.import_survey(
         engine, write_form(tmp_path, respondents(), "utf8"), "1381", actor=ADMIN
     )
-    text = report.to_csv(report.compute_stats(engine, "1381"))
+    text = tables.to_csv(report.compute_stats(engine, "1381"))
     rows = list(csv.DictReader(io.StringIO(text)))
     byn = next(r for r in rows if r["place"] == "Byn" and r["indicator"] == "andel_otrygga")
     assert byn["suppressed"] == "true" and byn["andel"] == ""

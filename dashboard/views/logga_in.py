@@ -10,8 +10,9 @@ from __future__ import annotations
 
 import streamlit as st
 
-import state
+import session
 from markup import md, message
+from panels import sidebar
 from trygg import auth, settings
 from trygg.auth import Actor
 from trygg.strings import t
@@ -20,14 +21,13 @@ NAME_MAX_CHARS = 64
 
 
 def main() -> None:
-    state.require_database()
-    actor = state.current_actor()
+    actor = sidebar.current().actor
     st.title(t("login.title"))
     if actor is not None:
         logged_in(actor)
         return
     st.caption(t("login.help"))
-    if state.oidc_configured():
+    if session.oidc_configured():
         st.button(t("login.oidc"), key="oidc_login", type="primary", on_click=st.login)
         st.caption(t("login.or_password"))
     login_form()
@@ -39,7 +39,7 @@ def logged_in(actor: Actor) -> None:
     """Who is logged in, for which kommuner; the way on to the import page, or out."""
     st.success(message("login.logged_in_as", name=actor.name, scope=scope(actor)))
     st.page_link("views/importera.py", label=t("login.to_import"), icon=":material/upload_file:")
-    st.button(t("login.logout"), key="logout_page", on_click=state.log_out)
+    st.button(t("login.logout"), key="logout_page", on_click=session.log_out)
 
 
 def scope(actor: Actor) -> str:
@@ -67,7 +67,7 @@ def login_form() -> None:
     if not name.strip() or not password:
         st.warning(t("login.missing"))
         return
-    refusal = state.log_in(name, password)
+    refusal = session.log_in(name, password)
     if refusal:
         st.error(md(refusal))
         return

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from dataclasses import asdict, dataclass
 
+from trygg.strings import t
+
 
 class TryggError(Exception):
     """A refusal that the user can act on. ``str(err)`` is the whole message."""
@@ -25,4 +27,6 @@ class RowError:
         return asdict(self)
 
     def __str__(self) -> str:
-        return f"Rad {self.row}, kolumn {self.column!r}, värde {self.value!r}: {self.message}"
+        return t(
+            "row.line", row=self.row, column=self.column, value=self.value, message=self.message
+        )

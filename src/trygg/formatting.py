@@ -9,11 +9,12 @@ do not come through here. The spaces are no-break spaces (U+00A0), so "58,7 %" a
 from __future__ import annotations
 
 import io
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 
 from trygg import exports
-from trygg.scales import MIN_INCIDENTS_PUBLIC
+from trygg.scales import INCIDENT_CATEGORIES, ITEM_SCALES, MIN_INCIDENTS_PUBLIC
 from trygg.strings import t
+from trygg.text import fold
 
 NBSP = "\u00a0"
 MINUS = "\u2212"
@@ -266,7 +267,170 @@ def row_errors_xlsx(errors: Iterable[Mapping], lang: str = "sv") -> bytes:
     return buffer.getvalue()
 
 
+def row_error_rows(errors: Iterable[Mapping], lang: str = "sv") -> list[dict]:
+    """The rejected rows of :func:`row_errors_csv` as table rows for the upload page."""
+    header, rows = _row_error_table(errors, lang)
+    return [dict(zip(header, row, strict=True)) for row in rows]
+
+
 def _row_error_table(errors: Iterable[Mapping], lang: str) -> tuple[list[str], list[list]]:
     keys = ("row", "column", "value", "message")
     header = [t(f"upload.col_{key}", lang) for key in keys]
     return header, [[error[key] for key in keys] for error in errors]
+
+
+# --- The lines and tables of the map page ----------------------------------------------
+
+
+def dotted(*parts: str) -> str:
+    """The parts that are not empty, joined by " · ".
+
+    Examples
+    --------
+    >>> dotted("n = 53", "", "95 % KI 20–46 %")
+    'n = 53 · 95 % KI 20–46 %'
+    """
+    return " · ".join(part for part in parts if part)
+
+
+def item_tables(
+    figures: Mapping[str, Mapping], label: Callable[[str], str], lang: str = "sv"
+) -> dict[str, list[dict]]:
+    """Survey items as table rows, one table per answer scale: problems, then worries.
+
+    Parameters
+    ----------
+    figures : Mapping
+        Indicator (``problem_nedskrapning``) → share figure, as :func:`describe` takes.
+    label : callable
+        The item's name for an indicator (:func:`trygg.maps.item_label`).
+
+    Returns
+    -------
+    dict
+        Scale (``problem``, ``oro``) → rows of question, share, n and 95 % interval;
+        a scale without items is left out.
+    """
+    tables = {}
+    for scale in ITEM_SCALES:
+        rows = [
+            _share_row(label(indicator), figure, lang)
+            for indicator, figure in figures.items()
+            if indicator.startswith(scale + "_")
+        ]
+        if rows:
+            tables[scale] = rows
+    return tables
+
+
+def _share_row(label: str, figure: Mapping, lang: str) -> dict[str, str]:
+    texts = describe(figure, lang)
+    return {
+        t("dash.col_item", lang): label,
+        t("dash.col_share", lang): texts["value"],
+        t("dash.col_n", lang): integer(figure["n"], lang),
+        t("dash.col_interval", lang): texts["range"],
+    }
+
+
+def category_rows(
+    blocks: Mapping[str, Mapping], k: int = MIN_INCIDENTS_PUBLIC, lang: str = "sv"
+) -> list[dict[str, str]]:
+    """Incidents by category for one or more periods, the total of all categories last.
+
+    ``blocks`` maps a period's name ("2024", "2023") to an ``incidents`` block; a
+    category is listed when any of the periods has it.
+
+    Examples
+    --------
+    >>> rows = category_rows({"2024": {"by_category": {"hot": 4}, "total": 4},
+    ...                       "2023": {"by_category": {}, "total": None}})
+    >>> [list(row.values()) for row in rows]
+    [['Hot', '4', '0'], ['Alla kategorier', '4', 'färre än 3']]
+    """
+    present = {category for block in blocks.values() for category in block["by_category"]}
+    column = t("dash.col_category", lang)
+    rows = [
+        {
+            column: label,
+            **{
+                period: incident_count(block["by_category"].get(category, 0), k, lang)
+                for period, block in blocks.items()
+            },
+        }
+        for category, label in INCIDENT_CATEGORIES.items()
+        if category in present
+    ]
+    total = {period: incident_count(block["total"], k, lang) for period, block in blocks.items()}
+    return [*rows, {column: t("dash.all_categories_row", lang), **total}]
+
+
+def month_rows(profile: Mapping, year: int, lang: str = "sv") -> list[dict]:
+    """The twelve months of ``year`` with their count from a time profile, for a chart.
+
+    A month without incidents counts 0; a suppressed month stays None (no bar).
+    """
+    months = [f"{year}-{month:02d}" for month in range(1, 13)]
+    return [
+        {
+            t("dash.col_month", lang): month,
+            t("dash.col_count", lang): profile["by_month"].get(month, 0),
+        }
+        for month in months
+    ]
+
+
+def no_trend(years: Iterable[int], year: int, lang: str = "sv") -> str:
+    """Why a place shows no change since the last survey: too few answers, or no survey.
+
+    Examples
+    --------
+    >>> no_trend([2022, 2024], 2024)
+    'Ingen jämförelse med 2022: för få svar något av åren.'
+    >>> no_trend([2024], 2024)
+    'Inget tidigare år att jämföra med.'
+    """
+    earlier = max((y for y in years if y < year), default=None)
+    if earlier is None:
+        return t("dash.no_previous", lang)
+    return t("dash.no_trend", lang, year=earlier)
+
+
+def delivered_details(result: Mapping, place: str | None, lang: str = "sv") -> str:
+    """The line under a delivered result: its source, n, and the area it was given for
+    when that is not the place's own name."""
+    area = result["area"]
+    return dotted(
+        t("dash.delivered_source", lang, source=result["source"]),
+        "" if result["n"] is None else count(result["n"], lang),
+        t("dash.delivered_area", lang, area=area)
+        if area and fold(area) != fold(place or "")
+        else "",
+    )
+
+
+def follow_up_line(follow_up: Mapping, lang: str = "sv") -> str:
+    """A follow-up in one line: date, status, its comment, and a demo marker if made up.
+
+    Examples
+    --------
+    >>> follow_up_line({"date": "2024-09-30", "status": "pågår", "comment": "Ny belysning"})
+    'Senaste uppföljning 2024-09-30: pågår – Ny belysning'
+    """
+    line = t("dash.latest_follow_up", lang, date=follow_up["date"], status=follow_up["status"])
+    if follow_up.get("comment"):
+        line += f" – {follow_up['comment']}"
+    if follow_up.get("demo"):
+        line += f" ({t('dash.demo_marker', lang)})"
+    return line
+
+
+def map_file_name(kommun_namn: str) -> str:
+    """The downloaded map's file name.
+
+    Examples
+    --------
+    >>> map_file_name("Laholm")
+    'trygghetskartan-laholm.html'
+    """
+    return f"trygghetskartan-{fold(kommun_namn)}.html"

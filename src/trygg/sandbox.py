@@ -21,7 +21,6 @@ import base64
 import datetime as dt
 import io
 import json
-import os
 import re
 import resource
 import signal
@@ -36,14 +35,6 @@ from trygg.settings import Limits
 from trygg.strings import t
 from trygg.text import fold
 
-#: Environment for the child: one thread for numerical libraries (their thread pools
-#: would otherwise reserve address space per core) and no PROJ grid downloads.
-CHILD_ENV = {
-    "OPENBLAS_NUM_THREADS": "1",
-    "OMP_NUM_THREADS": "1",
-    "GDAL_NUM_THREADS": "1",
-    "PROJ_NETWORK": "OFF",
-}
 #: How a child that ran out of memory says so: Python, Rust (calamine) and C++ (GDAL).
 MEMORY_SIGNS = ("MemoryError", "memory allocation", "bad_alloc")
 SAFE_CRS_NAME = re.compile(
@@ -80,7 +71,7 @@ def run_reader(kind: str, file_name: str, limits: Limits, data: bytes, *args: st
             input=data,
             capture_output=True,
             timeout=limits.read_timeout_s,
-            env={**os.environ, **CHILD_ENV},
+            env=settings.reader_environment(),
             check=False,
         )
     except subprocess.TimeoutExpired:

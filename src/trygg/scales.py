@@ -1,4 +1,5 @@
 """One source of truth for the domain's fixed lists, scales and thresholds."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass, field
@@ -23,6 +24,15 @@ PARTIES: dict[str, str] = {
 
 STATUSES: tuple[str, ...] = ("ej påbörjad", "pågår", "genomförd", "inställd")
 DEFAULT_STATUS = "pågår"
+#: The colour of each status's badge on the map page (a Streamlit badge colour).
+STATUS_COLOURS: dict[str, str] = {
+    "ej påbörjad": "gray",
+    "pågår": "blue",
+    "genomförd": "green",
+    "inställd": "red",
+}
+#: The badge colour of a status the list above does not know.
+UNKNOWN_STATUS_COLOUR = "gray"
 
 #: Follow-up cadence (uppföljning): tertial = every 4 months.
 CADENCES: dict[str, int] = {"tertial": 4, "halvår": 6, "år": 12}
@@ -171,6 +181,9 @@ ITEM_LABELS: dict[str, str] = {
     "bilbrott": "Stöld ur eller av bil",
 }
 
+#: What area tables write for the whole kommun (folded), beside its code and name.
+KOMMUN_LEVEL_AREAS = frozenset({"totalt", "hela kommunen", "kommunen", "total", "kommun"})
+
 #: Markers meaning "missing" in area-level tables; never zero.
 SUPPRESSION_MARKERS = frozenset({"xx", "..", "–", "-", "—", "uppgift saknas", "x", ""})
 
@@ -255,6 +268,10 @@ CATEGORY_SYNONYMS: dict[str, str] = {
 
 #: Public outputs suppress places, cells and time slots with fewer incidents than this.
 MIN_INCIDENTS_PUBLIC = 3
+#: The hot-spot grid's cell sizes on the map page, in metres; 250 m is quick enough to
+#: compute while the page waits.
+HOTSPOT_CELL_SIZES: tuple[int, ...] = (100, 250, 500)
+DEFAULT_HOTSPOT_CELL = 250
 
 WEEKDAYS = ("måndag", "tisdag", "onsdag", "torsdag", "fredag", "lördag", "söndag")
 

@@ -71,6 +71,22 @@ def debug(environ: Mapping[str, str] | None = None) -> bool:
     return bool(_environ(environ).get(DEBUG_ENV_VAR))
 
 
+#: What a reader process (:mod:`trygg.sandbox`) gets on top of ours: one thread for
+#: numerical libraries (their thread pools would otherwise reserve address space per
+#: core) and no PROJ grid downloads.
+READER_ENV = {
+    "OPENBLAS_NUM_THREADS": "1",
+    "OMP_NUM_THREADS": "1",
+    "GDAL_NUM_THREADS": "1",
+    "PROJ_NETWORK": "OFF",
+}
+
+
+def reader_environment(environ: Mapping[str, str] | None = None) -> dict[str, str]:
+    """The environment a reader process runs with: ours plus :data:`READER_ENV`."""
+    return {**_environ(environ), **READER_ENV}
+
+
 def cli_user(environ: Mapping[str, str] | None = None) -> str:
     """Who a write from the command line is recorded as: ``TRYGG_USER`` or "kommandoraden"."""
     return (_environ(environ).get(CLI_USER_ENV_VAR) or "").strip() or CLI_USER_DEFAULT

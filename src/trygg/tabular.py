@@ -347,7 +347,7 @@ def _marked(construct):
             return construct(loader, node)
         except (ValueError, OverflowError):
             raise yaml.constructor.ConstructorError(
-                None, None, f"värdet {node.value[:40]!r} kan inte läsas", node.start_mark
+                None, None, t("err.yaml_value", value=node.value[:40]), node.start_mark
             ) from None
 
     return constructor

@@ -53,6 +53,7 @@ YES = {"ja", "j", "true", "sant", "1", "yes", "x"}
 
 NO = {"nej", "n", "false", "falskt", "0", "no", ""}
 
+
 def read_file(path: str | Path) -> tuple[str | None, list[dict]]:
     """Parse a YAML or CSV promise file into (kommun code or None, promises).
 
@@ -73,6 +74,7 @@ def read_file(path: str | Path) -> tuple[str | None, list[dict]]:
     ]
     return kommun, promises
 
+
 def _read_yaml(path: Path, data: bytes) -> tuple[str | None, list]:
     try:
         text = data.decode("utf-8-sig")
@@ -85,18 +87,24 @@ def _read_yaml(path: Path, data: bytes) -> tuple[str | None, list]:
             t(
                 "err.commitments_format",
                 file=path.name,
-                where="filen",
-                reason="nyckeln 'medborgarloften' med en lista av löften saknas",
+                where=t("commitments.where_file"),
+                reason=t("commitments.no_promises"),
             )
         )
     kommun = document.get("kommun")
     return (None if kommun is None else _text(kommun).zfill(4)), document["medborgarloften"]
 
+
 def _read_csv(path: Path, data: bytes) -> tuple[str | None, list]:
     rows = read_rows(data, path.name)
     if not rows:
         raise TryggError(
-            t("err.commitments_format", file=path.name, where="filen", reason="filen är tom")
+            t(
+                "err.commitments_format",
+                file=path.name,
+                where=t("commitments.where_file"),
+                reason=t("commitments.empty_file"),
+            )
         )
     header = [fold(cell) for cell in rows[0]]
     missing = [c for c in ("medborgarlofte", "party", "text") if c not in header]
@@ -119,6 +127,7 @@ def _read_csv(path: Path, data: bytes) -> tuple[str | None, list]:
         promise["commitments"].append(_commitment_from_csv_row(row, row_number, path.name))
     return (_text(kommun).zfill(4) if kommun else None), list(promises.values())
 
+
 def _promise_from_csv_row(row: dict) -> dict:
     signatories = []
     for item in split_list(row.get("signatories")):
@@ -135,6 +144,7 @@ def _promise_from_csv_row(row: dict) -> dict:
         "commitments": [],
     }
 
+
 def _commitment_from_csv_row(row: dict, row_number: int, file_name: str) -> dict:
     designated = fold(row.get("designated") or "")
     if designated not in YES | NO:
@@ -142,8 +152,8 @@ def _commitment_from_csv_row(row: dict, row_number: int, file_name: str) -> dict
             t(
                 "err.commitments_format",
                 file=file_name,
-                where=f"rad {row_number}, kolumn 'designated'",
-                reason=f"värdet {row.get('designated')!r} ska vara ja eller nej",
+                where=t("commitments.where_cell", row=row_number, column="designated"),
+                reason=t("commitments.designated_yes_no", value=row.get("designated")),
             )
         )
     return {
@@ -157,6 +167,7 @@ def _commitment_from_csv_row(row: dict, row_number: int, file_name: str) -> dict
         "follow_ups": [],
     }
 
+
 def _validated_promise(item, where: str, file_name: str) -> dict:
     def fail(reason: str, at: str = where):
         raise TryggError(t("err.commitments_format", file=file_name, where=at, reason=reason))
@@ -168,13 +179,13 @@ def _validated_promise(item, where: str, file_name: str) -> dict:
         fail(t("err.commitments_missing", field="title"))
     period = item.get("period") or {}
     if not isinstance(period, dict):
-        fail("period ska ha nycklarna from och to")
+        fail(t("commitments.period_keys"))
     cadence = item.get("follow_up_cadence")
     if cadence is not None and cadence not in CADENCES:
         fail(_not_allowed("follow_up_cadence", cadence, [*CADENCES, "null"]))
     commitments = item.get("commitments")
     if not isinstance(commitments, list) or not commitments:
-        fail("listan commitments saknas eller är tom")
+        fail(t("commitments.no_commitments"))
     return {
         "title": title,
         "period": {
@@ -191,6 +202,7 @@ def _validated_promise(item, where: str, file_name: str) -> dict:
             for n, c in enumerate(commitments, start=1)
         ],
     }
+
 
 def _validated_commitment(item, where: str, file_name: str) -> dict:
     def fail(reason: str):
@@ -211,7 +223,7 @@ def _validated_commitment(item, where: str, file_name: str) -> dict:
     status = _status(item.get("status") or DEFAULT_STATUS, fail)
     designated = item.get("designated", False)
     if not isinstance(designated, bool):
-        fail("designated ska vara true eller false")
+        fail(t("commitments.designated_bool"))
     return {
         "party": party,
         "text": text,
@@ -223,6 +235,7 @@ def _validated_commitment(item, where: str, file_name: str) -> dict:
         "follow_ups": [_follow_up(f, fail) for f in _items(item.get("follow_ups"), fail)],
     }
 
+
 def _items(value, fail) -> list:
     """A YAML list that may be absent (None); anything else than a list is refused."""
     if value is None:
@@ -231,17 +244,21 @@ def _items(value, fail) -> list:
         fail("follow_ups ska vara en lista av {date, status, comment}")
     return value
 
+
 def _text(value) -> str:
     return " ".join(str(value).split()) if value is not None else ""
 
+
 def _not_allowed(field: str, value, allowed: list[str]) -> str:
     return t("err.commitments_value", field=field, value=value, allowed=", ".join(allowed))
+
 
 def _status(value, fail) -> str:
     folded = fold(_text(value)).replace("_", " ")
     if folded not in STATUSES:
         fail(_not_allowed("status", value, list(STATUSES)))
     return folded
+
 
 def _date(value, field: str, fail) -> date | None:
     if value is None or value == "":
@@ -265,6 +282,7 @@ def _date(value, field: str, fail) -> date | None:
         )
     return value
 
+
 def _string_list(value, field: str, fail) -> list[str]:
     if value is None:
         return []
@@ -273,6 +291,7 @@ def _string_list(value, field: str, fail) -> list[str]:
     if not isinstance(value, list):
         fail(f"{field} ska vara en lista")
     return [_text(v) for v in value if _text(v)]
+
 
 def _signatories(value, fail) -> list[dict]:
     if not isinstance(value, list):
@@ -286,9 +305,10 @@ def _signatories(value, fail) -> list[dict]:
         people.append({"name": _text(person.get("name")), "role": _text(person.get("role"))})
     return people
 
+
 def _follow_up(value, fail) -> dict:
     if not isinstance(value, dict):
-        fail("en uppföljning ska ha date, status och comment")
+        fail(t("commitments.follow_up_keys"))
     when = _date(value.get("date"), "follow_ups.date", fail)
     if when is None:
         fail(t("err.commitments_missing", field="follow_ups.date"))
@@ -299,12 +319,14 @@ def _follow_up(value, fail) -> dict:
         "demo": bool(value.get("demo", False)),
     }
 
+
 def parse_date_arg(value: str) -> date:
     """An ISO date from the command line, refused in Swedish if malformed."""
     try:
         return date.fromisoformat(value.strip())
     except ValueError:
         raise TryggError(t("err.commitments_date", field="--date", value=value)) from None
+
 
 def to_yaml(kommun: str, promises: list[dict]) -> str:
     """The YAML form of ``promises`` (as returned by :func:`load_promises`)."""
@@ -324,6 +346,7 @@ def to_yaml(kommun: str, promises: list[dict]) -> str:
     }
     return yaml.safe_dump(document, allow_unicode=True, sort_keys=False, width=100)
 
+
 def to_csv(kommun: str, promises: list[dict]) -> str:
     """The CSV form: one commitment per row, UTF-8, comma-separated.
 
@@ -334,6 +357,7 @@ def to_csv(kommun: str, promises: list[dict]) -> str:
     rows = [_csv_row(kommun, p, c) for p in promises for c in p["commitments"]]
     write_csv(buffer, CSV_COLUMNS, rows)
     return buffer.getvalue()
+
 
 def _csv_row(kommun: str, p: dict, c: dict) -> list[str]:
     return [
@@ -356,6 +380,7 @@ def _csv_row(kommun: str, p: dict, c: dict) -> list[str]:
         "; ".join(c["partners"]),
         c["status"],
     ]
+
 
 def _iso(value: date | None) -> str:
     return value.isoformat() if value else ""

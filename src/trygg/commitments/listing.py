@@ -1,12 +1,11 @@
-"""What the map and the CLI list: the commitments of a kommun or a place, grouped.
-"""
+"""What the map and the CLI list: the commitments of a kommun or a place, grouped."""
 
 from __future__ import annotations
 
 from sqlalchemy import Engine
 
 from trygg.commitments.store import load_promises
-from trygg.places.lookup import place_index, resolve_place
+from trygg.places.lookup import NameIndex
 from trygg.scales import (
     PARTIES,
 )
@@ -23,7 +22,7 @@ def list_commitments(engine: Engine, kommun: str, place: str | None = None) -> l
     wanted = None
     if place is not None:
         with engine.connect() as connection:
-            wanted = resolve_place(place_index(connection, kommun), place, kommun)[1]
+            wanted = NameIndex.of(connection, kommun).resolve(place, kommun)[1]
     listed = []
     for promise in promises:
         for item in promise["commitments"]:
@@ -50,6 +49,7 @@ def list_commitments(engine: Engine, kommun: str, place: str | None = None) -> l
             )
     return listed
 
+
 def group_for_place(commitments: list[dict], place: str | None) -> dict:
     """Split commitments for a place view: tied ones by party, then kommun-wide ones.
 
@@ -63,3 +63,26 @@ def group_for_place(commitments: list[dict], place: str | None) -> dict:
         elif place is None or place in item["places"]:
             by_party[item["party"]].append(item)
     return {"by_party": by_party, "kommun_wide": kommun_wide}
+
+
+def latest_follow_up(item: dict) -> dict | None:
+    """The commitment's most recent follow-up (by date), or None before the first one.
+
+    Examples
+    --------
+    >>> latest_follow_up({"follow_ups": [{"date": "2024-09-30"}, {"date": "2024-05-02"}]})
+    {'date': '2024-09-30'}
+    >>> latest_follow_up({"follow_ups": []}) is None
+    True
+    """
+    return max(item["follow_ups"], key=lambda follow_up: follow_up["date"], default=None)
+
+
+def promise_titles(commitments: list[dict]) -> list[str]:
+    """The titles of the medborgarlöften the commitments come from, each once, sorted."""
+    return sorted({item["medborgarlofte"] for item in commitments})
+
+
+def has_demo_follow_ups(commitments: list[dict]) -> bool:
+    """Whether any follow-up is made-up demo data (``trygg demo`` marks them ``demo``)."""
+    return any(f.get("demo") for item in commitments for f in item["follow_ups"])

@@ -1,5 +1,4 @@
-"""Medborgarlöften in the store: import (one batch), follow-ups, export.
-"""
+"""Medborgarlöften in the store: import (one batch), follow-ups, export."""
 
 from __future__ import annotations
 
@@ -12,7 +11,7 @@ from trygg import filecheck
 from trygg.auth import Actor, require_write
 from trygg.commitments.format import _status, read_file, to_csv, to_yaml
 from trygg.errors import TryggError
-from trygg.places.lookup import place_index, resolve_place
+from trygg.places.lookup import NameIndex
 from trygg.store import (
     batches,
     check_kommun_code,
@@ -25,6 +24,7 @@ from trygg.strings import t
 from trygg.text import fold, suffix
 
 BATCH_KIND = batches.COMMITMENTS_KIND
+
 
 def import_commitments(
     engine: Engine, path: str | Path, kommun: str, *, actor: Actor | None
@@ -50,7 +50,7 @@ def import_commitments(
     data = filecheck.read_bounded(path, limit="max_document_bytes")
     with write_transaction(engine) as connection:
         ensure_kommun(connection, kommun)
-        index = place_index(connection, kommun)
+        index = NameIndex.of(connection, kommun)
         resolved = [_resolve_places(p, index, kommun) for p in promises]
         copy = batches.find_active_copy(connection, kommun, BATCH_KIND, batches.sha256(data))
         summary = {
@@ -80,15 +80,17 @@ def import_commitments(
         )
     return {**summary, "batch_id": batch_id, "unchanged": False}
 
-def _resolve_places(promise: dict, index: dict, kommun: str) -> dict:
+
+def _resolve_places(promise: dict, index: NameIndex, kommun: str) -> dict:
     def ids(names: list[str]) -> list[int]:
-        return list(dict.fromkeys(resolve_place(index, name, kommun)[0] for name in names))
+        return list(dict.fromkeys(index.resolve(name, kommun)[0] for name in names))
 
     return {
         **promise,
         "designated_place_ids": ids(promise["designated_places"]),
         "commitments": [{**c, "place_ids": ids(c["places"])} for c in promise["commitments"]],
     }
+
 
 def _store_promise(
     connection: Connection, kommun: str, promise: dict, batch_id: int, recorded_by: str
@@ -117,6 +119,7 @@ def _store_promise(
     for place_id in promise["designated_place_ids"]:
         connection.execute(link.insert().values(medborgarlofte_id=promise_id, place_id=place_id))
     _store_commitments(connection, promise_id, promise["commitments"], recorded_by)
+
 
 def _store_commitments(
     connection: Connection, promise_id: int, commitments: list[dict], recorded_by: str
@@ -158,11 +161,13 @@ def _store_commitments(
     for commitment_id in set(existing.values()) - kept:
         connection.execute(delete(table).where(table.c.id == commitment_id))
 
+
 def _store_links(connection: Connection, commitment_id: int, place_ids: list[int]) -> None:
     link = schema.commitment_place
     connection.execute(delete(link).where(link.c.commitment_id == commitment_id))
     for place_id in place_ids:
         connection.execute(link.insert().values(commitment_id=commitment_id, place_id=place_id))
+
 
 def add_follow_up(
     connection: Connection,
@@ -200,6 +205,7 @@ def add_follow_up(
         )
     )
     return result.inserted_primary_key[0]
+
 
 def record_follow_up(
     engine: Engine,
@@ -242,6 +248,7 @@ def record_follow_up(
         batches.bump(connection, kommun)
     return follow_id
 
+
 def load_promises(engine: Engine, kommun: str) -> list[dict]:
     """The kommun's promises in the YAML form's shape, with place names resolved."""
     with engine.connect() as connection:
@@ -263,6 +270,7 @@ def load_promises(engine: Engine, kommun: str) -> list[dict]:
             .all()
         )
         return [_promise_dict(connection, row, names) for row in promises]
+
 
 def _promise_dict(connection: Connection, row, names: dict[int, str]) -> dict:
     link = schema.medborgarlofte_place
@@ -291,6 +299,7 @@ def _promise_dict(connection: Connection, row, names: dict[int, str]) -> dict:
         "designated_places": sorted((names[i] for i in designated), key=fold),
         "commitments": [_commitment_dict(connection, c, names) for c in commitments],
     }
+
 
 def _commitment_dict(connection: Connection, row, names: dict[int, str]) -> dict:
     link = schema.commitment_place
@@ -322,6 +331,7 @@ def _commitment_dict(connection: Connection, row, names: dict[int, str]) -> dict
             for f in follow_ups
         ],
     }
+
 
 def export_commitments(engine: Engine, kommun: str, out: str | Path) -> int:
     """Write the kommun's promises to ``out`` (.yaml/.yml or .csv); return the count."""

@@ -22,6 +22,7 @@ from trygg.places import import_places
 from trygg.scales import DEMO_KOMMUNER
 from trygg.store import batches, ensure_schema, schema
 from trygg.store.batches import DEMO_USER, SYNTHETIC_SOURCE_PREFIX
+from trygg.strings import t
 
 SYNTHETIC_SOURCE = SYNTHETIC_SOURCE_PREFIX + " ({script}, seed {seed})"
 
@@ -67,10 +68,15 @@ def load_demo(engine: Engine, progress: Callable[[str], None] = lambda _msg: Non
         commitments = import_commitments(
             engine, folder / "medborgarlofte.yaml", kod, actor=DEMO_ACTOR
         )
+        unchanged = places.get("unchanged") and commitments["unchanged"]
         progress(
-            f"{kod} {namn}: {places['places']} platser, "
-            f"{commitments['commitments']} åtaganden"
-            + (" (oförändrat)" if places.get("unchanged") and commitments["unchanged"] else "")
+            t(
+                "demo.kommun_unchanged" if unchanged else "demo.kommun_loaded",
+                kod=kod,
+                namn=namn,
+                places=places["places"],
+                commitments=commitments["commitments"],
+            )
         )
         loaded.append(
             {
@@ -84,18 +90,23 @@ def load_demo(engine: Engine, progress: Callable[[str], None] = lambda _msg: Non
     return loaded
 
 SYNTHETIC_DATA = (
-    ("surveys/generate_demo.py", survey_answers.import_survey, survey_answers.BATCH_KIND, "svar"),
+    (
+        "surveys/generate_demo.py",
+        survey_answers.import_survey,
+        survey_answers.BATCH_KIND,
+        "demo.answers_loaded",
+    ),
     (
         "geodata/generate_incidents.py",
         incidents.import_incidents,
         incidents.BATCH_KIND,
-        "händelser",
+        "demo.incidents_loaded",
     ),
 )
 
 def _load_synthetic(engine: Engine, progress: Callable[[str], None]) -> None:
     """Generate the seeded synthetic files and import them through the real importers."""
-    for script, importer, kind, noun in SYNTHETIC_DATA:
+    for script, importer, kind, loaded in SYNTHETIC_DATA:
         generator = _generator(script)
         source = SYNTHETIC_SOURCE.format(script=script, seed=generator.DEFAULT_SEED)
         with tempfile.TemporaryDirectory() as folder:
@@ -106,10 +117,9 @@ def _load_synthetic(engine: Engine, progress: Callable[[str], None]) -> None:
                         connection, item["kommun"], kind, batches.sha256(path.read_bytes())
                     )
                 if copy is not None:
-                    progress(f"{item['kommun']}: {path.name} finns redan (batch {copy})")
+                    kommun = item["kommun"]
+                    progress(t("demo.file_present", kommun=kommun, file=path.name, batch_id=copy))
                     continue
                 result = importer(engine, path, item["kommun"], source=source, actor=DEMO_ACTOR)
-                progress(
-                    f"{item['kommun']}: {path.name}: {result['accepted']} av {result['rows']} "
-                    f"{noun} (syntetiska demodata)"
-                )
+                counts = {"accepted": result["accepted"], "rows": result["rows"]}
+                progress(t(loaded, kommun=item["kommun"], file=path.name, **counts))

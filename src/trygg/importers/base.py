@@ -27,6 +27,7 @@ from trygg.tabular import Table, canonical_columns, parse_numbers, read_mapping,
 #: A batch keeps at most this many row errors in its summary (all are counted).
 MAX_STORED_ERRORS = 5000
 
+
 @dataclass
 class RowOutcome:
     """The rows of one import: the records to store and why the other rows were not."""
@@ -53,6 +54,7 @@ class RowOutcome:
             "errors": [error.as_dict() for error in self.errors],
             **self.extra,
         }
+
 
 def store_batch(
     engine: Engine,
@@ -94,6 +96,7 @@ def store_batch(
         )
     return summary
 
+
 @dataclass
 class Upload:
     """A file about to be imported for a kommun: its bytes, its table and the places."""
@@ -129,6 +132,7 @@ class Upload:
             source=source,
         )
 
+
 def open_upload(
     engine: Engine,
     path: str | Path,
@@ -155,6 +159,7 @@ def open_upload(
         locator = Locator(connection, kommun)
     return Upload(kommun, kommun_name, path, data, mapping, table, locator)
 
+
 @dataclass
 class Placement:
     """Where one row is: its places (possibly several), its point in EPSG:3006, its text."""
@@ -164,6 +169,7 @@ class Placement:
     y: float | None = None
     place_text: str | None = None
 
+
 @dataclass
 class Placements:
     """The outcome of placing every row: placements, row errors and unresolved rows."""
@@ -171,6 +177,7 @@ class Placements:
     rows: list[Placement | None]
     errors: dict[int, list[RowError]]
     unresolved: set[int]
+
 
 def location_mode(columns: dict[str, int]) -> str | None:
     """Which location columns a table has: ``wgs84`` (lat+lon), ``xy``, ``plats`` or None.
@@ -186,6 +193,7 @@ def location_mode(columns: dict[str, int]) -> str | None:
         return "plats"
     return None
 
+
 def place_rows(
     table: Table, locator: Locator, mode: str, crs: str | None, require_place: bool = True
 ) -> Placements:
@@ -197,6 +205,7 @@ def place_rows(
     if mode == "plats":
         return _place_by_name(table, locator)
     return _place_by_point(table, locator, mode, crs, require_place)
+
 
 def _place_by_name(table: Table, locator: Locator) -> Placements:
     rows: list[Placement | None] = []
@@ -218,6 +227,7 @@ def _place_by_name(table: Table, locator: Locator) -> Placements:
             rows.append(Placement([place_id], place_text=text))
     return Placements(rows, errors, unresolved)
 
+
 def unknown_place_message(locator: Locator, text: str) -> str:
     """Why a place name did not match, with the closest names or all known ones."""
     if not text:
@@ -226,6 +236,7 @@ def unknown_place_message(locator: Locator, text: str) -> str:
     if close:
         return t("row.place_unknown_close", close=", ".join(close))
     return t("row.place_unknown", known=", ".join(locator.known_names()))
+
 
 def _place_by_point(
     table: Table, locator: Locator, mode: str, crs: str | None, require_place: bool

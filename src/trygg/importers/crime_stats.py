@@ -20,6 +20,7 @@ from trygg.importers.base import (
 )
 from trygg.scales import (
     FIRST_YEAR,
+    KOMMUN_LEVEL_AREAS,
     LAST_YEAR,
     MAX_AREA_COUNT,
     SUPPRESSION_MARKERS,
@@ -60,6 +61,7 @@ PRELIMINARY = {"preliminär", "preliminar", "prel", "prel.", "p", "ja", "1", "tr
 
 FINAL = {"slutlig", "slutliga", "s", "nej", "0", "false", ""}
 
+
 def import_crime_stats(
     engine: Engine,
     path: str | Path,
@@ -99,19 +101,16 @@ def import_crime_stats(
         engine, outcome, write, kind=STATS_KIND, uploaded_by=actor.name, source=source
     )
 
+
 def _crime_stat(table, row, index, locator, kommun, kommun_name):
     number = table.row_numbers[index]
     errors: list[RowError] = []
     area = table.value(row, "plats")
     folded = fold(area)
     place_id = None
-    if folded not in {
-        kommun,
-        fold(kommun_name),
-        f"{fold(kommun_name)}s kommun",
-        "totalt",
-        "hela kommunen",
-    }:
+    if folded not in {kommun, fold(kommun_name), f"{fold(kommun_name)}s kommun"} | (
+        KOMMUN_LEVEL_AREAS
+    ):
         place_id = locator.match_name(area)
         if place_id is None:
             errors.append(

@@ -87,6 +87,7 @@ DATE_PATTERNS = (
     (re.compile(r"(\d{4})-(\d{1,2})"), "month"),
 )
 
+
 def parse_when(text: str, time_text: str = "") -> tuple[dt.datetime, str] | None:
     """A date, or a date and time, in the usual Swedish forms → (datetime, precision).
 
@@ -127,6 +128,7 @@ def parse_when(text: str, time_text: str = "") -> tuple[dt.datetime, str] | None
             return None
     return None
 
+
 def canonical_category(text: str, extra: dict[str, str] | None = None) -> tuple[str, bool]:
     """Map a source's category to the canonical list → (category, recognised).
 
@@ -141,6 +143,7 @@ def canonical_category(text: str, extra: dict[str, str] | None = None) -> tuple[
         if len(name) > 3 and name in folded:
             return (name if name in INCIDENT_CATEGORIES else CATEGORY_SYNONYMS[name]), True
     return UNKNOWN_CATEGORY, False
+
 
 def read_incident_table(path: Path, data: bytes, crs: str | None) -> Table:
     """CSV/Excel as a table; a GeoJSON or GeoPackage point layer as one with x/y columns.
@@ -167,6 +170,7 @@ def read_incident_table(path: Path, data: bytes, crs: str | None) -> Table:
         rows=rows,
         row_numbers=list(range(2, len(rows) + 2)),
     )
+
 
 def import_incidents(
     engine: Engine,
@@ -223,6 +227,7 @@ def import_incidents(
         uploaded_by=actor.name,
         source=source,
     )
+
 
 def parse_incident_rows(
     table: Table, locator: Locator, mode: str, crs: str | None, categories: dict[str, str]
@@ -293,6 +298,7 @@ def parse_incident_rows(
     }
     return outcome
 
+
 def _year_span(records: list[dict]) -> list[int]:
     """[first year, last year] of the records (empty without records)."""
     if not records:
@@ -300,7 +306,9 @@ def _year_span(records: list[dict]) -> list[int]:
     years = [record["occurred_at"].year for record in records]
     return [min(years), max(years)]
 
+
 FAST_FORMATS = (("%Y-%m-%d %H:%M", "minute"), ("%Y-%m-%d", "day"))
+
 
 def parse_dates(dates: list[str], times: list[str]) -> list[tuple[dt.datetime, str] | None]:
     """:func:`parse_when` for a whole column; the common ISO forms are parsed vectorised."""
@@ -318,10 +326,12 @@ def parse_dates(dates: list[str], times: list[str]) -> list[tuple[dt.datetime, s
             result[index] = parse_when(dates[index], times[index])
     return result
 
+
 def _date_message(when: tuple[dt.datetime, str] | None) -> str:
     if when is None:
         return t("row.date")
     return t("row.date_range", min=FIRST_YEAR, max=LAST_YEAR)
+
 
 def _count(text: str) -> int | None:
     """``antal``: blank means 1; otherwise a whole number 1–:data:`MAX_INCIDENT_COUNT`."""
@@ -331,6 +341,7 @@ def _count(text: str) -> int | None:
     if value is None or not 1 <= value <= MAX_INCIDENT_COUNT or not value.is_integer():
         return None
     return int(value)
+
 
 INCIDENT_COLUMNS = (
     "row_number",
@@ -344,6 +355,7 @@ INCIDENT_COLUMNS = (
     "place_text",
     "beskrivning",
 )
+
 
 def _store_incidents(connection: Connection, kommun: str, batch_id: int, records) -> None:
     if not records:
@@ -386,6 +398,7 @@ def _store_incidents(connection: Connection, kommun: str, batch_id: int, records
         ["incident_id", "place_id", "batch_id", "occurred_at", "category", "count"],
         links,
     )
+
 
 def datetime_param(connection: Connection):
     """How a datetime goes to the driver: SQLAlchemy's SQLite text form, else as is."""

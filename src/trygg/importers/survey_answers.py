@@ -40,6 +40,7 @@ from trygg.text import fold
 
 BATCH_KIND = batches.SURVEY_KIND
 
+
 def import_survey(
     engine: Engine,
     path: str | Path,
@@ -112,6 +113,7 @@ def import_survey(
         source=source,
     )
 
+
 def parse_survey_rows(
     table: Table,
     locator: Locator,
@@ -163,7 +165,9 @@ def parse_survey_rows(
         )
     return outcome
 
+
 _INVALID = object()
+
 
 def _parse_column(table: Table, name: str, parse, message: str, errors: dict, default) -> list:
     """Parse a column with ``parse`` (text → value or ``_INVALID``); blanks get ``default``.
@@ -188,6 +192,7 @@ def _parse_column(table: Table, name: str, parse, message: str, errors: dict, de
         values.append(value)
     return values
 
+
 def _coded_column(table: Table, name: str, scale: AnswerScale, errors: dict) -> list:
     if name not in table.columns:
         return [None] * len(table.rows)
@@ -209,15 +214,23 @@ def _coded_column(table: Table, name: str, scale: AnswerScale, errors: dict) -> 
         values.append(code)
     return values
 
+
 def _expected(scale: AnswerScale) -> str:
-    codes = f"{min(scale.labels)}–{max(scale.labels)}"
-    return f"en kod {codes} eller en av: " + ", ".join(scale.labels.values())
+    return t(
+        "row.answer_expected",
+        first=min(scale.labels),
+        last=max(scale.labels),
+        labels=", ".join(scale.labels.values()),
+    )
+
 
 def _year_message() -> str:
     return t("row.year_range", min=FIRST_YEAR, max=LAST_YEAR)
 
+
 def _weight_message() -> str:
     return t("row.weight_range", max=number_text(MAX_SURVEY_WEIGHT))
+
 
 def _year_value(text: str):
     value = parse_number(text)
@@ -225,9 +238,11 @@ def _year_value(text: str):
         return _INVALID
     return int(value)
 
+
 def _weight_value(text: str):
     value = parse_number(text)
     return _INVALID if value is None or not 0 < value <= MAX_SURVEY_WEIGHT else value
+
 
 RESPONSE_COLUMNS = (
     "row_number",
@@ -242,6 +257,7 @@ RESPONSE_COLUMNS = (
     "x",
     "y",
 )
+
 
 def _store_responses(connection: Connection, kommun: str, batch_id: int, records) -> None:
     """Insert the responses in bulk, then their place links (found by row number)."""
@@ -278,9 +294,11 @@ def _store_responses(connection: Connection, kommun: str, batch_id: int, records
     ]
     bulk_insert(connection, schema.survey_response_place, ["response_id", "place_id"], links)
 
+
 #: Identical rows count as the same respondents only when they are at least this share
 #: of the file's rows without a respondent id: a few equal answers happen by chance.
 SAME_ROWS_SHARE = 0.5
+
 
 class DuplicateRespondents(TryggError):
     """A survey file whose respondents are already stored in an active batch.
@@ -306,6 +324,7 @@ class DuplicateRespondents(TryggError):
         )
         self.duplicates = duplicates
 
+
 def _response_writer(kommun: str, file_name: str, outcome: RowOutcome, allow_duplicates: bool):
     """Store the responses, once (under the write lock) they are known to be new."""
 
@@ -318,6 +337,7 @@ def _response_writer(kommun: str, file_name: str, outcome: RowOutcome, allow_dup
         _store_responses(connection, kommun, batch_id, outcome.records)
 
     return write
+
 
 def find_duplicates(connection: Connection, kommun: str, records: list[dict]) -> dict | None:
     """The respondents of ``records`` that an active survey batch of ``kommun`` holds.
@@ -340,6 +360,7 @@ def find_duplicates(connection: Connection, kommun: str, records: list[dict]) ->
         found = _same_rows(connection, kommun, years, loose)
     return found
 
+
 def _stored(connection: Connection, kommun: str, years: list[int], *columns):
     """``columns`` of the responses in the kommun's active survey batches of ``years``."""
     table, batch = schema.survey_response, schema.import_batch
@@ -351,6 +372,7 @@ def _stored(connection: Connection, kommun: str, years: list[int], *columns):
     )
     return connection.execute(query)
 
+
 def _same_ids(connection: Connection, kommun: str, years: list[int], records) -> dict | None:
     table = schema.survey_response
     stored = _stored(connection, kommun, years, table.c.year, table.c.respondent_id)
@@ -361,6 +383,7 @@ def _same_ids(connection: Connection, kommun: str, years: list[int], records) ->
         if (key := (record["year"], record["respondent_id"].strip())) in known
     ]
     return _duplicates(found, "id")
+
 
 def _same_rows(connection: Connection, kommun: str, years: list[int], records) -> dict | None:
     table = schema.survey_response
@@ -381,11 +404,13 @@ def _same_rows(connection: Connection, kommun: str, years: list[int], records) -
             found.append(available[key].pop())
     return _duplicates(found, "row") if len(found) >= SAME_ROWS_SHARE * len(records) else None
 
+
 def _fingerprint(year, place_text, x, y, code, answers: dict) -> tuple:
     """What a row says, whatever the file format: centimetres, folded text, sorted answers."""
     place = fold(place_text or "")
     point = tuple(None if v is None else round(v, 2) for v in (x, y))
     return (year, place, point, code, tuple(sorted(answers.items())))
+
 
 def _duplicates(batch_ids: list[int], by: str) -> dict | None:
     if not batch_ids:

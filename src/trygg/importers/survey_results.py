@@ -18,6 +18,7 @@ from trygg.importers.base import (
 )
 from trygg.importers.survey_answers import _INVALID, _year_message, _year_value
 from trygg.scales import (
+    KOMMUN_LEVEL_AREAS,
     MAX_AREA_COUNT,
     MAX_RESULT_VALUE,
     SUPPRESSION_MARKERS,
@@ -49,9 +50,8 @@ RESULT_SYNONYMS = {
     "kalla": "source",
 }
 
-KOMMUN_LEVEL_AREAS = {"totalt", "hela kommunen", "kommunen", "total", "kommun"}
-
 RESULT_META = {"plats", "ar", "n", "ki_lag", "ki_hog", "unit", "source", "indicator", "value"}
+
 
 def import_survey_results(
     engine: Engine,
@@ -106,6 +106,7 @@ def import_survey_results(
         engine, outcome, write, kind=RESULTS_KIND, uploaded_by=actor.name, source=source
     )
 
+
 def _result_records(table, row, index, locator, kommun_name, indicators, errors) -> list[dict]:
     number = table.row_numbers[index]
     area = table.value(row, "plats")
@@ -149,8 +150,10 @@ def _result_records(table, row, index, locator, kommun_name, indicators, errors)
         )
     return records
 
+
 def is_missing_marker(text: str) -> bool:
     return fold(text) in SUPPRESSION_MARKERS
+
 
 def _result_value(table, row, column, number, errors) -> tuple[float | None, str | None]:
     text = table.value(row, column)
@@ -161,6 +164,7 @@ def _result_value(table, row, column, number, errors) -> tuple[float | None, str
         errors.append(RowError(number, table.source_header(column), text, _result_message()))
     return value, None
 
+
 def _optional_number(table, row, column, number, errors) -> float | None:
     text = table.value(row, column)
     if is_missing_marker(text):
@@ -170,13 +174,16 @@ def _optional_number(table, row, column, number, errors) -> float | None:
         errors.append(RowError(number, table.source_header(column), text, _result_message()))
     return value
 
+
 def _result_number(text: str) -> float | None:
     """An index 0–6 or a percentage (``%`` allowed); None outside 0–MAX_RESULT_VALUE."""
     value = parse_number(text.rstrip("%").strip())
     return value if value is not None and 0 <= value <= MAX_RESULT_VALUE else None
 
+
 def _result_message() -> str:
     return t("row.result_range", max=MAX_RESULT_VALUE)
+
 
 def _optional_int(table, row, column, number, errors) -> int | None:
     text = table.value(row, column)
@@ -188,6 +195,7 @@ def _optional_int(table, row, column, number, errors) -> int | None:
         errors.append(RowError(number, table.source_header(column), text, message))
         return None
     return int(value)
+
 
 def _unit(given: str, indicator: str, value: float | None) -> str:
     """``index`` (0–6, Police) or ``procent`` (NTU), from the unit column or the name."""

@@ -8,15 +8,15 @@ from __future__ import annotations
 
 from collections import Counter
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-import geopandas as gpd
 import numpy as np
 import pandas as pd
 import shapely
 import shapely.geometry
 from sqlalchemy import Connection, Engine, delete, select
 
-from trygg import filecheck, geo
+from trygg import filecheck
 from trygg.auth import Actor, require_write
 from trygg.errors import TryggError
 from trygg.scales import DEFAULT_PLACE_KIND, MAX_AREA_COUNT, STORE_CRS
@@ -24,6 +24,9 @@ from trygg.store import batches, check_kommun_code, ensure_kommun, schema, write
 from trygg.strings import t
 from trygg.tabular import parse_number
 from trygg.text import fold, split_list
+
+if TYPE_CHECKING:
+    import geopandas as gpd
 
 BATCH_KIND = batches.PLACES_KIND
 
@@ -35,9 +38,11 @@ FIELD_GUESSES = {
     "population": ("population", "invanare", "invånare", "befolkning", "folkmangd"),
 }
 
+
 def split_aliases(value) -> list[str]:
     """Aliases come as one ``;``-separated field, or as a list."""
     return [] if _is_missing(value) else split_list(value)
+
 
 def import_places(
     engine: Engine,
@@ -84,6 +89,8 @@ def import_places(
     >>> import_places(engine, "omraden.gpkg", "1381", actor=local_admin())  # doctest: +SKIP
     {'kommun': '1381', 'places': 4, 'warnings': [], 'batch_id': 1}
     """
+    from trygg import geo  # geopandas: only when a layer is read
+
     check_kommun_code(kommun)
     require_write(actor, kommun)
     path = Path(path)
@@ -138,6 +145,7 @@ def import_places(
         )
     return {"kommun": kommun, "places": len(records), "warnings": warnings, "batch_id": batch_id}
 
+
 def _resolve_fields(frame: gpd.GeoDataFrame, file_name: str, **given: str | None) -> dict:
     columns = [c for c in frame.columns if c != frame.geometry.name]
     by_folded = {fold(c): c for c in columns}
@@ -165,6 +173,7 @@ def _resolve_fields(frame: gpd.GeoDataFrame, file_name: str, **given: str | None
         )
     return resolved
 
+
 def _place_names(frame: gpd.GeoDataFrame, field: str, file_name: str) -> list[str]:
     names = []
     for number, value in enumerate(frame[field], start=1):
@@ -188,10 +197,12 @@ def _place_names(frame: gpd.GeoDataFrame, field: str, file_name: str) -> list[st
             )
     return names
 
+
 def _is_missing(value) -> bool:
     if isinstance(value, (list, tuple, np.ndarray)):
         return False
     return value is None or bool(pd.isna(value))
+
 
 def _place_record(frame, index, number: int, name: str, fields: dict) -> dict:
     row = frame.loc[index]
@@ -200,9 +211,7 @@ def _place_record(frame, index, number: int, name: str, fields: dict) -> dict:
     return {
         "name": name,
         "aliases": split_aliases(row[fields["alias"]]) if fields["alias"] else [],
-        "kind": DEFAULT_PLACE_KIND
-        if _is_missing(kind) or not str(kind).strip()
-        else fold(kind),
+        "kind": DEFAULT_PLACE_KIND if _is_missing(kind) or not str(kind).strip() else fold(kind),
         "population": _population(row, fields["population"], number, name),
         "geom_wkb": shapely.to_wkb(geom),
         "area_m2": float(geom.area),
@@ -210,6 +219,7 @@ def _place_record(frame, index, number: int, name: str, fields: dict) -> dict:
         if "note" in frame.columns and not _is_missing(row["note"])
         else None,
     }
+
 
 def _population(row, field: str | None, number: int, name: str) -> int | None:
     if field is None or _is_missing(row[field]) or str(row[field]).strip() == "":
@@ -233,6 +243,7 @@ def _population(row, field: str | None, number: int, name: str) -> int | None:
         )
     return int(number_value)
 
+
 def _same_places(connection: Connection, kommun: str, records: list[dict]) -> bool:
     stored = connection.execute(
         select(schema.place.c.name, schema.place.c.geom_wkb).where(
@@ -240,6 +251,7 @@ def _same_places(connection: Connection, kommun: str, records: list[dict]) -> bo
         )
     ).all()
     return sorted(stored) == sorted((r["name"], r["geom_wkb"]) for r in records)
+
 
 def _store_places(
     connection: Connection, kommun: str, records: list[dict], batch_id: int, replace: bool
@@ -268,11 +280,14 @@ def _store_places(
             connection.execute(table.insert().values(**values))
     return warnings
 
+
 def load_places(engine: Engine, kommun: str) -> gpd.GeoDataFrame:
     """The kommun's places as a GeoDataFrame in EPSG:3006, largest first.
 
     Columns: id, name, aliases (list), kind, population, area_m2, note, geometry.
     """
+    import geopandas as gpd
+
     table = schema.place
     with engine.connect() as connection:
         rows = (
@@ -301,11 +316,14 @@ def load_places(engine: Engine, kommun: str) -> gpd.GeoDataFrame:
     frame["population"] = frame["population"].astype("Int64")
     return gpd.GeoDataFrame(frame, geometry=geometry, crs=STORE_CRS)
 
+
 def export_geojson(engine: Engine, kommun: str) -> dict:
     """The kommun's places as a WGS84 FeatureCollection.
 
     Properties: id, kommun, name, aliases (list), kind, population, area_km2, note.
     """
+    from trygg import geo
+
     frame = geo.to_web(load_places(engine, kommun))
     features = [
         {
@@ -316,6 +334,7 @@ def export_geojson(engine: Engine, kommun: str) -> dict:
         for row in frame.itertuples()
     ]
     return {"type": "FeatureCollection", "features": features}
+
 
 def place_properties(row) -> dict:
     """A place row (from :func:`load_places`) as plain JSON-ready properties."""
@@ -328,3 +347,26 @@ def place_properties(row) -> dict:
         "area_km2": round(float(row.area_m2) / 1e6, 4),
         "note": row.note,
     }
+
+
+def list_places(engine: Engine, kommun: str) -> list[dict]:
+    """The kommun's places as :func:`place_properties`, largest first, without geometry.
+
+    One plain SELECT: a listing needs neither the polygons nor geopandas.
+    """
+    table = schema.place
+    query = (
+        select(
+            table.c.id,
+            table.c.name,
+            table.c.aliases,
+            table.c.kind,
+            table.c.population,
+            table.c.area_m2,
+            table.c.note,
+        )
+        .where(table.c.kommun_kod == kommun)
+        .order_by(table.c.area_m2.desc(), table.c.name)
+    )
+    with engine.connect() as connection:
+        return [place_properties(row) for row in connection.execute(query)]

@@ -22,6 +22,62 @@ from trygg.strings import t
 from trygg.text import fold
 
 
+class NameIndex:
+    """The one index of a kommun's place names and aliases (folded, see :func:`fold`).
+
+    A name always wins over another place's alias; of two aliases the first place's
+    (by name) wins. Built from ``(id, name, aliases)`` rows.
+
+    Examples
+    --------
+    >>> index = NameIndex([(1, "Stadsparken", ["Parken"]), (2, "Laholms centrum", [])])
+    >>> index.find(" parken "), index.find("LAHOLMS  centrum")
+    ((1, 'Stadsparken'), (2, 'Laholms centrum'))
+    """
+
+    def __init__(self, rows):
+        rows = sorted(rows, key=lambda row: fold(row[1]))
+        self.names = {int(place_id): name for place_id, name, _aliases in rows}
+        self._by_name: dict[str, int] = {}
+        for place_id, _name, aliases in rows:
+            for alias in aliases or []:
+                self._by_name.setdefault(fold(alias), int(place_id))
+        for place_id, name, _aliases in rows:
+            self._by_name[fold(name)] = int(place_id)
+
+    @classmethod
+    def of(cls, connection: Connection, kommun: str) -> NameIndex:
+        place = schema.place
+        return cls(
+            connection.execute(
+                select(place.c.id, place.c.name, place.c.aliases).where(
+                    place.c.kommun_kod == kommun
+                )
+            ).all()
+        )
+
+    def find(self, text: str) -> tuple[int, str] | None:
+        """(id, name) of the place called ``text`` (a name or an alias), or None."""
+        place_id = self._by_name.get(fold(text))
+        return None if place_id is None else (place_id, self.names[place_id])
+
+    def suggestions(self, text: str, count: int = 3) -> list[str]:
+        """The closest known place names, for a message; never used silently."""
+        close = difflib.get_close_matches(fold(text), self._by_name, count, 0.5)
+        return list(dict.fromkeys(self.names[self._by_name[c]] for c in close))
+
+    def known_names(self) -> list[str]:
+        return sorted(self.names.values(), key=fold)
+
+    def resolve(self, text: str, kommun: str) -> tuple[int, str]:
+        """Like :meth:`find`, but refuse an unknown name in Swedish, listing the known ones."""
+        found = self.find(text)
+        if found is None:
+            known = ", ".join(self.known_names()) or "inga"
+            raise TryggError(t("err.place_unknown", name=text, kommun=kommun, known=known))
+        return found
+
+
 class Locator:
     """The kommun's places, ready for name look-ups and point-in-polygon queries."""
 
@@ -35,13 +91,8 @@ class Locator:
             ).where(schema.place.c.kommun_kod == kommun)
         ).all()
         self.ids = np.array([r.id for r in rows], dtype=np.int64)
-        self.names = {r.id: r.name for r in rows}
-        self._by_name: dict[str, int] = {}
-        for row in rows:
-            for alias in row.aliases or []:
-                self._by_name.setdefault(fold(alias), row.id)
-        for row in rows:
-            self._by_name[fold(row.name)] = row.id
+        self.index = NameIndex((r.id, r.name, r.aliases) for r in rows)
+        self.names = self.index.names
         self._tree = shapely.STRtree(shapely.from_wkb([r.geom_wkb for r in rows]))
 
     def __len__(self) -> int:
@@ -49,15 +100,14 @@ class Locator:
 
     def match_name(self, text: str) -> int | None:
         """The place id for a name or alias (case and surrounding whitespace ignored)."""
-        return self._by_name.get(fold(text))
+        found = self.index.find(text)
+        return None if found is None else found[0]
 
     def suggestions(self, text: str, count: int = 3) -> list[str]:
-        """The closest known place names, for the error message; never used silently."""
-        close = difflib.get_close_matches(fold(text), self._by_name, count, 0.5)
-        return list(dict.fromkeys(self.names[self._by_name[c]] for c in close))
+        return self.index.suggestions(text, count)
 
     def known_names(self) -> list[str]:
-        return sorted(self.names.values(), key=fold)
+        return self.index.known_names()
 
     def containing(self, xs: np.ndarray, ys: np.ndarray) -> list[list[int]]:
         """For each point (EPSG:3006), the ids of the places whose interior holds it."""
@@ -68,11 +118,13 @@ class Locator:
             found[p].append(int(self.ids[g]))
         return found
 
+
 def in_sweden(xs: np.ndarray, ys: np.ndarray) -> np.ndarray:
     """Which points (EPSG:3006) lie within :data:`~trygg.scales.SWEDEN_BOUNDS`."""
     xmin, ymin, xmax, ymax = SWEDEN_BOUNDS
     with np.errstate(invalid="ignore"):
         return (xs >= xmin) & (xs <= xmax) & (ys >= ymin) & (ys <= ymax)
+
 
 def to_store_xy(xs, ys, crs: str) -> tuple[np.ndarray, np.ndarray]:
     """Transform coordinates from ``crs`` to EPSG:3006 (``crs`` axis order: x/lon first)."""
@@ -82,28 +134,3 @@ def to_store_xy(xs, ys, crs: str) -> tuple[np.ndarray, np.ndarray]:
         return xs, ys
     transformer = Transformer.from_crs(source, STORE_CRS, always_xy=True)
     return transformer.transform(xs, ys)
-
-def place_index(connection: Connection, kommun: str) -> dict[str, tuple[int, str]]:
-    """Map every folded name and alias to (place id, place name)."""
-    index: dict[str, tuple[int, str]] = {}
-    rows = connection.execute(
-        select(schema.place.c.id, schema.place.c.name, schema.place.c.aliases)
-        .where(schema.place.c.kommun_kod == kommun)
-        .order_by(schema.place.c.name)
-    ).all()
-    for place_id, name, aliases in rows:
-        for alias in aliases or []:
-            index.setdefault(fold(alias), (place_id, name))
-    for place_id, name, _aliases in rows:
-        index[fold(name)] = (place_id, name)
-    return index
-
-def resolve_place(index: dict[str, tuple[int, str]], name: str, kommun: str) -> tuple[int, str]:
-    """Find a place by name or alias; refuse an unknown one, listing the known names."""
-    found = index.get(fold(name))
-    if found is None:
-        known = sorted({place_name for _id, place_name in index.values()})
-        raise TryggError(
-            t("err.place_unknown", name=name, kommun=kommun, known=", ".join(known) or "inga")
-        )
-    return found

@@ -26,8 +26,6 @@ import datetime as dt
 import warnings
 from collections.abc import Callable
 
-import esda
-import libpysal
 import numpy as np
 import pandas as pd
 import shapely
@@ -40,6 +38,7 @@ from trygg.stats import hotspots
 
 #: Public density is smoothed from cells of this size that hold at least k incidents.
 PUBLIC_DENSITY_CELL = 100.0
+
 
 def public_points(incidents: pd.DataFrame, k: int) -> pd.DataFrame:
     """The incidents as fine cells holding at least k, placed at the cells' centres."""
@@ -59,6 +58,7 @@ def public_points(incidents: pd.DataFrame, k: int) -> pd.DataFrame:
         }
     )
 
+
 SEED = 12345
 
 PERMUTATIONS = 99
@@ -67,19 +67,25 @@ CONFIDENCE = ((3, 0.01), (2, 0.05), (1, 0.10))
 
 EMERGING_CLASSES = ("new", "intensifying", "persistent", "diminishing", "sporadic", "none")
 
+
 def gi_bins(z: np.ndarray, p: np.ndarray, fdr: bool = False) -> np.ndarray:
     """ArcGIS-style confidence bins (±3/±2/±1, 0) from z-scores and two-sided p-values."""
+    import esda  # with libpysal about a second to import: only where Gi* is computed
+
     level = np.zeros(len(z), dtype=int)
     for bin_value, alpha in CONFIDENCE:
         critical = esda.fdr(p, alpha) if fdr else alpha
         level = np.where((level == 0) & (p <= critical), bin_value, level)
     return np.sign(z).astype(int) * level
 
+
 def gi_star(values: np.ndarray, w, permutations: int = PERMUTATIONS, seed: int = SEED) -> dict:
     """Gi* for ``values`` with binary weights ``w`` (self included) → z, p, p_sim.
 
     Degenerate input (all values equal, fewer than three units) gives z = 0, p = 1.
     """
+    import esda
+
     values = np.asarray(values, dtype=float)
     n = len(values)
     if n < 3 or np.ptp(values) == 0:
@@ -93,6 +99,7 @@ def gi_star(values: np.ndarray, w, permutations: int = PERMUTATIONS, seed: int =
     p = 2 * norm.sf(np.abs(z))
     p_sim = np.asarray(g.p_sim, dtype=float) if permutations else p
     return {"z": z, "p": p, "p_sim": p_sim}
+
 
 class Grid:
     """A regular grid in EPSG:3006 covering points, with row-major cell numbering."""
@@ -118,6 +125,8 @@ class Grid:
 
     def weights(self):
         """Queen contiguity on the lattice (libpysal), row-major like :meth:`index`."""
+        import libpysal
+
         return libpysal.weights.lat2W(self.nrows, self.ncols, rook=False)
 
     def feature_collection(self, cells: np.ndarray, properties: pd.DataFrame) -> dict:
@@ -141,6 +150,7 @@ class Grid:
                 for ring, record in zip(rings, records, strict=True)
             ],
         }
+
 
 def grid_hotspots(
     incidents: pd.DataFrame,
@@ -207,7 +217,9 @@ def grid_hotspots(
         "weights": "queen contiguity, binary, self included (Gi*)",
     }
 
+
 TO_WEB = Transformer.from_crs(STORE_CRS, WEB_CRS, always_xy=True)
+
 
 def _padded(flags: np.ndarray, size: int) -> np.ndarray:
     """Per-cell flags for every cell of the grid (cells past the last incident: False)."""
@@ -215,12 +227,15 @@ def _padded(flags: np.ndarray, size: int) -> np.ndarray:
     out[: len(flags)] = flags[:size]
     return out
 
+
 def _plain(record: dict) -> dict:
     return {k: v.item() if isinstance(v, np.generic) else v for k, v in record.items()}
+
 
 def place_neighbours(n: int) -> int:
     """How many nearest places are neighbours: 4, but at most half of the others."""
     return min(4, max(1, (n - 1) // 2))
+
 
 def place_hotspots(counts: pd.Series, centroids: list[shapely.Point], fdr: bool = False) -> dict:
     """Gi* on the places' counts with k-nearest-neighbour weights on their centroids.
@@ -233,6 +248,8 @@ def place_hotspots(counts: pd.Series, centroids: list[shapely.Point], fdr: bool 
             int(i): {"count": int(c), "gi_z": None, "gi_p": None, "gi_bin": 0}
             for i, c in counts.items()
         }
+    import libpysal
+
     coords = np.array([(p.x, p.y) for p in centroids])
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
@@ -250,6 +267,7 @@ def place_hotspots(counts: pd.Series, centroids: list[shapely.Point], fdr: bool 
             counts.index, counts, result["z"], result["p"], bins, strict=True
         )
     }
+
 
 def kernel_density(
     incidents: pd.DataFrame,
@@ -291,6 +309,7 @@ def kernel_density(
         "bandwidth": bandwidth,
     }
 
+
 def quarter_starts(start: dt.datetime, end: dt.datetime) -> list[dt.datetime]:
     """The first days of the quarters from ``start`` up to ``end`` (exclusive)."""
     current = dt.datetime(start.year, 3 * ((start.month - 1) // 3) + 1, 1)
@@ -300,6 +319,7 @@ def quarter_starts(start: dt.datetime, end: dt.datetime) -> list[dt.datetime]:
         month = current.month + 3
         current = dt.datetime(current.year + (month > 12), (month - 1) % 12 + 1, 1)
     return starts
+
 
 def emerging_classes(z_by_slice: np.ndarray, p_by_slice: np.ndarray) -> np.ndarray:
     """Classify each column (cell) of slice × cell z-scores and p-values.
@@ -326,6 +346,7 @@ def emerging_classes(z_by_slice: np.ndarray, p_by_slice: np.ndarray) -> np.ndarr
         elif not cold[:, cell].any():
             classes[cell] = "sporadic"
     return classes
+
 
 def _emerging(
     points: pd.DataFrame, grid: Grid, weights, start: dt.datetime, end: dt.datetime

@@ -12,14 +12,16 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from trygg.scales import INCIDENT_CATEGORIES
-from trygg.stats import suppression
+from trygg.scales import INCIDENT_CATEGORIES, WEEKDAYS
+from trygg.stats import nesting, suppression
 from trygg.stats.periods import YEAR, Period
+from trygg.stats.suppression import suppress_count
 
 #: Category positions in the cube: 0 is every category, then the canonical list.
 CATEGORY_INDEX = {category: number for number, category in enumerate(INCIDENT_CATEGORIES, 1)}
 
 TIMED_PRECISION = "minute"
+
 
 @dataclass(frozen=True)
 class IncidentCube:
@@ -43,6 +45,7 @@ class IncidentCube:
 
     def exact(self, place_id: int | None, category: str | None = None, time: int = 0) -> int:
         return int(self.counts[self.keys.index(place_id), CATEGORY_INDEX.get(category, 0), time])
+
 
 def _cube_counts(incidents: pd.DataFrame, element, position, places: int) -> np.ndarray:
     """Summed ``antal`` per place (0 = kommun) × category (0 = all) × time cell."""
@@ -72,8 +75,10 @@ def _cube_counts(incidents: pd.DataFrame, element, position, places: int) -> np.
             )
     return flat.reshape(shape)
 
+
 def _time_cell(period: Period) -> int:
     return suppression.PERIOD if period.kind == YEAR else period.start.month
+
 
 def incident_block(
     total: int | None,
@@ -92,4 +97,141 @@ def incident_block(
         "per_km2": None if total is None or not area_m2 else round(total / (area_m2 / 1e6), 3),
         "previous_total": previous,
         "suppressed": total is None,
+    }
+
+
+def crime_figures(rows: list, public: bool, k: int) -> dict:
+    """Aggregate crime statistics by place id (None = the kommun).
+
+    In public output a count below ``k`` is hidden, and so is its rate per 100 000
+    (the rate times the population would give the count back).
+    """
+    by_place: dict = {}
+    for row in rows:
+        small = public and suppress_count(row["count"], k) is None
+        by_place.setdefault(row["place_id"], []).append(
+            {
+                "offence": row["offence"],
+                "period": row["period"],
+                "count": None if small else row["count"],
+                "per_100k": None if small else row["per_100k"],
+                "suppressed": small,
+                "preliminary": row["preliminary"],
+                "missing": row["count"] is None and row["per_100k"] is None,
+                "source": row["source"] or row["file_name"],
+            }
+        )
+    return by_place
+
+
+def cube_of(year: int, keys: tuple, incidents, links, k: int | None) -> IncidentCube:
+    """A year's cube from its incidents and place links; suppressed unless ``k`` is None.
+
+    ``keys`` are None (the kommun) and then every place id of the kommun.
+    """
+    element = pd.Index(incidents["id"]).get_indexer(links["incident_id"])
+    position = pd.Index(keys[1:]).get_indexer(links["place_id"]) + 1
+    counts = _cube_counts(incidents, element, position, len(keys))
+    if k is None:
+        return IncidentCube(year, keys, counts, None)
+    order = np.argsort(position, kind="stable")
+    bounds = np.searchsorted(position[order], np.arange(1, len(keys) + 1))
+    members = np.split(element[order], bounds[1:-1]) if len(keys) > 1 else []
+    nest = nesting.nesting(keys, members, len(incidents))
+    return IncidentCube(year, keys, counts, suppression.hide_incident_cube(nest, counts, k))
+
+
+def exact_blocks(places: pd.DataFrame, by_place: pd.DataFrame, kommun_sums: pd.DataFrame) -> dict:
+    """Exact incident blocks from summed counts per (place,) category and period (0 = the
+    period, 1 = the one before); by place id, and None for the kommun."""
+    groups = {key: frame for key, frame in by_place.groupby(["place_id", "period"])}
+    empty = by_place.iloc[0:0]
+
+    def block(now: pd.DataFrame, before: pd.DataFrame, area, population) -> dict:
+        sums = now.groupby("category")["count"].sum()
+        parts = {c: int(sums[c]) for c in INCIDENT_CATEGORIES if c in sums.index}
+        return incident_block(int(sums.sum()), parts, int(before["count"].sum()), area, population)
+
+    figures = {
+        int(p.place_id): block(
+            groups.get((p.place_id, 0), empty),
+            groups.get((p.place_id, 1), empty),
+            p.area_m2,
+            None if pd.isna(p.population) else int(p.population),
+        )
+        for p in places.itertuples()
+    }
+    now = kommun_sums["period"] == 0
+    figures[None] = block(kommun_sums[now], kommun_sums[kommun_sums["period"] == 1], None, None)
+    return figures
+
+
+def public_blocks(places: pd.DataFrame, cube: IncidentCube, earlier: IncidentCube, period) -> dict:
+    """Public incident blocks read from the suppressed cubes of the period's year and of
+    the previous period's year; by place id, and None for the kommun."""
+    before = period.previous()
+    time, time_before = _time_cell(period), _time_cell(before)
+
+    def block(place_id, area, population) -> dict:
+        parts = {
+            category: cube.value(place_id, category, time)
+            for category in INCIDENT_CATEGORIES
+            if cube.exact(place_id, category, time) > 0
+        }
+        total = cube.value(place_id, None, time)
+        return incident_block(
+            total, parts, earlier.value(place_id, None, time_before), area, population
+        )
+
+    figures = {
+        int(p.place_id): block(
+            int(p.place_id), p.area_m2, None if pd.isna(p.population) else int(p.population)
+        )
+        for p in places.itertuples()
+    }
+    figures[None] = block(None, None, None)
+    return figures
+
+
+def frame_profile(incidents: pd.DataFrame, links: pd.DataFrame, place_id: int | None) -> dict:
+    """Exact hour × weekday and monthly counts of ``incidents`` (in one place, if given)."""
+    if place_id is not None:
+        incidents = incidents[
+            incidents["id"].isin(links.loc[links["place_id"] == place_id, "incident_id"])
+        ]
+    timed = incidents[incidents["precision"] == TIMED_PRECISION]
+    table = np.zeros((7, 24), dtype=int)
+    stamps = pd.to_datetime(timed["occurred_at"])
+    np.add.at(
+        table,
+        (stamps.dt.day_of_week.to_numpy(), stamps.dt.hour.to_numpy()),
+        timed["count"].to_numpy(),
+    )
+    months = pd.to_datetime(incidents["occurred_at"]).dt.strftime("%Y-%m")
+    by_month = incidents.groupby(months)["count"].sum()
+    return {
+        "hour_weekday": table.tolist(),
+        "weekdays": list(WEEKDAYS),
+        "by_month": {month: int(n) for month, n in by_month.items()},
+        "timed": int(timed["count"].sum()),
+        "total": int(incidents["count"].sum()),
+    }
+
+
+def cube_profile(cube: IncidentCube, place_id: int | None, category: str | None) -> dict:
+    """Public hour × weekday and monthly counts, read from a suppressed cube."""
+    hours = suppression.HOURS[0]
+    return {
+        "hour_weekday": [
+            [cube.value(place_id, category, hours + day * 24 + hour) for hour in range(24)]
+            for day in range(7)
+        ],
+        "weekdays": list(WEEKDAYS),
+        "by_month": {
+            f"{cube.year}-{month:02d}": cube.value(place_id, category, month)
+            for month in suppression.MONTHS
+            if cube.exact(place_id, category, month) > 0
+        },
+        "timed": cube.value(place_id, category, suppression.TIMED),
+        "total": cube.value(place_id, category, suppression.PERIOD),
     }

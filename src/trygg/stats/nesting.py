@@ -23,6 +23,7 @@ from scipy import sparse
 #: unchecked (a layer with that many partial overlaps is no neighbourhood map).
 MAX_COLLECTIONS = 2000
 
+
 @dataclass(frozen=True)
 class Structure:
     """How the members of one line (a family of figures) lie inside each other.
@@ -41,6 +42,7 @@ class Structure:
     @property
     def laminar(self) -> bool:
         return self.parent is not None
+
 
 def tree(parent: Sequence[int]) -> Structure:
     """A laminar structure from parent positions (-1 for a root), children disjoint.
@@ -64,6 +66,7 @@ def tree(parent: Sequence[int]) -> Structure:
         inside[node] = np.concatenate(below) if below else np.zeros(0, dtype=np.int64)
     return Structure(size, parent, tuple(inside), None, tuple(order))
 
+
 def _bottom_up(children: list[list[int]], parent: np.ndarray) -> list[int]:
     order, stack = [], [int(n) for n in np.flatnonzero(parent < 0)]
     while stack:
@@ -71,6 +74,7 @@ def _bottom_up(children: list[list[int]], parent: np.ndarray) -> list[int]:
         order.append(node)
         stack.extend(children[node])
     return order[::-1]
+
 
 @dataclass(frozen=True)
 class Nesting:
@@ -84,6 +88,7 @@ class Nesting:
     rep: np.ndarray
     reps: np.ndarray
     structure: Structure
+
 
 def nesting(keys: Sequence, members: Sequence[np.ndarray], n_elements: int) -> Nesting:
     """Relate ``keys[0]`` (the kommun, holding every element) and the places.
@@ -120,6 +125,7 @@ def nesting(keys: Sequence, members: Sequence[np.ndarray], n_elements: int) -> N
     )
     return Nesting(tuple(keys), rep, reps, _structure(holds[np.ix_(reps, reps)], shared, reps))
 
+
 def _structure(holds: np.ndarray, shared: np.ndarray, reps: np.ndarray) -> Structure:
     count = len(reps)
     strictly = holds & ~np.eye(count, dtype=bool)
@@ -135,6 +141,7 @@ def _structure(holds: np.ndarray, shared: np.ndarray, reps: np.ndarray) -> Struc
         return tree(parent)
     inside = tuple(np.flatnonzero(strictly[a]) for a in range(count))
     return Structure(count, None, inside, disjoint)
+
 
 def find_leak(
     structure: Structure, w: np.ndarray, shown: np.ndarray, threshold: int
@@ -171,7 +178,9 @@ def find_leak(
         return _laminar_leak(structure, w, shown, threshold)
     return _general_leak(structure, w, shown, threshold)
 
+
 _TAKE = "take"
+
 
 def _laminar_leak(structure: Structure, w, shown, threshold: int):
     """Bottom-up over the tree: every residual a maximal collection can leave, clipped."""
@@ -211,6 +220,7 @@ def _laminar_leak(structure: Structure, w, shown, threshold: int):
         options[node] = mine
     return None
 
+
 def _taken(node: int, value: int, below: dict, options: dict) -> list[int]:
     """The figures a residual ``value`` below ``node`` subtracts (walking back the steps)."""
     taken = []
@@ -221,6 +231,7 @@ def _taken(node: int, value: int, below: dict, options: dict) -> list[int]:
         else:
             taken += _taken(child, option, below, options)
     return taken
+
 
 def _general_leak(structure: Structure, w, shown, threshold: int):
     for node in range(structure.size):
@@ -234,6 +245,7 @@ def _general_leak(structure: Structure, w, shown, threshold: int):
             if 0 < left < threshold:
                 return node, collection
     return None
+
 
 def _maximal_collections(members: list[int], disjoint: np.ndarray):
     """Maximal sets of pairwise disjoint members (Bron–Kerbosch with a pivot), capped."""
@@ -252,6 +264,7 @@ def _maximal_collections(members: list[int], disjoint: np.ndarray):
             candidates = candidates - {v}
             excluded = excluded | {v}
 
+
 @dataclass
 class Line:
     """One family of figures that can be subtracted from each other.
@@ -261,6 +274,7 @@ class Line:
 
     cells: np.ndarray
     structure: Structure
+
 
 def complementary(
     lines: Sequence[Line],
@@ -310,6 +324,7 @@ def complementary(
                 queue.append(again)
                 queued.add(again)
     return hidden
+
 
 def _cell_to_hide(line: Line, leak, counts, protected, fixed) -> int:
     """The smallest figure taking part: a subtracted one before the container."""

@@ -24,6 +24,7 @@ from trygg.strings import t
 
 YEAR, MONTH, RANGE = "year", "month", "range"
 
+
 @dataclass(frozen=True)
 class Period:
     """[start, end) with its kind: ``year``, ``month`` or ``range`` (whole days)."""
@@ -88,15 +89,18 @@ class Period:
     def as_dict(self) -> dict:
         return {"from": self.start.date().isoformat(), "to": self.last_day.isoformat()}
 
+
 def _month_end(day: dt.date) -> dt.date:
     after = dt.date(day.year + (day.month == 12), day.month % 12 + 1, 1)
     return after - dt.timedelta(days=1)
+
 
 def check_year(year: int) -> int:
     """Refuse a year outside :data:`~trygg.scales.FIRST_YEAR`–:data:`~trygg.scales.LAST_YEAR`."""
     if not FIRST_YEAR <= year <= LAST_YEAR:
         raise TryggError(t("err.year_range", year=year, first=FIRST_YEAR, last=LAST_YEAR))
     return year
+
 
 def require_public(period: Period) -> Period:
     """A public figure is for a whole calendar year or month; refuse anything else."""

@@ -8,53 +8,31 @@ The only module of :mod:`trygg.stats` that takes an Engine: it reads through
 from __future__ import annotations
 
 import datetime as dt
-import io
 
 import numpy as np
 import pandas as pd
 import shapely
-from sqlalchemy import Engine, select
+from sqlalchemy import Engine
 
-from trygg import exports
 from trygg.errors import TryggError
 from trygg.places import load_places
-from trygg.places.lookup import place_index, resolve_place
+from trygg.places.lookup import NameIndex
 from trygg.scales import (
-    INCIDENT_CATEGORIES,
-    ITEM_SCALES,
     MIN_INCIDENTS_PUBLIC,
     MIN_N,
-    WEEKDAYS,
 )
 from trygg.stats import hotspots as hs
-from trygg.stats import nesting, suppression
+from trygg.stats import incident_figures, suppression, survey_figures
 from trygg.stats.hotspots import (
     public_points,
 )
 from trygg.stats.incident_figures import (
-    TIMED_PRECISION,
     IncidentCube,
-    _cube_counts,
     _time_cell,
-    incident_block,
 )
 from trygg.stats.periods import RANGE, YEAR, Period, check_year, require_public
-from trygg.stats.suppression import (
-    suppress_count,
-)
-from trygg.stats.survey_figures import (
-    _add_trend,
-    _item,
-    _lookup,
-    _survey_block,
-    _with_flags,
-    _year_figures,
-)
-from trygg.store import require_kommun, schema
-from trygg.store.batches import ACTIVE
+from trygg.store import reads, require_kommun
 from trygg.store.reads import (
-    _load,
-    figure_sources,
     incident_sums,
     incident_years,
     load_incidents,
@@ -73,147 +51,27 @@ def compute_stats(engine: Engine, kommun: str, year: int | None = None, min_n: i
     dict
         ``{"kommun", "year", "years", "min_n", "places": [{"place", "place_id", "survey":
         {"n", "andel_otrygga", "ki_lag", "ki_hog", "suppressed", "problem": {...},
-        "oro": {...}, "trend": {...}}}], "kommun_total": {...}, "sources": [...],
-        "synthetic"}``. ``sources`` are the active batches behind the year's figures,
-        each with a ``synthetic`` flag; top-level ``synthetic`` is true when any is.
+        "oro": {...}, "trend": {...}}, "results": [...]}], "kommun_total": {...},
+        "kommun_results": [...], "sources": [...], "synthetic"}``. ``sources`` are the
+        active batches behind the year's figures, each with a ``synthetic`` flag;
+        top-level ``synthetic`` is true when any is.
     """
-    answers, links, places = _load(engine, kommun)
-    years = sorted(int(y) for y in answers["year"].unique())
-    if year is None and years:
-        year = years[-1]
-    previous = max((y for y in years if year is not None and y < year), default=None)
-    flagged = _with_flags(answers)
-    place_ids = [int(i) for i in places["place_id"]]
-    current = _year_figures(flagged[flagged["year"] == year], links, place_ids, min_n)
-    before = _year_figures(flagged[flagged["year"] == previous], links, place_ids, min_n)
-    indicators = sorted(flagged.loc[flagged["year"] == year, "indicator"].unique())
-    output_places = []
-    for place in places.itertuples():
-        survey = _survey_block(current, int(place.place_id), indicators, min_n)
-        if previous is not None:
-            _add_trend(survey, before, int(place.place_id), previous, min_n)
-        output_places.append(
-            {
-                "place": place.place,
-                "place_id": int(place.place_id),
-                "kind": place.kind,
-                "population": None if pd.isna(place.population) else int(place.population),
-                "survey": survey,
-            }
-        )
-    ordered = ["andel_otrygga", *[i for i in indicators if i != "andel_otrygga"]]
-    total = {i: _item(_lookup(current, None, i, min_n)) for i in ordered}
-    results = area_results(engine, kommun, year, min_n)
-    for place in output_places:
+    answers, links, places = reads.survey_answers(engine, kommun)
+    figures = survey_figures.survey_report(answers, links, places, year, min_n)
+    results = survey_figures.area_result_figures(
+        reads.area_result_rows(engine, kommun, figures["year"]), min_n
+    )
+    for place in figures["places"]:
         place["results"] = results.get(place["place_id"], [])
-    sources = figure_sources(engine, kommun, year)
+    sources = reads.figure_sources(engine, kommun, figures["year"])
     return {
         "kommun": kommun,
-        "year": year,
-        "years": years,
-        "min_n": min_n,
-        "places": output_places,
-        "kommun_total": total,
+        **figures,
         "kommun_results": results.get(None, []),
         "sources": sources,
         "synthetic": any(source["synthetic"] for source in sources),
     }
 
-def area_results(engine: Engine, kommun: str, year: int | None, min_n: int) -> dict:
-    """Delivered area-level figures of ``year`` by place id (None = the whole kommun).
-
-    A figure delivered with an n below ``min_n`` is suppressed like our own.
-    """
-    result = schema.survey_result
-    batch = schema.import_batch
-    with engine.connect() as connection:
-        rows = (
-            connection.execute(
-                select(result, batch.c.source, batch.c.file_name)
-                .join(batch, batch.c.id == result.c.batch_id)
-                .where(
-                    result.c.kommun_kod == kommun,
-                    batch.c.status == ACTIVE,
-                    result.c.year == year,
-                )
-                .order_by(result.c.id)
-            )
-            .mappings()
-            .all()
-        )
-    by_place: dict = {}
-    for row in rows:
-        small = row["n"] is not None and row["n"] < min_n
-        by_place.setdefault(row["place_id"], []).append(
-            {
-                "indicator": row["indicator"],
-                "value": None if small else row["value"],
-                "unit": row["unit"],
-                "n": row["n"],
-                "ki_lag": None if small else row["ki_lag"],
-                "ki_hog": None if small else row["ki_hog"],
-                "missing": row["value"] is None,
-                "suppressed": small or row["value"] is None,
-                "source": row["source"] or row["file_name"],
-                "area": row["area"],
-            }
-        )
-    return by_place
-
-CSV_COLUMNS = (
-    "kommun",
-    "year",
-    "place",
-    "place_id",
-    "indicator",
-    "n",
-    "andel",
-    "ki_lag",
-    "ki_hog",
-    "suppressed",
-)
-
-def table_rows(figures: dict) -> list[list]:
-    """One row per place and indicator (see ``CSV_COLUMNS``); shares as floats 0–1."""
-    rows = []
-    for place in figures["places"]:
-        survey = place["survey"]
-        items = [("andel_otrygga", {**survey, "andel": survey["andel_otrygga"]})]
-        for prefix in ITEM_SCALES:
-            items += [(f"{prefix}_{slug}", item) for slug, item in survey[prefix].items()]
-        rows += [
-            [
-                figures["kommun"],
-                figures["year"],
-                place["place"],
-                place["place_id"],
-                indicator,
-                item["n"],
-                *(_rounded(item[key]) for key in ("andel", "ki_lag", "ki_hog")),
-                "true" if item["suppressed"] else "false",
-            ]
-            for indicator, item in items
-        ]
-    return rows
-
-def to_csv(figures: dict) -> str:
-    """The rows of :func:`table_rows` as CSV: plain machine formats (decimal point).
-
-    Text cells go through :func:`trygg.exports.safe_cell`, so no place name becomes a
-    spreadsheet formula.
-    """
-    buffer = io.StringIO()
-    exports.write_csv(buffer, CSV_COLUMNS, table_rows(figures), float_format=".6f")
-    return buffer.getvalue()
-
-def to_xlsx(figures: dict) -> bytes:
-    """The rows of :func:`table_rows` as an Excel workbook; numbers stored as numbers."""
-    buffer = io.BytesIO()
-    exports.write_xlsx(buffer, CSV_COLUMNS, table_rows(figures), sheet=t("exports.sheet_stats"))
-    return buffer.getvalue()
-
-def _rounded(value: float | None) -> float | None:
-    return None if value is None else round(float(value), 6)
 
 def incident_cube(
     engine: Engine, kommun: str, year: int, k: int = MIN_INCIDENTS_PUBLIC, public: bool = True
@@ -222,16 +80,8 @@ def incident_cube(
     period = Period.year_of(year)
     incidents, links = load_incidents(engine, kommun, period.start, period.end)
     keys = (None, *place_ids(engine, kommun))
-    element = pd.Index(incidents["id"]).get_indexer(links["incident_id"])
-    position = pd.Index(keys[1:]).get_indexer(links["place_id"]) + 1
-    counts = _cube_counts(incidents, element, position, len(keys))
-    if not public:
-        return IncidentCube(year, keys, counts, None)
-    order = np.argsort(position, kind="stable")
-    bounds = np.searchsorted(position[order], np.arange(1, len(keys) + 1))
-    members = np.split(element[order], bounds[1:-1]) if len(keys) > 1 else []
-    nest = nesting.nesting(keys, members, len(incidents))
-    return IncidentCube(year, keys, counts, suppression.hide_incident_cube(nest, counts, k))
+    return incident_figures.cube_of(year, keys, incidents, links, k if public else None)
+
 
 def incident_blocks(
     engine: Engine,
@@ -251,26 +101,8 @@ def incident_blocks(
     periods = [(period.start, period.end), (period.previous().start, period.previous().end)]
     by_place = incident_sums(engine, kommun, periods, by_place=True)
     kommun_sums = incident_sums(engine, kommun, periods, by_place=False)
-    groups = {key: frame for key, frame in by_place.groupby(["place_id", "period"])}
-    empty = by_place.iloc[0:0]
+    return incident_figures.exact_blocks(places, by_place, kommun_sums)
 
-    def block(now: pd.DataFrame, before: pd.DataFrame, area, population) -> dict:
-        sums = now.groupby("category")["count"].sum()
-        parts = {c: int(sums[c]) for c in INCIDENT_CATEGORIES if c in sums.index}
-        return incident_block(int(sums.sum()), parts, int(before["count"].sum()), area, population)
-
-    figures = {
-        int(p.place_id): block(
-            groups.get((p.place_id, 0), empty),
-            groups.get((p.place_id, 1), empty),
-            p.area_m2,
-            None if pd.isna(p.population) else int(p.population),
-        )
-        for p in places.itertuples()
-    }
-    now = kommun_sums["period"] == 0
-    figures[None] = block(kommun_sums[now], kommun_sums[kommun_sums["period"] == 1], None, None)
-    return figures
 
 def _public_figures(engine, kommun, places: pd.DataFrame, period: Period, k: int) -> dict:
     cube = incident_cube(engine, kommun, period.start.year, k)
@@ -280,27 +112,8 @@ def _public_figures(engine, kommun, places: pd.DataFrame, period: Period, k: int
         if before.start.year == cube.year
         else incident_cube(engine, kommun, before.start.year, k)
     )
-    time, time_before = _time_cell(period), _time_cell(before)
+    return incident_figures.public_blocks(places, cube, earlier, period)
 
-    def block(place_id, area, population) -> dict:
-        parts = {
-            category: cube.value(place_id, category, time)
-            for category in INCIDENT_CATEGORIES
-            if cube.exact(place_id, category, time) > 0
-        }
-        total = cube.value(place_id, None, time)
-        return incident_block(
-            total, parts, earlier.value(place_id, None, time_before), area, population
-        )
-
-    figures = {
-        int(p.place_id): block(
-            int(p.place_id), p.area_m2, None if pd.isna(p.population) else int(p.population)
-        )
-        for p in places.itertuples()
-    }
-    figures[None] = block(None, None, None)
-    return figures
 
 def period_profile(
     engine: Engine,
@@ -321,45 +134,13 @@ def period_profile(
     if public:
         return _public_profile(engine, kommun, period, place_id, category, k)
     incidents, links = load_incidents(engine, kommun, period.start, period.end, category)
-    if place_id is not None:
-        incidents = incidents[
-            incidents["id"].isin(links.loc[links["place_id"] == place_id, "incident_id"])
-        ]
-    timed = incidents[incidents["precision"] == TIMED_PRECISION]
-    table = np.zeros((7, 24), dtype=int)
-    stamps = pd.to_datetime(timed["occurred_at"])
-    np.add.at(
-        table,
-        (stamps.dt.day_of_week.to_numpy(), stamps.dt.hour.to_numpy()),
-        timed["count"].to_numpy(),
-    )
-    months = pd.to_datetime(incidents["occurred_at"]).dt.strftime("%Y-%m")
-    by_month = incidents.groupby(months)["count"].sum()
-    return {
-        "hour_weekday": table.tolist(),
-        "weekdays": list(WEEKDAYS),
-        "by_month": {month: int(n) for month, n in by_month.items()},
-        "timed": int(timed["count"].sum()),
-        "total": int(incidents["count"].sum()),
-    }
+    return incident_figures.frame_profile(incidents, links, place_id)
+
 
 def _public_profile(engine, kommun, period: Period, place_id, category, k: int) -> dict:
     cube = incident_cube(engine, kommun, period.start.year, k)
-    hours = suppression.HOURS[0]
-    return {
-        "hour_weekday": [
-            [cube.value(place_id, category, hours + day * 24 + hour) for hour in range(24)]
-            for day in range(7)
-        ],
-        "weekdays": list(WEEKDAYS),
-        "by_month": {
-            f"{cube.year}-{month:02d}": cube.value(place_id, category, month)
-            for month in suppression.MONTHS
-            if cube.exact(place_id, category, month) > 0
-        },
-        "timed": cube.value(place_id, category, suppression.TIMED),
-        "total": cube.value(place_id, category, suppression.PERIOD),
-    }
+    return incident_figures.cube_profile(cube, place_id, category)
+
 
 def place_figures(
     engine: Engine,
@@ -407,6 +188,7 @@ def place_figures(
     figures["k"] = k
     return figures
 
+
 def crime_stats(
     engine: Engine,
     kommun: str,
@@ -414,35 +196,10 @@ def crime_stats(
     public: bool = False,
     k: int = MIN_INCIDENTS_PUBLIC,
 ) -> dict:
-    """Aggregate crime statistics of ``year`` by place id (None = the kommun).
+    """Aggregate crime statistics of ``year`` by place id (None = the kommun)."""
+    rows = reads.crime_stat_rows(engine, kommun, year)
+    return incident_figures.crime_figures(rows, public, k)
 
-    In public output a count below ``k`` is hidden, and so is its rate per 100 000
-    (the rate times the population would give the count back).
-    """
-    stat, batch = schema.crime_stat, schema.import_batch
-    with engine.connect() as connection:
-        rows = connection.execute(
-            select(stat, batch.c.source, batch.c.file_name)
-            .join(batch, batch.c.id == stat.c.batch_id)
-            .where(stat.c.kommun_kod == kommun, stat.c.year == year, batch.c.status == ACTIVE)
-            .order_by(stat.c.id)
-        ).mappings()
-        by_place: dict = {}
-        for row in rows:
-            small = public and suppress_count(row["count"], k) is None
-            by_place.setdefault(row["place_id"], []).append(
-                {
-                    "offence": row["offence"],
-                    "period": row["period"],
-                    "count": None if small else row["count"],
-                    "per_100k": None if small else row["per_100k"],
-                    "suppressed": small,
-                    "preliminary": row["preliminary"],
-                    "missing": row["count"] is None and row["per_100k"] is None,
-                    "source": row["source"] or row["file_name"],
-                }
-            )
-    return by_place
 
 def resolve_period(
     engine: Engine,
@@ -468,6 +225,7 @@ def resolve_period(
         return Period(dt.datetime(years[0], 1, 1), dt.datetime(years[-1] + 1, 1, 1), RANGE)
     period = Period.of(year, start, end)
     return require_public(period) if public else period
+
 
 def hotspots(
     engine: Engine,
@@ -546,6 +304,7 @@ def hotspots(
         "density": density,
     }
 
+
 def _grid_hider(incidents, links, places, cube: IncidentCube, period, category, k: int):
     """The public grid's hiding rule, with the kommun's and places' fate fixed by ``cube``."""
     time = _time_cell(period)
@@ -563,6 +322,7 @@ def _grid_hider(incidents, links, places, cube: IncidentCube, period, category, 
         return suppression.hide_grid_cells(cell_of, weight, rows, fixed_counts, fixed_hidden, k)
 
     return hide
+
 
 def _place_hotspots(engine, kommun, places, period: Period, category, fdr, cube) -> list[dict]:
     """Gi* on the places; in public output only on the published counts."""
@@ -583,6 +343,7 @@ def _place_hotspots(engine, kommun, places, period: Period, category, fdr, cube)
         {"place": place.name, "place_id": int(place.id), **found.get(int(place.id), hidden)}
         for place in places.itertuples()
     ]
+
 
 def time_profile(
     engine: Engine,
@@ -606,7 +367,7 @@ def time_profile(
     place_id, place_name = None, None
     if place is not None:
         with engine.connect() as connection:
-            place_id, place_name = resolve_place(place_index(connection, kommun), place, kommun)
+            place_id, place_name = NameIndex.of(connection, kommun).resolve(place, kommun)
     profile = period_profile(engine, kommun, period, place_id, category, public, k)
     return {
         "kommun": kommun,

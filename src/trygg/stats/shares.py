@@ -9,20 +9,22 @@ Kish's effective n when there are weights.
 from __future__ import annotations
 
 import math
+from statistics import NormalDist
 
 import numpy as np
-from scipy.stats import norm
 
 from trygg.scales import MIN_N, AnswerScale
 
-Z95 = float(norm.ppf(0.975))
+Z95 = NormalDist().inv_cdf(0.975)
 
 SIGNIFICANCE = 0.05
+
 
 def kish_effective_n(weights) -> float:
     """Kish's effective sample size, (Σw)² / Σw²; equals n for equal weights."""
     weights = np.asarray(weights, dtype=float)
     return float(weights.sum() ** 2 / (weights**2).sum()) if len(weights) else 0.0
+
 
 def wilson_interval(p: float, n: float, z: float = Z95) -> tuple[float, float]:
     """Wilson's score interval for a proportion ``p`` observed on ``n`` (may be fractional)."""
@@ -31,6 +33,7 @@ def wilson_interval(p: float, n: float, z: float = Z95) -> tuple[float, float]:
     half = z * math.sqrt(p * (1 - p) / n + z**2 / (4 * n**2)) / denominator
     return max(0.0, centre - half), min(1.0, centre + half)
 
+
 def two_proportion_test(p1: float, n1: float, p2: float, n2: float) -> dict:
     """Two-sided z test of p1 = p2 with a pooled standard error."""
     pooled = (p1 * n1 + p2 * n2) / (n1 + n2)
@@ -38,8 +41,9 @@ def two_proportion_test(p1: float, n1: float, p2: float, n2: float) -> dict:
     if se == 0:
         return {"z": 0.0, "p_value": 1.0, "significant": False}
     z = (p2 - p1) / se
-    p_value = float(2 * norm.sf(abs(z)))
+    p_value = math.erfc(abs(z) / math.sqrt(2))  # two-sided normal tail, 2·(1 − Φ(|z|))
     return {"z": z, "p_value": p_value, "significant": p_value < SIGNIFICANCE}
+
 
 def share_figure(
     n: int, weight_sum: float, hit_sum: float, weight_sq_sum: float, min_n: int
@@ -65,6 +69,7 @@ def share_figure(
         "suppressed": False,
         "n_eff": n_eff,
     }
+
 
 def share_of(codes, weights, scale: AnswerScale, min_n: int = MIN_N) -> dict:
     """The weighted share of ``scale.hits`` among ``scale.base`` in ``codes``."""

@@ -48,9 +48,11 @@ def hide_small(values: np.ndarray, threshold: int, zero_is_small: bool = False) 
     small = values < threshold
     return small if zero_is_small else small & (values > 0)
 
+
 def suppress_count(value: int | None, k: int) -> int | None:
     """One count for the public: None when it is between 1 and k − 1."""
     return None if value is not None and 0 < value < k else value
+
 
 def _spread(nest: Nesting, hidden_reps: np.ndarray, counts: np.ndarray, primary) -> np.ndarray:
     """Hidden flags for every position: twins follow their representative; a place with
@@ -61,6 +63,7 @@ def _spread(nest: Nesting, hidden_reps: np.ndarray, counts: np.ndarray, primary)
         if rep in index:
             hidden[position] = hidden_reps[index[rep]]
     return hidden
+
 
 def hide_survey_figures(nest: Nesting, counts: np.ndarray, min_n: int) -> np.ndarray:
     """Which survey figures to hide: ``counts[position, indicator]`` is n.
@@ -88,11 +91,13 @@ def hide_survey_figures(nest: Nesting, counts: np.ndarray, min_n: int) -> np.nda
 
     return _spread(nest, hidden.reshape(indicators, reps).T, counts, primary)
 
+
 #: The time cells of an incident year: the whole period, its twelve months, the incidents
 #: with a clock time, and the 7 × 24 hours of the week (Monday 00 first).
 PERIOD, MONTHS, TIMED, HOURS = 0, range(1, 13), 13, range(14, 14 + 7 * 24)
 
 TIME_CELLS = 14 + 7 * 24
+
 
 class _CubeLines:
     """The lines of a place × category × time cube, built when asked for.
@@ -169,6 +174,7 @@ class _CubeLines:
             *(self.starts[2] + np.flatnonzero(by_hour.ravel())).tolist(),
         ]
 
+
 def hide_incident_cube(nest: Nesting, counts: np.ndarray, k: int) -> np.ndarray:
     """Which incident counts to hide: ``counts[position, category, time]``.
 
@@ -191,6 +197,7 @@ def hide_incident_cube(nest: Nesting, counts: np.ndarray, k: int) -> np.ndarray:
             lines, flat, flat_hidden, k, lines_of=lines.of, protected=protected, start=again
         )
     return _spread(nest, flat_hidden.reshape(reps.shape), counts, lambda v: hide_small(v, k))
+
 
 def _bypasses(space: Structure, counts: np.ndarray, hidden: np.ndarray, k: int) -> list[int]:
     """Shown pairs A ⊃ B whose difference is small, through a figure hidden between them.
@@ -217,27 +224,34 @@ def _bypasses(space: Structure, counts: np.ndarray, hidden: np.ndarray, k: int) 
             found.update(cells[small].tolist())
     return sorted(found)
 
+
 def _places_above(space: Structure, place: int) -> list[int]:
     return [p for p in range(space.size) if p == place or place in space.inside[p]]
+
 
 def _places_below(space: Structure, place: int) -> list[int]:
     return [int(place), *space.inside[place].tolist()]
 
+
 def _categories_above(category: int) -> list[int]:
     return sorted({0, int(category)})
 
+
 def _categories_below(category: int, categories: int) -> list[int]:
     return list(range(categories)) if category == 0 else [int(category)]
+
 
 def _times_above(time: int) -> list[int]:
     if time == PERIOD:
         return [PERIOD]
     return [PERIOD, TIMED, int(time)] if time in HOURS else [PERIOD, int(time)]
 
+
 def _times_below(time: int) -> list[int]:
     if time == PERIOD:
         return list(range(TIME_CELLS))
     return [TIMED, *HOURS] if time == TIMED else [int(time)]
+
 
 def hide_grid_cells(
     cell_of: np.ndarray,
@@ -296,11 +310,13 @@ def hide_grid_cells(
     complementary(lines, flat, hidden, k, lines_of=lambda c: holding.get(c, []), fixed=fixed)
     return hidden[first:]
 
+
 def _cells_inside(cells_of_members: np.ndarray, sizes: np.ndarray) -> np.ndarray:
     """The cells all of whose incidents belong to the place."""
     located = cells_of_members[cells_of_members >= 0]
     found = np.bincount(located, minlength=len(sizes))
     return np.flatnonzero((found == sizes) & (sizes > 0))
+
 
 def _places_in_cells(cell_of, places, first: int, hidden: np.ndarray) -> list[Line]:
     """Lines of a cell and the places lying wholly inside it (a park in one cell)."""

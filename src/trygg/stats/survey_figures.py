@@ -20,6 +20,7 @@ from trygg.stats.shares import share_figure, two_proportion_test
 def _scale(indicator: str) -> AnswerScale:
     return TRYGG_KVALL if indicator == "andel_otrygga" else ITEM_SCALES[indicator.split("_")[0]]
 
+
 def _with_flags(answers: pd.DataFrame) -> pd.DataFrame:
     """Keep answers in their scale's base and add the sums a share needs."""
     base = np.zeros(len(answers), dtype=bool)
@@ -33,10 +34,12 @@ def _with_flags(answers: pd.DataFrame) -> pd.DataFrame:
     flagged = answers.assign(hit_w=answers["weight"] * hit, w2=answers["weight"] ** 2)[base]
     return flagged
 
+
 def _sums(frame: pd.DataFrame, keys: list[str]) -> pd.DataFrame:
     return frame.groupby(keys).agg(
         n=("weight", "size"), w=("weight", "sum"), hw=("hit_w", "sum"), w2=("w2", "sum")
     )
+
 
 def figure_of(survey: dict, indicator: str) -> dict:
     """One indicator's figure from a place's ``survey`` block.
@@ -54,9 +57,11 @@ def figure_of(survey: dict, indicator: str) -> dict:
     prefix, slug = indicator.split("_", 1)
     return survey.get(prefix, {}).get(slug) or _item(share_figure(0, 0.0, 0.0, 0.0, 1))
 
+
 def _place_sums(flagged: pd.DataFrame, links: pd.DataFrame) -> pd.DataFrame:
     joined = flagged.merge(links, on="response_id")
     return _sums(joined, ["place_id", "indicator"])
+
 
 def _year_figures(flagged: pd.DataFrame, links: pd.DataFrame, place_ids, min_n: int) -> dict:
     """Every place's and the kommun's (None) figures of one year, suppression applied.
@@ -94,13 +99,16 @@ def _year_figures(flagged: pd.DataFrame, links: pd.DataFrame, place_ids, min_n: 
             figures[(None if key == -1 else key, indicator)] = figure
     return figures
 
+
 def _figure(row, min_n: int) -> dict:
     if row is None:
         return share_figure(0, 0.0, 0.0, 0.0, min_n)
     return share_figure(int(row["n"]), row["w"], row["hw"], row["w2"], min_n)
 
+
 def _lookup(figures: dict, key, indicator: str, min_n: int) -> dict:
     return figures.get((key, indicator)) or share_figure(0, 0.0, 0.0, 0.0, min_n)
+
 
 def _survey_block(figures: dict, place_id: int, indicators, min_n: int) -> dict:
     core = _lookup(figures, place_id, "andel_otrygga", min_n)
@@ -121,12 +129,15 @@ def _survey_block(figures: dict, place_id: int, indicators, min_n: int) -> dict:
         }
     return block
 
+
 ITEM_KEYS = ("n", "andel", "ki_lag", "ki_hog", "suppressed")
+
 
 def _item(figure: dict) -> dict:
     return {k: figure[k] for k in ITEM_KEYS} | {
         "secondary_suppression": figure.get("secondary_suppression", False)
     }
+
 
 def _add_trend(survey: dict, before: dict, place_id: int, previous: int, min_n: int) -> None:
     """Last year's figure as that year published it, and a two-proportion test."""
@@ -143,3 +154,68 @@ def _add_trend(survey: dict, before: dict, place_id: int, previous: int, min_n: 
         "change": survey["andel_otrygga"] - earlier["andel"],
         **test,
     }
+
+
+def survey_report(answers, links, places, year: int | None, min_n: int) -> dict:
+    """Every place's figures and the kommun total for ``year`` (default: the latest).
+
+    ``answers`` (long by indicator), ``links`` and ``places`` as
+    :func:`trygg.store.reads.survey_answers` gives them.
+    """
+    years = sorted(int(y) for y in answers["year"].unique())
+    if year is None and years:
+        year = years[-1]
+    previous = max((y for y in years if year is not None and y < year), default=None)
+    flagged = _with_flags(answers)
+    place_ids = [int(i) for i in places["place_id"]]
+    current = _year_figures(flagged[flagged["year"] == year], links, place_ids, min_n)
+    before = _year_figures(flagged[flagged["year"] == previous], links, place_ids, min_n)
+    indicators = sorted(flagged.loc[flagged["year"] == year, "indicator"].unique())
+    output_places = []
+    for place in places.itertuples():
+        survey = _survey_block(current, int(place.place_id), indicators, min_n)
+        if previous is not None:
+            _add_trend(survey, before, int(place.place_id), previous, min_n)
+        output_places.append(
+            {
+                "place": place.place,
+                "place_id": int(place.place_id),
+                "kind": place.kind,
+                "population": None if pd.isna(place.population) else int(place.population),
+                "survey": survey,
+            }
+        )
+    ordered = ["andel_otrygga", *[i for i in indicators if i != "andel_otrygga"]]
+    total = {i: _item(_lookup(current, None, i, min_n)) for i in ordered}
+    return {
+        "year": year,
+        "years": years,
+        "min_n": min_n,
+        "places": output_places,
+        "kommun_total": total,
+    }
+
+
+def area_result_figures(rows: list, min_n: int) -> dict:
+    """Delivered area-level figures by place id (None = the whole kommun).
+
+    A figure delivered with an n below ``min_n`` is suppressed like our own.
+    """
+    by_place: dict = {}
+    for row in rows:
+        small = row["n"] is not None and row["n"] < min_n
+        by_place.setdefault(row["place_id"], []).append(
+            {
+                "indicator": row["indicator"],
+                "value": None if small else row["value"],
+                "unit": row["unit"],
+                "n": row["n"],
+                "ki_lag": None if small else row["ki_lag"],
+                "ki_hog": None if small else row["ki_hog"],
+                "missing": row["value"] is None,
+                "suppressed": small or row["value"] is None,
+                "source": row["source"] or row["file_name"],
+                "area": row["area"],
+            }
+        )
+    return by_place

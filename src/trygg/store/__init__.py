@@ -2,16 +2,13 @@
 
 from __future__ import annotations
 
+import ast
 import sqlite3
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-from alembic import command
-from alembic.config import Config
-from alembic.runtime.migration import MigrationContext
-from alembic.script import ScriptDirectory
-from sqlalchemy import Connection, Engine, Table, create_engine, event, func, select
+from sqlalchemy import Connection, Engine, Table, create_engine, event, func, inspect, select
 from sqlalchemy.exc import OperationalError
 
 from trygg import settings
@@ -100,33 +97,64 @@ def _is_lock_timeout(err: OperationalError) -> bool:
     return (getattr(err.orig, "sqlstate", None) or getattr(err.orig, "pgcode", None)) == "55P03"
 
 
-def _alembic_config() -> Config:
-    config = Config()
-    config.set_main_option("script_location", str(MIGRATIONS_DIR))
-    return config
-
-
 def upgrade(engine: Engine) -> str:
     """Create or upgrade the schema to the newest migration; return its revision."""
-    config = _alembic_config()
+    # Alembic is imported only here: every command checks the schema, few change it.
+    from alembic import command
+    from alembic.config import Config
+
+    config = Config()
+    config.set_main_option("script_location", str(MIGRATIONS_DIR))
     with write_transaction(engine) as connection:
         config.attributes["connection"] = connection
         command.upgrade(config, "head")
     return head_revision()
 
 
-def head_revision() -> str:
-    return ScriptDirectory.from_config(_alembic_config()).get_current_head()
+def head_revision() -> str | None:
+    """The newest migration: the one revision no other file names as its ``down_revision``.
+
+    Read from the migration files themselves, without importing Alembic; None when the
+    files do not form one line of revisions (then :func:`ensure_schema` lets Alembic decide).
+    """
+    revisions, parents = set(), set()
+    for path in (MIGRATIONS_DIR / "versions").glob("*.py"):
+        values = _module_constants(path)
+        if "revision" in values:
+            revisions.add(values["revision"])
+            down = values.get("down_revision")
+            parents.update(down if isinstance(down, tuple | list) else [down])
+    heads = revisions - parents
+    return heads.pop() if len(heads) == 1 else None
+
+
+def _module_constants(path: Path) -> dict:
+    """The literal module-level assignments of a Python file, without running it."""
+    values = {}
+    for node in ast.parse(path.read_text(encoding="utf-8")).body:
+        if isinstance(node, ast.Assign) and len(node.targets) == 1:
+            target = node.targets[0]
+            if isinstance(target, ast.Name):
+                try:
+                    values[target.id] = ast.literal_eval(node.value)
+                except ValueError:
+                    continue
+    return values
 
 
 def current_revision(engine: Engine) -> str | None:
+    """The revision stored in ``alembic_version``; None for a new store (or several heads)."""
     with engine.connect() as connection:
-        return MigrationContext.configure(connection).get_current_revision()
+        if not inspect(connection).has_table("alembic_version"):
+            return None
+        rows = connection.exec_driver_sql("SELECT version_num FROM alembic_version").all()
+    return rows[0][0] if len(rows) == 1 else None
 
 
 def ensure_schema(engine: Engine) -> None:
-    """Upgrade when the store is behind; cheap when it is current."""
-    if current_revision(engine) != head_revision():
+    """Upgrade when the store is behind; cheap when it is current (no Alembic import)."""
+    head = head_revision()
+    if head is None or current_revision(engine) != head:
         upgrade(engine)
 
 

@@ -38,13 +38,16 @@ COMMITMENTS_KIND = "commitments"
 #: Kinds whose rows are figures; places and promises are replaced by re-importing instead.
 ROLLBACK_KINDS = {SURVEY_KIND, SURVEY_RESULTS_KIND, INCIDENTS_KIND, CRIME_STATS_KIND}
 
+
 def sha256(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
+
 
 def is_synthetic(batch) -> bool:
     """Whether an import batch (a mapping) holds synthetic demo data from ``trygg demo``."""
     source = batch.get("source") or ""
     return batch.get("uploaded_by") == DEMO_USER or source.startswith(SYNTHETIC_SOURCE_PREFIX)
+
 
 def find_active_copy(connection: Connection, kommun: str, kind: str, digest: str) -> int | None:
     """The id of an active batch of the same kind and kommun with identical bytes, if any."""
@@ -61,6 +64,7 @@ def find_active_copy(connection: Connection, kommun: str, kind: str, digest: str
         .scalars()
         .first()
     )
+
 
 def create_batch(
     connection: Connection,
@@ -99,6 +103,7 @@ def create_batch(
     bump(connection, kommun)
     return result.inserted_primary_key[0]
 
+
 @contextmanager
 def _one_active_file(
     connection: Connection, kommun: str, kind: str, digest: str, file_name: str
@@ -116,6 +121,7 @@ def _one_active_file(
         _refuse_active_copy(connection, kommun, kind, digest, file_name)
         raise
 
+
 def _refuse_active_copy(
     connection: Connection, kommun: str, kind: str, digest: str, file_name: str
 ) -> None:
@@ -123,10 +129,12 @@ def _refuse_active_copy(
     if copy is not None:
         raise TryggError(t("err.already_imported", file=file_name, batch_id=copy))
 
+
 def mark_replaced(connection: Connection, batch_id: int) -> None:
     """Retire an earlier import of a file that is being imported again to replace data."""
     table = schema.import_batch
     connection.execute(table.update().where(table.c.id == batch_id).values(status=REPLACED))
+
 
 def record_counts(
     connection: Connection,
@@ -143,6 +151,7 @@ def record_counts(
         .values(rows_total=total, rows_accepted=accepted, rows_rejected=rejected, summary=summary)
     )
 
+
 def list_batches(engine: Engine, kommun: str) -> list[dict]:
     """The kommun's batches, newest first, without the original bytes."""
     table = schema.import_batch
@@ -152,6 +161,7 @@ def list_batches(engine: Engine, kommun: str) -> list[dict]:
             select(*columns).where(table.c.kommun_kod == kommun).order_by(table.c.id.desc())
         ).mappings()
         return [{**row, "uploaded_at": row["uploaded_at"].isoformat(sep=" ")} for row in rows]
+
 
 def set_status(engine: Engine, batch_id: int, status: str, *, actor: Actor | None) -> dict:
     """Roll a batch back (``rolled_back``) or restore it (``active``); its data is kept.
@@ -178,6 +188,7 @@ def set_status(engine: Engine, batch_id: int, status: str, *, actor: Actor | Non
         bump(connection, row["kommun_kod"])
     return {**row, "previous_status": row["status"], "status": status}
 
+
 def _update_status(connection: Connection, row, status: str) -> None:
     """Set a batch's status; restoring one whose file is active again is refused."""
     table = schema.import_batch
@@ -199,9 +210,7 @@ def bump(connection: Connection, kommun: str) -> None:
     table = schema.data_revision
     for key in (kommun, WHOLE_STORE):
         changed = connection.execute(
-            table.update()
-            .where(table.c.kommun_kod == key)
-            .values(revision=table.c.revision + 1)
+            table.update().where(table.c.kommun_kod == key).values(revision=table.c.revision + 1)
         ).rowcount
         if not changed:
             connection.execute(table.insert().values(kommun_kod=key, revision=1))

@@ -28,8 +28,7 @@ def data_version(engine: Engine, kommun: str | None = None) -> int:
     return int(found or 0)
 
 
-
-def _load(engine: Engine, kommun: str) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
+def survey_answers(engine: Engine, kommun: str) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
     """Active responses (long by indicator), their place links, and the kommun's places."""
     response = schema.survey_response
     batch = schema.import_batch
@@ -82,11 +81,13 @@ def _load(engine: Engine, kommun: str) -> tuple[pd.DataFrame, pd.DataFrame, pd.D
     answers = pd.DataFrame(long, columns=["response_id", "year", "weight", "indicator", "code"])
     return answers, links, places
 
+
 def _decode_all(values: list) -> list[dict]:
     """Decode many JSON texts in one parse (a driver may already return dicts)."""
     if not values or not isinstance(values[0], str):
         return [value or {} for value in values]
     return json.loads("[" + ",".join(value or "{}" for value in values) + "]")
+
 
 def figure_sources(engine: Engine, kommun: str, year: int | None) -> list[dict]:
     """The active batches holding answers or delivered results of ``year``, oldest first.
@@ -122,6 +123,7 @@ def figure_sources(engine: Engine, kommun: str, year: int | None) -> list[dict]:
             for row in rows
         ]
 
+
 def incident_years(engine: Engine, kommun: str) -> list[int]:
     """Calendar years with active incidents (from each batch's recorded period)."""
     batch = schema.import_batch
@@ -139,6 +141,7 @@ def incident_years(engine: Engine, kommun: str) -> list[int]:
             years.update(range(span[0], span[-1] + 1) if span else [])
     return sorted(years)
 
+
 def place_ids(engine: Engine, kommun: str) -> list[int]:
     place = schema.place
     with engine.connect() as connection:
@@ -147,6 +150,7 @@ def place_ids(engine: Engine, kommun: str) -> list[int]:
                 select(place.c.id).where(place.c.kommun_kod == kommun).order_by(place.c.id)
             ).scalars()
         )
+
 
 def survey_years(engine: Engine, kommun: str) -> list[int]:
     response, batch = schema.survey_response, schema.import_batch
@@ -160,6 +164,7 @@ def survey_years(engine: Engine, kommun: str) -> list[int]:
             ).scalars()
         )
 
+
 def place_frame(engine: Engine, kommun: str) -> pd.DataFrame:
     place = schema.place
     with engine.connect() as connection:
@@ -169,6 +174,7 @@ def place_frame(engine: Engine, kommun: str) -> pd.DataFrame:
             )
         ).all()
     return pd.DataFrame([tuple(r) for r in rows], columns=["place_id", "area_m2", "population"])
+
 
 def _active(
     table,
@@ -191,6 +197,7 @@ def _active(
     if category is not None:
         conditions.append(table.c.category == category)
     return conditions
+
 
 def load_incidents(
     engine: Engine,
@@ -233,6 +240,7 @@ def load_incidents(
     )
     return frame, link_frame
 
+
 def incident_sums(
     engine: Engine,
     kommun: str,
@@ -266,3 +274,38 @@ def incident_sums(
     names = ["place_id"] if by_place else []
     frame = pd.DataFrame.from_records(rows, columns=[*names, "category", "period", "count"])
     return frame.dropna(subset=["period"])
+
+
+def area_result_rows(engine: Engine, kommun: str, year: int | None) -> list:
+    """The active area-level results (Police index, NTU) of ``year``, in file order."""
+    result = schema.survey_result
+    batch = schema.import_batch
+    with engine.connect() as connection:
+        return list(
+            connection.execute(
+                select(result, batch.c.source, batch.c.file_name)
+                .join(batch, batch.c.id == result.c.batch_id)
+                .where(
+                    result.c.kommun_kod == kommun,
+                    batch.c.status == ACTIVE,
+                    result.c.year == year,
+                )
+                .order_by(result.c.id)
+            )
+            .mappings()
+            .all()
+        )
+
+
+def crime_stat_rows(engine: Engine, kommun: str, year: int | None) -> list:
+    """The active aggregate crime statistics (BRÅ) of ``year``, in file order."""
+    stat, batch = schema.crime_stat, schema.import_batch
+    with engine.connect() as connection:
+        return list(
+            connection.execute(
+                select(stat, batch.c.source, batch.c.file_name)
+                .join(batch, batch.c.id == stat.c.batch_id)
+                .where(stat.c.kommun_kod == kommun, stat.c.year == year, batch.c.status == ACTIVE)
+                .order_by(stat.c.id)
+            ).mappings()
+        )

@@ -1,0 +1,110 @@
+"""What a map can be coloured by: survey indicators and incident metrics, and their names.
+
+A survey indicator is ``andel_otrygga`` or ``<scale>_<item>`` (``problem_nedskrapning``,
+``oro_inbrott``); an incident metric is the count (:data:`INCIDENT_TOTAL`), the rate per
+1 000 inhabitants (:data:`INCIDENT_RATE`) or one category's count
+(``INCIDENT_PREFIX + category``).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+from trygg.scales import INCIDENT_CATEGORIES, ITEM_LABELS, ITEM_SCALES
+from trygg.strings import t
+
+#: Incident metrics: the count, the rate per 1 000 inhabitants, one category's count.
+INCIDENT_TOTAL = "handelser"
+INCIDENT_RATE = "handelser_per_1000"
+INCIDENT_PREFIX = "handelser_"
+
+
+def indicator_label(indicator: str, lang: str = "sv") -> str:
+    """The plain-language name of a figure: "Problem: Nedskräpning".
+
+    Examples
+    --------
+    >>> indicator_label("oro_inbrott")
+    'Oro: Inbrott i bostaden'
+    """
+    if indicator == "andel_otrygga":
+        return t("map.metric_andel_otrygga", lang)
+    return t(f"map.metric_{indicator.split('_', 1)[0]}", lang, item=item_label(indicator))
+
+
+def item_label(indicator: str) -> str:
+    """The item's own name, without "Problem:" or "Oro:": "Nedskräpning"."""
+    slug = indicator.split("_", 1)[1]
+    return ITEM_LABELS.get(slug, slug.replace("_", " ").capitalize())
+
+
+def indicator_about(indicator: str, lang: str = "sv") -> str:
+    """One line saying which answers a figure counts."""
+    key = "andel_otrygga" if indicator == "andel_otrygga" else indicator.split("_", 1)[0]
+    return t(f"map.about_{key}", lang)
+
+
+def metric_options(figures: Mapping, lang: str = "sv") -> dict[str, str]:
+    """The figures a map can show for ``figures``: name → label.
+
+    The survey's core question first, then the problem items, then the worry items,
+    each in alphabetical order of their label; then, when ``figures`` hold incident
+    figures per place, the incident metrics (:func:`incident_options`).
+    """
+    items = [i for i in figures["kommun_total"] if i != "andel_otrygga"]
+    prefixes = list(ITEM_SCALES)
+    items.sort(key=lambda i: (prefixes.index(i.split("_", 1)[0]), indicator_label(i, lang)))
+    survey = ["andel_otrygga", *items] if figures["kommun_total"] else []
+    return {**{i: indicator_label(i, lang) for i in survey}, **incident_options(figures, lang)}
+
+
+def incident_options(figures: Mapping, lang: str = "sv") -> dict[str, str]:
+    """The incident metrics: count, rate per 1 000, then each category the kommun has.
+
+    Examples
+    --------
+    >>> incident_options({"kommun_incidents": {"by_category": {"narkotika": 4}}})
+    ... # doctest: +NORMALIZE_WHITESPACE
+    {'handelser': 'Händelser (antal)', 'handelser_per_1000': 'Händelser per 1 000 invånare',
+     'handelser_narkotika': 'Händelser: Narkotika'}
+    """
+    if "kommun_incidents" not in figures:
+        return {}
+    present = figures["kommun_incidents"]["by_category"]
+    metrics = [INCIDENT_TOTAL, INCIDENT_RATE]
+    metrics += [INCIDENT_PREFIX + c for c in INCIDENT_CATEGORIES if c in present]
+    return {metric: incident_label(metric, lang) for metric in metrics}
+
+
+def is_incident_metric(metric: str) -> bool:
+    """Whether ``metric`` counts incidents (else it is a survey indicator).
+
+    Examples
+    --------
+    >>> is_incident_metric("handelser_per_1000"), is_incident_metric("oro_inbrott")
+    (True, False)
+    """
+    return metric == INCIDENT_TOTAL or metric.startswith(INCIDENT_PREFIX)
+
+
+def incident_category(metric: str) -> str | None:
+    """The category of a per-category metric ("handelser_narkotika" → "narkotika")."""
+    if metric in (INCIDENT_TOTAL, INCIDENT_RATE):
+        return None
+    return metric.removeprefix(INCIDENT_PREFIX)
+
+
+def incident_label(metric: str, lang: str = "sv") -> str:
+    """The plain-language name of an incident metric: "Händelser: Narkotika"."""
+    if metric == INCIDENT_TOTAL:
+        return t("map.metric_incidents", lang)
+    if metric == INCIDENT_RATE:
+        return t("map.metric_incidents_rate", lang)
+    category = incident_category(metric)
+    return t("map.metric_incidents_category", lang, category=INCIDENT_CATEGORIES[category])
+
+
+def incident_about(metric: str, lang: str = "sv") -> str:
+    """One line saying which incidents an incident metric counts."""
+    key = {INCIDENT_TOTAL: "incidents", INCIDENT_RATE: "incidents_rate"}.get(metric)
+    return t(f"map.about_{key or 'incidents_category'}", lang)
