@@ -68,7 +68,11 @@ def kommun(tmp_path_factory):
 def test_import_1m_incidents(benchmark, kommun):
     engine, path = kommun
     result = benchmark.pedantic(
-        incidents.import_incidents, args=(engine, path, "1381"), rounds=1, iterations=1
+        incidents.import_incidents,
+        args=(engine, path, "1381"),
+        kwargs={"actor": ADMIN},
+        rounds=1,
+        iterations=1,
     )
     assert result["accepted"] == INCIDENTS
 

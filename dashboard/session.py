@@ -174,6 +174,8 @@ def set_batch_status(batch_id: int, status: str) -> tuple[str, str]:
         batches.set_status(_engine(), batch_id, status, actor=current_actor())
     except TryggError as err:
         return "error", str(err)
+    except Exception as err:  # a button's callback runs outside app.py's guard
+        return "error", t("err.unexpected", kind=type(err).__name__, reason=err)
     key = "upload.rolled_back" if status == batches.ROLLED_BACK else "upload.restored"
     return "success", t(key, id=batch_id)
 

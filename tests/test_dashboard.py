@@ -211,6 +211,23 @@ def test_alias_in_url_preselects_the_place(app_env):
     assert at.query_params["plats"] == "Glänningeområdet"
 
 
+def test_a_deep_link_opens_the_same_view(app_env):
+    fake = FakeMap()
+    at = run_app(fake, kommun="1381", plats="Stadsparken", visa="problem_nedskrapning", ar="2023")
+    assert at.sidebar.selectbox(key="kommun_select").value == "1381"
+    assert at.selectbox(key="plats_select").value == "Stadsparken"
+    assert at.selectbox(key="metric_select").value == "problem_nedskrapning"
+    assert at.selectbox(key="year_select").value == "2023"
+    assert "Enkätsvar 2023 – Stadsparken" in headers(at)
+    assert "År 2023" in legend_of(fake) and "Problem: Nedskräpning" in legend_of(fake)
+    assert dict(at.query_params) == {
+        "kommun": "1381",
+        "plats": "Stadsparken",
+        "visa": "problem_nedskrapning",
+        "ar": "2023",
+    }
+
+
 def test_unknown_place_in_url_is_named(app_env):
     at = run_app(plats="Atlantis")
     assert any("Atlantis" in w.value for w in at.warning)

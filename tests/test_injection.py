@@ -12,6 +12,7 @@ it was typed, and the file must never appear.
 from __future__ import annotations
 
 import ast
+import contextlib
 import csv
 import datetime as dt
 import html
@@ -982,12 +983,24 @@ def _open_map(page, url: str):
     return frame
 
 
+#: Until the page has drawn all of these (it draws as its script runs), or time is up.
+ALL_DRAWN = """expected => {
+    const main = document.querySelector("[data-testid='stMain']");
+    const text = main ? main.innerText.replaceAll("\\u2060", "") : "";
+    return expected.every(e => text.includes(e));
+}"""
+
+
 def _page_shows_texts_as_typed(page) -> None:
     assert visible(page.locator("h1").first.inner_text()) == f"{t('app.title')} – {ALL}"
-    body = visible(page.locator("[data-testid='stMain']").inner_text())
     expected = [ALL, SECOND_TITLE, *MARKDOWN.values(), f"uppföljning {ALL}"]
     for payload in NAMES:
         expected += [f"löfte {payload}", f"partner {payload}", f"uppföljning {payload}"]
+    from playwright.sync_api import TimeoutError as PlaywrightTimeout
+
+    with contextlib.suppress(PlaywrightTimeout):  # the assertion below names what is missing
+        page.wait_for_function(ALL_DRAWN, arg=expected, timeout=30_000)
+    body = visible(page.locator("[data-testid='stMain']").inner_text())
     missing = [text for text in expected if text not in body]
     assert missing == []
     assert page.locator(INJECTED).count() == 0

@@ -14,9 +14,11 @@ import mapclassify
 import numpy as np
 import pytest
 from shapely.geometry import Polygon, box
+from streamlit_folium import generate_leaflet_string
 
 from trygg import formatting, maps, places, scales, store
 from trygg.errors import TryggError
+from trygg.maps import templates
 from trygg.stats import report
 
 EVIL = "<img src=x onerror=alert(1)>"
@@ -167,6 +169,24 @@ def test_standalone_html_draws_a_selection_st_folium_added_once(laholm):
     built = maps.standalone_html(maps.place_map(laholm, "Stadsparken"))
     assert page.count(maps.SELECTED) == built.count(maps.SELECTED) > 0
     assert page.count("L.featureGroup(") == built.count("L.featureGroup(") == 1
+
+
+def test_standalone_html_after_st_folium_names_only_layers_it_declares(laholm):
+    """``st_folium`` renders the map and renames its elements; the file built from that
+    map afterwards must not add a layer under its old name (the script would stop)."""
+    shown = maps.place_map(laholm, choropleth=layer({}))
+    selection = maps.selection_layer(laholm, "Stadsparken")
+    shown.get_root().render()
+    generate_leaflet_string(shown)
+    selection.add_to(shown)
+    page = maps.standalone_html(shown, selection=selection)
+    script = page[page.rindex("<script>") :]
+    for name in ("labels.js", "legend.js"):  # their own functions, called with the map
+        script = script.replace(templates.source(name), "")
+    declared = set(re.findall(r"var (\w+) =", script))
+    added = {name for pair in re.findall(r"(\w+)\.addTo\((\w+)\)", script) for name in pair}
+    assert added and added <= declared
+    assert script.count("tryggPlaceLabels(") == script.count("tryggLegend(") == 1
 
 
 # --- tiles ---------------------------------------------------------------------------

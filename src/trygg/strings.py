@@ -332,6 +332,7 @@ CATALOGUE: dict[str, dict[str, str]] = {
         "upload.kind_incidents": "händelser",
         "upload.kind_crime_stats": "anmälda brott",
         # Log lines and messages inside larger sentences (issue 9)
+        "fmt.none_listed": "inga",
         "log.login_blocked": "Inloggning spärrad för {name} från {client}: för många försök.",
         "log.login_failed": "Inloggning misslyckades för {name} från {client}.",
         "log.logged_in": "{name} loggade in från {client}.",
@@ -844,6 +845,7 @@ CATALOGUE: dict[str, dict[str, str]] = {
         "upload.kind_incidents": "incidents",
         "upload.kind_crime_stats": "reported crime",
         # Log lines and messages inside larger sentences (issue 9)
+        "fmt.none_listed": "none",
         "log.login_blocked": "Login blocked for {name} from {client}: too many attempts.",
         "log.login_failed": "Login failed for {name} from {client}.",
         "log.logged_in": "{name} logged in from {client}.",

@@ -29,13 +29,16 @@ SYNTHETIC_SOURCE = SYNTHETIC_SOURCE_PREFIX + " ({script}, seed {seed})"
 #: Who ``trygg demo`` imports as: its batches are recognised as demo data by this name.
 DEMO_ACTOR = Actor(name=DEMO_USER, admin=True)
 
+
 def repo_dir() -> Path:
     """The checkout holding ``geodata/`` and ``surveys/`` (the package is installed editable)."""
     return settings.demo_dir_setting() or Path(__file__).resolve().parents[3]
 
+
 def demo_dir() -> Path:
     """The folder holding ``<kod>_<namn>/`` demo folders (the repo's ``geodata/``)."""
     return repo_dir() / "geodata"
+
 
 def _generator(relative: str):
     """Load a seeded generator script shipped in the repo (``surveys/``, ``geodata/``)."""
@@ -46,9 +49,11 @@ def _generator(relative: str):
     spec.loader.exec_module(module)
     return module
 
+
 def is_empty(engine: Engine) -> bool:
     with engine.connect() as connection:
         return connection.execute(select(func.count()).select_from(schema.place)).scalar() == 0
+
 
 def load_demo(engine: Engine, progress: Callable[[str], None] = lambda _msg: None) -> list[dict]:
     """Load (or refresh) the five demo kommuner; running it again adds no duplicates."""
@@ -89,6 +94,7 @@ def load_demo(engine: Engine, progress: Callable[[str], None] = lambda _msg: Non
     _load_synthetic(engine, progress)
     return loaded
 
+
 SYNTHETIC_DATA = (
     (
         "surveys/generate_demo.py",
@@ -103,6 +109,7 @@ SYNTHETIC_DATA = (
         "demo.incidents_loaded",
     ),
 )
+
 
 def _load_synthetic(engine: Engine, progress: Callable[[str], None]) -> None:
     """Generate the seeded synthetic files and import them through the real importers."""

@@ -20,6 +20,7 @@ from shapely.geometry import shape
 #: Swedish Excel saves CSV in Windows-1252 with semicolons and CRLF.
 EXCEL_ENCODING = "cp1252"
 
+
 @dataclass
 class Place:
     """A demo place as the generators need it, geometry in EPSG:3006."""
@@ -30,9 +31,11 @@ class Place:
     geom_3006: shapely.Geometry
     aliases: list[str] = field(default_factory=list)
 
+
 def kommun_folder(geodata: Path, kod: str) -> Path:
     """The demo folder ``<kod>_<namn>`` of a kommun."""
     return next(geodata.glob(f"{kod}_*"))
+
 
 def reproject(geom: shapely.Geometry, transformer: Transformer) -> shapely.Geometry:
     def _transform(coords: np.ndarray) -> np.ndarray:
@@ -40,6 +43,7 @@ def reproject(geom: shapely.Geometry, transformer: Transformer) -> shapely.Geome
         return np.column_stack([x, y])
 
     return shapely.transform(geom, _transform)
+
 
 def load_places(geodata: Path, kod: str) -> list[Place]:
     """The kommun's places from ``places.geojson``, in file order, geometry in EPSG:3006."""
@@ -59,6 +63,7 @@ def load_places(geodata: Path, kod: str) -> list[Place]:
         )
     return places
 
+
 def own_area(place: Place, places: list[Place]) -> shapely.Geometry:
     """The place minus any smaller place overlapping it (Stadsparken inside the centre)."""
     geom = place.geom_3006
@@ -67,6 +72,7 @@ def own_area(place: Place, places: list[Place]) -> shapely.Geometry:
         if smaller and other.geom_3006.intersects(geom):
             geom = geom.difference(other.geom_3006)
     return geom
+
 
 def sample_points(rng: np.random.Generator, area: shapely.Geometry, count: int) -> np.ndarray:
     """``count`` points inside ``area`` by rejection sampling in its bounds, as (x, y) rows."""
@@ -85,8 +91,10 @@ def sample_points(rng: np.random.Generator, area: shapely.Geometry, count: int) 
         total += int(inside.sum())
     return np.concatenate(found)[:count]
 
+
 def decimal_comma(value: float, decimals: int) -> str:
     return f"{value:.{decimals}f}".replace(".", ",")
+
 
 def write_excel_csv(path: Path, header: list[str], rows: list[list[str]]) -> None:
     """Write a CSV as Swedish Excel does: Windows-1252, ``;``, CRLF."""

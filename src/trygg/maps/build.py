@@ -23,13 +23,14 @@ import geopandas as gpd
 import numpy as np
 import shapely
 from branca.element import Figure, MacroElement
+from folium.elements import ElementAddToElement
 from folium.template import Template
 from shapely.geometry import mapping
 
 from trygg.maps import offline, palette, templates
 from trygg.maps.choropleth import NO_POPULATION, SUPPRESSED, Choropleth, IncidentChoropleth
 from trygg.maps.geometry import WEB_DECIMALS, web_shapes
-from trygg.maps.inert import inert, refuse_templates
+from trygg.maps.inert import inert, refuse_templates, walk
 from trygg.maps.layers import DensityLayer, HotspotLayer
 from trygg.maps.legend import MAP_PADDING_PX, _Legend, legend_html
 from trygg.maps.palette import Classes, classify
@@ -292,8 +293,15 @@ def _on_a_page_of_its_own(fmap: folium.Map, selection) -> Iterator[Figure]:
     """``fmap``, with ``selection`` added, on a fresh page; afterwards both are put back.
 
     A fresh page, since folium adds to the page it renders on: a map already rendered
-    for ``st_folium`` would otherwise add every layer to the map a second time.
+    for ``st_folium`` would otherwise add every layer to the map a second time. For the
+    same reason the layers' "add me to my parent" parts from earlier renders go first:
+    ``st_folium`` renames the elements, and a part naming a layer by its old name would
+    stop the page's script.
     """
+    for element in walk(fmap):
+        for key, child in list(element._children.items()):
+            if isinstance(child, ElementAddToElement):
+                del element._children[key]
     parent, children = fmap._parent, dict(fmap._children)
     added = selection is not None and selection not in children.values()
     if added:

@@ -159,7 +159,7 @@ def _resolve_fields(frame: gpd.GeoDataFrame, file_name: str, **given: str | None
                             "err.places_no_field",
                             field=field,
                             file=file_name,
-                            fields=", ".join(columns) or "inga",
+                            fields=", ".join(columns) or t("fmt.none_listed"),
                         )
                     )
                 field = by_folded[fold(field)]

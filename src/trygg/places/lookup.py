@@ -73,7 +73,7 @@ class NameIndex:
         """Like :meth:`find`, but refuse an unknown name in Swedish, listing the known ones."""
         found = self.find(text)
         if found is None:
-            known = ", ".join(self.known_names()) or "inga"
+            known = ", ".join(self.known_names()) or t("fmt.none_listed")
             raise TryggError(t("err.place_unknown", name=text, kommun=kommun, known=known))
         return found
 

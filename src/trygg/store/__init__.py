@@ -97,14 +97,21 @@ def _is_lock_timeout(err: OperationalError) -> bool:
     return (getattr(err.orig, "sqlstate", None) or getattr(err.orig, "pgcode", None)) == "55P03"
 
 
-def upgrade(engine: Engine) -> str:
-    """Create or upgrade the schema to the newest migration; return its revision."""
-    # Alembic is imported only here: every command checks the schema, few change it.
-    from alembic import command
+def _alembic_config():
+    """Alembic's configuration for :data:`MIGRATIONS_DIR` (imports Alembic: call it lazily)."""
     from alembic.config import Config
 
     config = Config()
     config.set_main_option("script_location", str(MIGRATIONS_DIR))
+    return config
+
+
+def upgrade(engine: Engine) -> str:
+    """Create or upgrade the schema to the newest migration; return its revision."""
+    # Alembic is imported only here: every command checks the schema, few change it.
+    from alembic import command
+
+    config = _alembic_config()
     with write_transaction(engine) as connection:
         config.attributes["connection"] = connection
         command.upgrade(config, "head")
@@ -189,7 +196,7 @@ def require_kommun(connection, kod: str) -> str:
     ).scalar_one_or_none()
     if namn is None:
         known = connection.execute(select(schema.kommun.c.kod, schema.kommun.c.namn)).all()
-        listing = ", ".join(f"{k} {n}" for k, n in known) or "inga"
+        listing = ", ".join(f"{k} {n}" for k, n in known) or t("fmt.none_listed")
         raise TryggError(t("err.kommun_unknown", code=kod, known=listing))
     return namn
 
