@@ -37,7 +37,7 @@ GOTEBORG = (
 )
 MAX_RATIO = 2.0
 #: The first map of a layer (simplification included) may cost this much more.
-MAX_FIRST_RATIO = 4.0
+MAX_FIRST_RATIO = MAX_RATIO  # the shapes were simplified and stored when the places were imported
 GOTEBORG_MAX_BYTES = 1_500_000
 LAHOLM_MAX_BYTES = 300_000
 ROUNDS = 7

@@ -32,6 +32,7 @@ FLOORS = {
         "text",
         "tabular",
         "geo",
+        "geometry",
         "filecheck",
         "sandbox",
         "exports",

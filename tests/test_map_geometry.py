@@ -1,4 +1,4 @@
-"""Place shapes for the web (trygg.maps.geometry): coverage simplification that keeps shared
+"""Place shapes for the web (trygg.geometry): coverage simplification that keeps shared
 borders shared, nested places that keep drawing, rounding, label points, and reuse."""
 
 from __future__ import annotations
@@ -10,7 +10,7 @@ import shapely
 from shapely.geometry import Polygon, box
 
 from trygg import maps, places, store
-from trygg.maps import geometry
+from trygg import geometry
 
 X0, Y0 = 375_000, 6_264_000
 

@@ -6,6 +6,7 @@ import json
 import zipfile
 
 import geopandas as gpd
+import numpy as np
 import pytest
 from shapely.geometry import LineString, Point, Polygon, box
 from sqlalchemy import func, select
@@ -275,3 +276,31 @@ def test_export_is_wgs84_with_the_place_properties(engine, tmp_path):
         assert back[name] == pytest.approx(expected, rel=1e-4)
     x, y = collection["features"][0]["geometry"]["coordinates"][0][0]
     assert 12 < x < 14 and 56 < y < 57
+
+
+def test_web_shapes_are_stored_at_import_and_used_by_the_first_map(engine, tmp_path, monkeypatch):
+    from trygg import geometry, maps
+
+    layer = tmp_path / "rutor.gpkg"
+    tiles = [box(x, 6_265_000, x + 500, 6_265_500) for x in (370_000, 370_500, 371_000)]
+    park = box(370_100, 6_265_100, 370_200, 6_265_200)
+    gpd.GeoDataFrame(
+        {"namn": ["Väst", "Mitt", "Öst", "Parken"]}, geometry=[*tiles, park], crs=3006
+    ).to_file(layer, driver="GPKG")
+    places.import_places(engine, layer, "1381", name_field="namn", actor=ADMIN)
+    frame = places.load_places(engine, "1381")
+    assert frame["web_geometry"].notna().all()
+    computed = geometry.compute_web_shapes(np.asarray(frame.geometry.array))
+    stored = frame["web_geometry"].to_numpy()[computed.order]
+    assert [g.wkb for g in stored] == [g.wkb for g in computed.shapes]
+    assert np.allclose(
+        frame[["label_lon", "label_lat"]].to_numpy()[computed.order], computed.labels
+    )
+    maps.forget_web_shapes()
+    calls = []
+    original = geometry.compute_web_shapes
+    monkeypatch.setattr(geometry, "compute_web_shapes", lambda g: calls.append(1) or original(g))
+    maps.place_map(frame).get_root().render()
+    assert calls == []  # the first map drew the stored shapes
+    maps.place_map(frame.drop(columns=["web_geometry"])).get_root().render()
+    assert calls == [1]  # without them it simplifies the places itself

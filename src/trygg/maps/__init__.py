@@ -11,7 +11,7 @@ One room per concern:
 - :mod:`~trygg.maps.choropleth`: a figure per place, suppressed places never a number;
 - :mod:`~trygg.maps.layers`: Gi* hot spots and density, areas only, never raw points;
 - :mod:`~trygg.maps.legend`: the legend;
-- :mod:`~trygg.maps.geometry`: simplified shapes and label points;
+- :mod:`~trygg.geometry`: simplified shapes and label points;
 - :mod:`~trygg.maps.build`: the map and the standalone file;
 - :mod:`~trygg.maps.inert`: the text chokepoint (:func:`inert`, :func:`refuse_templates`);
 - :mod:`~trygg.maps.tiles`, :mod:`~trygg.maps.offline`: basemap and offline assets;
@@ -21,6 +21,7 @@ The names below are the package's public face: ``from trygg import maps`` and
 ``maps.place_map(...)``.
 """
 
+from trygg.geometry import SIMPLIFY_M, WebShapes, forget_web_shapes, web_shapes
 from trygg.maps.build import SWEDEN, place_map, selection_layer, standalone_html, web_places
 from trygg.maps.choropleth import (
     NO_INCIDENTS,
@@ -32,7 +33,6 @@ from trygg.maps.choropleth import (
     choropleth,
     incident_choropleth,
 )
-from trygg.maps.geometry import SIMPLIFY_M, WebShapes, forget_web_shapes, web_shapes
 from trygg.maps.inert import JINJA_MARKUP, inert, refuse_templates, walk
 from trygg.maps.layers import DensityLayer, HotspotLayer
 from trygg.maps.legend import MAP_PADDING_PX, legend_html

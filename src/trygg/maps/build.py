@@ -27,9 +27,9 @@ from folium.elements import ElementAddToElement
 from folium.template import Template
 from shapely.geometry import mapping
 
+from trygg.geometry import WEB_DECIMALS, place_shapes, web_shapes
 from trygg.maps import offline, palette, templates
 from trygg.maps.choropleth import NO_POPULATION, SUPPRESSED, Choropleth, IncidentChoropleth
-from trygg.maps.geometry import WEB_DECIMALS, web_shapes
 from trygg.maps.inert import inert, refuse_templates, walk
 from trygg.maps.layers import DensityLayer, HotspotLayer
 from trygg.maps.legend import MAP_PADDING_PX, _Legend, legend_html
@@ -114,6 +114,15 @@ def place_map(
     return refuse_templates(fmap)
 
 
+def _shapes(places: gpd.GeoDataFrame):
+    """The places' web shapes: stored at import (``web_geometry``) or computed."""
+    frame = _in_store_crs(places)
+    if "web_geometry" not in frame.columns:
+        return web_shapes(frame.geometry.array)
+    labels = frame[["label_lon", "label_lat"]].to_numpy(dtype=float)
+    return place_shapes(frame.geometry.array, frame["web_geometry"].to_numpy(), labels)
+
+
 def web_places(
     places: gpd.GeoDataFrame,
     choropleth: Choropleth | IncidentChoropleth | None = None,
@@ -122,7 +131,7 @@ def web_places(
 ) -> gpd.GeoDataFrame:
     """Places ready for the web: largest first, escaped texts, label points, WGS84.
 
-    The shapes come from :func:`trygg.maps.geometry.web_shapes` (coverage-simplified in
+    The shapes come from :func:`trygg.geometry.web_shapes` (coverage-simplified in
     metres, rounded to about a metre). With ``faded`` the places are filled lightly,
     for a grid layer drawn over them.
 
@@ -132,7 +141,7 @@ def web_places(
         Columns place_id, tooltip, label, label_lat, label_lon, style, geometry in
         EPSG:4326, sorted by area, largest first; ``style`` is the Leaflet path style.
     """
-    shapes = web_shapes(_in_store_crs(places).geometry.array)
+    shapes = _shapes(places)
     frame = places.iloc[shapes.order]
     classes = classify(choropleth.shown_values()) if choropleth is not None else None
     return gpd.GeoDataFrame(
@@ -233,7 +242,7 @@ def selection_layer(places: gpd.GeoDataFrame, selected: str | None) -> folium.Fe
     chosen = [] if selected is None else np.flatnonzero((places["name"] == selected).to_numpy())
     if len(chosen) == 0:
         return group
-    shapes = web_shapes(_in_store_crs(places).geometry.array)
+    shapes = _shapes(places)
     drawn = shapes.shapes[np.isin(shapes.order, chosen)]
     outline = mapping(shapely.union_all(drawn))
     for color, weight in (("#ffffff", 13), (palette.SELECTED, 7)):

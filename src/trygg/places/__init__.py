@@ -135,6 +135,7 @@ def import_places(
             uploaded_by=actor.name,
         )
         warnings += _store_places(connection, kommun, records, batch_id, replace)
+        _store_web_shapes(connection, kommun)
         batches.record_counts(
             connection,
             batch_id,
@@ -281,10 +282,33 @@ def _store_places(
     return warnings
 
 
+def _store_web_shapes(connection: Connection, kommun: str) -> None:
+    """Simplify the kommun's places for the web, together, and store each one's shape.
+
+    They are simplified as one layer (shared borders stay shared, the tolerance follows
+    the kommun's extent), so adding places recomputes them all.
+    """
+    from trygg.geometry import compute_web_shapes
+
+    table = schema.place
+    rows = connection.execute(
+        select(table.c.id, table.c.geom_wkb).where(table.c.kommun_kod == kommun)
+    ).all()
+    shapes = compute_web_shapes(np.asarray(shapely.from_wkb([r.geom_wkb for r in rows])))
+    for position, shape, (lon, lat) in zip(shapes.order, shapes.shapes, shapes.labels, strict=True):
+        connection.execute(
+            table.update()
+            .where(table.c.id == rows[int(position)].id)
+            .values(web_wkb=shapely.to_wkb(shape), label_lon=float(lon), label_lat=float(lat))
+        )
+
+
 def load_places(engine: Engine, kommun: str) -> gpd.GeoDataFrame:
     """The kommun's places as a GeoDataFrame in EPSG:3006, largest first.
 
-    Columns: id, name, aliases (list), kind, population, area_m2, note, geometry.
+    Columns: id, name, aliases (list), kind, population, area_m2, note, geometry, and
+    the stored web shape (``web_geometry``, WGS84, None if not yet computed) with its
+    label point (``label_lon``, ``label_lat``).
     """
     import geopandas as gpd
 
@@ -301,6 +325,9 @@ def load_places(engine: Engine, kommun: str) -> gpd.GeoDataFrame:
                     table.c.area_m2,
                     table.c.note,
                     table.c.geom_wkb,
+                    table.c.web_wkb,
+                    table.c.label_lon,
+                    table.c.label_lat,
                 )
                 .where(table.c.kommun_kod == kommun)
                 .order_by(table.c.area_m2.desc(), table.c.name)
@@ -310,9 +337,22 @@ def load_places(engine: Engine, kommun: str) -> gpd.GeoDataFrame:
         )
     frame = pd.DataFrame(
         [dict(r) for r in rows],
-        columns=["id", "name", "aliases", "kind", "population", "area_m2", "note", "geom_wkb"],
+        columns=[
+            "id",
+            "name",
+            "aliases",
+            "kind",
+            "population",
+            "area_m2",
+            "note",
+            "geom_wkb",
+            "web_wkb",
+            "label_lon",
+            "label_lat",
+        ],
     )
     geometry = gpd.GeoSeries(shapely.from_wkb(frame.pop("geom_wkb").tolist()), crs=STORE_CRS)
+    frame["web_geometry"] = shapely.from_wkb(frame.pop("web_wkb").tolist())
     frame["population"] = frame["population"].astype("Int64")
     return gpd.GeoDataFrame(frame, geometry=geometry, crs=STORE_CRS)
 

@@ -73,6 +73,11 @@ place = Table(
     Column("area_m2", Float, nullable=False),
     Column("note", Text),
     Column("batch_id", Integer, ForeignKey("import_batch.id")),
+    #: The shape as the web map draws it (WGS84, simplified with its kommun's places,
+    #: rounded) and its label point; see :mod:`trygg.geometry`.
+    Column("web_wkb", LargeBinary),
+    Column("label_lon", Float),
+    Column("label_lat", Float),
     UniqueConstraint("kommun_kod", "name", name="uq_place_kommun_name"),
 )
 

@@ -1,5 +1,9 @@
 """Place shapes for the web: simplified in metres, in WGS84, each with a label point.
 
+Computed when places are imported and stored with them (:mod:`trygg.places`), so the
+first map of a kommun draws at once; the map computes them only for places that have
+none stored (and keeps those for its next rerun).
+
 Places that tile a kommun share their borders, so they are simplified together with
 :func:`shapely.coverage_simplify` in EPSG:3006: a shared border is simplified once and
 stays shared, with no slivers or gaps between neighbours. The tolerance grows with the
@@ -101,6 +105,28 @@ def web_shapes(geometries) -> WebShapes:
         while len(_kept) > KEPT_LAYERS:
             _kept.popitem(last=False)
     return found
+
+
+def place_shapes(geometries, stored=None, labels=None) -> WebShapes:
+    """A layer's web shapes: those stored at import when every place has one, else
+    :func:`web_shapes`.
+
+    Parameters
+    ----------
+    geometries : array_like of shapely geometries
+        The places in EPSG:3006.
+    stored : array_like, optional
+        Each place's stored web shape (WGS84) or None.
+    labels : array_like, optional
+        ``(n, 2)``: each place's stored label point, lon and lat.
+    """
+    geoms = np.asarray(geometries, dtype=object)
+    kept = None if stored is None else np.asarray(stored, dtype=object)
+    if kept is None or len(kept) != len(geoms) or not len(geoms) or any(g is None for g in kept):
+        return web_shapes(geoms)
+    order = np.argsort(-shapely.area(geoms), kind="stable")
+    tolerance = simplify_tolerance(shapely.total_bounds(geoms))
+    return WebShapes(order, kept[order], np.asarray(labels, dtype=float)[order], tolerance)
 
 
 def forget_web_shapes() -> None:
