@@ -155,3 +155,20 @@ def test_modules_are_short(path):
     if path.name in LONG_ALLOWED and path.parent == PACKAGE:
         return
     assert len(path.read_text(encoding="utf-8").splitlines()) <= MAX_LINES
+
+
+def test_every_sentence_has_both_languages_with_the_same_placeholders():
+    import string
+
+    from trygg.strings import CATALOGUE
+
+    def fields(text: str) -> set[str]:
+        return {name for _literal, name, _spec, _conv in string.Formatter().parse(text) if name}
+
+    assert set(CATALOGUE["sv"]) == set(CATALOGUE["en"])
+    mismatched = [
+        key
+        for key, text in CATALOGUE["sv"].items()
+        if fields(text) != fields(CATALOGUE["en"][key])
+    ]
+    assert mismatched == []
