@@ -9,8 +9,7 @@ import pytest
 import shapely
 from shapely.geometry import Polygon, box
 
-from trygg import maps, places, store
-from trygg import geometry
+from trygg import geometry, maps, places, store
 
 X0, Y0 = 375_000, 6_264_000
 

@@ -61,9 +61,9 @@ def test_kish_effective_n_by_hand():
 def test_a_weighted_share_uses_kish_n_for_its_interval():
     # Weights 1, 2, 3 with the last two answering "unsafe": share 5/6, n_eff 36/14.
     figure = share_figure(3, 6.0, 5.0, 14.0, min_n=1)
-    assert figure["andel"] == pytest.approx(5 / 6)
-    assert figure["n_eff"] == pytest.approx(36 / 14)
-    assert (figure["ki_lag"], figure["ki_hog"]) == pytest.approx(wilson_interval(5 / 6, 36 / 14))
+    assert figure.andel == pytest.approx(5 / 6)
+    assert figure.n_eff == pytest.approx(36 / 14)
+    assert (figure.ki_lag, figure.ki_hog) == pytest.approx(wilson_interval(5 / 6, 36 / 14))
 
 
 def test_two_proportion_test_by_hand():

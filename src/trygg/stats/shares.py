@@ -9,6 +9,7 @@ Kish's effective n when there are weights.
 from __future__ import annotations
 
 import math
+from dataclasses import dataclass
 from statistics import NormalDist
 
 import numpy as np
@@ -45,33 +46,75 @@ def two_proportion_test(p1: float, n1: float, p2: float, n2: float) -> dict:
     return {"z": z, "p_value": p_value, "significant": p_value < SIGNIFICANCE}
 
 
+@dataclass(frozen=True)
+class ShareFigure:
+    """One share as it is published: n, the share with its interval, and whether hidden.
+
+    Attributes
+    ----------
+    n : int
+        The unweighted number of answers in the base; always shown.
+    andel : float or None
+        The weighted share, 0–1; None when hidden.
+    ki_lag, ki_hog : float or None
+        Wilson's 95 % interval (Kish's effective n); None when hidden.
+    n_eff : float or None
+        Kish's effective n.
+    secondary_suppression : bool
+        Hidden although n is large enough, because a subtraction would reveal a small
+        group (:mod:`trygg.stats.suppression`).
+    """
+
+    n: int
+    andel: float | None = None
+    ki_lag: float | None = None
+    ki_hog: float | None = None
+    n_eff: float | None = None
+    secondary_suppression: bool = False
+
+    @property
+    def suppressed(self) -> bool:
+        return self.andel is None
+
+    def hidden(self, secondary: bool = True) -> ShareFigure:
+        """The same figure with its share and interval hidden."""
+        return ShareFigure(self.n, secondary_suppression=secondary)
+
+    def as_dict(self) -> dict:
+        """The published form: ``n``, ``andel``, ``ki_lag``, ``ki_hog``, ``suppressed``,
+        ``secondary_suppression``."""
+        return {
+            "n": self.n,
+            "andel": self.andel,
+            "ki_lag": self.ki_lag,
+            "ki_hog": self.ki_hog,
+            "suppressed": self.suppressed,
+            "secondary_suppression": self.secondary_suppression,
+        }
+
+
 def share_figure(
     n: int, weight_sum: float, hit_sum: float, weight_sq_sum: float, min_n: int
-) -> dict:
-    """A share from its sufficient sums; value and interval are null when ``n < min_n``."""
+) -> ShareFigure:
+    """A share from its sufficient sums; hidden when ``n < min_n``.
+
+    Examples
+    --------
+    >>> figure = share_figure(3, 6.0, 5.0, 14.0, min_n=1)
+    >>> round(figure.andel, 4), round(figure.n_eff, 4)
+    (0.8333, 2.5714)
+    >>> share_figure(7, 7.0, 2.0, 7.0, min_n=10).suppressed
+    True
+    """
     if n < min_n or weight_sum <= 0:
-        return {
-            "n": int(n),
-            "andel": None,
-            "ki_lag": None,
-            "ki_hog": None,
-            "suppressed": True,
-            "n_eff": None,
-        }
+        return ShareFigure(int(n))
     p = hit_sum / weight_sum
     n_eff = weight_sum**2 / weight_sq_sum
     low, high = wilson_interval(p, n_eff)
-    return {
-        "n": int(n),
-        "andel": p,
-        "ki_lag": low,
-        "ki_hog": high,
-        "suppressed": False,
-        "n_eff": n_eff,
-    }
+    return ShareFigure(int(n), p, low, high, n_eff)
 
 
-def share_of(codes, weights, scale: AnswerScale, min_n: int = MIN_N) -> dict:
+def share_of(codes, weights, scale: AnswerScale, min_n: int = MIN_N) -> ShareFigure:
     """The weighted share of ``scale.hits`` among ``scale.base`` in ``codes``."""
     codes = np.asarray(codes, dtype=float)
     weights = np.asarray(weights, dtype=float)

@@ -14,7 +14,7 @@ import pandas as pd
 
 from trygg.scales import ITEM_SCALES, TRYGG_KVALL, AnswerScale
 from trygg.stats import nesting, suppression
-from trygg.stats.shares import share_figure, two_proportion_test
+from trygg.stats.shares import ShareFigure, share_figure, two_proportion_test
 
 
 def _scale(indicator: str) -> AnswerScale:
@@ -53,9 +53,9 @@ def figure_of(survey: dict, indicator: str) -> dict:
         is a suppressed figure with n = 0.
     """
     if indicator == "andel_otrygga":
-        return _item({**survey, "andel": survey["andel_otrygga"]})
+        return _published({**survey, "andel": survey["andel_otrygga"]})
     prefix, slug = indicator.split("_", 1)
-    return survey.get(prefix, {}).get(slug) or _item(share_figure(0, 0.0, 0.0, 0.0, 1))
+    return survey.get(prefix, {}).get(slug) or ShareFigure(0).as_dict()
 
 
 def _place_sums(flagged: pd.DataFrame, links: pd.DataFrame) -> pd.DataFrame:
@@ -93,65 +93,60 @@ def _year_figures(flagged: pd.DataFrame, links: pd.DataFrame, place_ids, min_n: 
         for number, indicator in enumerate(indicators):
             row = sums.loc[(indicator, key)] if (indicator, key) in sums.index else None
             figure = _figure(row, min_n)
-            if hidden[position, number] and not figure["suppressed"]:
-                figure = {**share_figure(figure["n"], 0, 0, 0, figure["n"] + 1)}
-                figure["secondary_suppression"] = True
+            if hidden[position, number] and not figure.suppressed:
+                figure = figure.hidden()
             figures[(None if key == -1 else key, indicator)] = figure
     return figures
 
 
-def _figure(row, min_n: int) -> dict:
+def _figure(row, min_n: int) -> ShareFigure:
     if row is None:
         return share_figure(0, 0.0, 0.0, 0.0, min_n)
     return share_figure(int(row["n"]), row["w"], row["hw"], row["w2"], min_n)
 
 
-def _lookup(figures: dict, key, indicator: str, min_n: int) -> dict:
-    return figures.get((key, indicator)) or share_figure(0, 0.0, 0.0, 0.0, min_n)
+def _lookup(figures: dict, key, indicator: str, min_n: int) -> ShareFigure:
+    return figures.get((key, indicator)) or ShareFigure(0)
 
 
 def _survey_block(figures: dict, place_id: int, indicators, min_n: int) -> dict:
     core = _lookup(figures, place_id, "andel_otrygga", min_n)
     block = {
-        "n": core["n"],
-        "andel_otrygga": core["andel"],
-        "ki_lag": core["ki_lag"],
-        "ki_hog": core["ki_hog"],
-        "suppressed": core["suppressed"],
-        "secondary_suppression": core.get("secondary_suppression", False),
-        "n_eff": core["n_eff"],
+        "n": core.n,
+        "andel_otrygga": core.andel,
+        "ki_lag": core.ki_lag,
+        "ki_hog": core.ki_hog,
+        "suppressed": core.suppressed,
+        "secondary_suppression": core.secondary_suppression,
+        "n_eff": core.n_eff,
     }
     for prefix in ITEM_SCALES:
         block[prefix] = {
-            name.split("_", 1)[1]: _item(_lookup(figures, place_id, name, min_n))
+            name.split("_", 1)[1]: _lookup(figures, place_id, name, min_n).as_dict()
             for name in indicators
             if name.startswith(prefix + "_")
         }
     return block
 
 
-ITEM_KEYS = ("n", "andel", "ki_lag", "ki_hog", "suppressed")
-
-
-def _item(figure: dict) -> dict:
-    return {k: figure[k] for k in ITEM_KEYS} | {
-        "secondary_suppression": figure.get("secondary_suppression", False)
-    }
+def _published(survey: dict) -> dict:
+    """A place's core figure (its survey block) in the published form of the items."""
+    return {key: survey.get(key, False) for key in ShareFigure(0).as_dict()}
 
 
 def _add_trend(survey: dict, before: dict, place_id: int, previous: int, min_n: int) -> None:
     """Last year's figure as that year published it, and a two-proportion test."""
     earlier = _lookup(before, place_id, "andel_otrygga", min_n)
-    if survey["suppressed"] or earlier["suppressed"]:
+    if survey["suppressed"] or earlier.suppressed:
         return
     test = two_proportion_test(
-        earlier["andel"], earlier["n_eff"], survey["andel_otrygga"], survey["n_eff"]
+        earlier.andel, earlier.n_eff, survey["andel_otrygga"], survey["n_eff"]
     )
     survey["trend"] = {
         "previous_year": previous,
-        "previous_andel_otrygga": earlier["andel"],
-        "previous_n": earlier["n"],
-        "change": survey["andel_otrygga"] - earlier["andel"],
+        "previous_andel_otrygga": earlier.andel,
+        "previous_n": earlier.n,
+        "change": survey["andel_otrygga"] - earlier.andel,
         **test,
     }
 
@@ -186,7 +181,7 @@ def survey_report(answers, links, places, year: int | None, min_n: int) -> dict:
             }
         )
     ordered = ["andel_otrygga", *[i for i in indicators if i != "andel_otrygga"]]
-    total = {i: _item(_lookup(current, None, i, min_n)) for i in ordered}
+    total = {i: _lookup(current, None, i, min_n).as_dict() for i in ordered}
     return {
         "year": year,
         "years": years,
