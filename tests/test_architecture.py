@@ -167,8 +167,6 @@ def test_every_sentence_has_both_languages_with_the_same_placeholders():
 
     assert set(CATALOGUE["sv"]) == set(CATALOGUE["en"])
     mismatched = [
-        key
-        for key, text in CATALOGUE["sv"].items()
-        if fields(text) != fields(CATALOGUE["en"][key])
+        key for key, text in CATALOGUE["sv"].items() if fields(text) != fields(CATALOGUE["en"][key])
     ]
     assert mismatched == []

@@ -80,7 +80,8 @@ def test_a_new_store_is_still_upgraded_with_alembic(tmp_path):
     names, result = imported_modules("-m", "trygg", "--db", str(tmp_path / "new.sqlite"), "users")
     assert result.returncode == 0, result.stderr
     assert "alembic" in names
-    assert store.current_revision(store.make_engine(str(tmp_path / "new.sqlite"))) == "0006"
+    engine = store.make_engine(str(tmp_path / "new.sqlite"))
+    assert store.current_revision(engine) == store.head_revision()
 
 
 def test_head_revision_from_the_files_is_alembics_head():
@@ -93,13 +94,16 @@ def test_head_revision_from_the_files_is_alembics_head():
 
 
 def test_a_store_behind_the_files_is_upgraded(tmp_path):
+    from alembic import command
+
     engine = store.make_engine(str(tmp_path / "old.sqlite"))
-    store.upgrade(engine)
     with engine.begin() as connection:
-        connection.exec_driver_sql("DROP TABLE data_revision")
-        connection.exec_driver_sql("UPDATE alembic_version SET version_num = '0005'")
+        config = store._alembic_config()
+        config.attributes["connection"] = connection
+        command.upgrade(config, "0005")
     assert store.current_revision(engine) == "0005"
     store.ensure_schema(engine)
     assert store.current_revision(engine) == store.head_revision()
     with engine.connect() as connection:
         connection.exec_driver_sql("SELECT count(*) FROM data_revision").scalar()
+        connection.exec_driver_sql("SELECT web_wkb, label_lon FROM place").fetchall()

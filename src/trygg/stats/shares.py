@@ -73,7 +73,7 @@ class ShareFigure:
     secondary_suppression: bool = False
 
     @property
-    def suppressed(self) -> bool:
+    def is_hidden(self) -> bool:
         return self.andel is None
 
     def hidden(self, secondary: bool = True) -> ShareFigure:
@@ -88,7 +88,7 @@ class ShareFigure:
             "andel": self.andel,
             "ki_lag": self.ki_lag,
             "ki_hog": self.ki_hog,
-            "suppressed": self.suppressed,
+            "suppressed": self.is_hidden,
             "secondary_suppression": self.secondary_suppression,
         }
 
@@ -103,7 +103,7 @@ def share_figure(
     >>> figure = share_figure(3, 6.0, 5.0, 14.0, min_n=1)
     >>> round(figure.andel, 4), round(figure.n_eff, 4)
     (0.8333, 2.5714)
-    >>> share_figure(7, 7.0, 2.0, 7.0, min_n=10).suppressed
+    >>> share_figure(7, 7.0, 2.0, 7.0, min_n=10).is_hidden
     True
     """
     if n < min_n or weight_sum <= 0:

@@ -93,7 +93,7 @@ def _year_figures(flagged: pd.DataFrame, links: pd.DataFrame, place_ids, min_n: 
         for number, indicator in enumerate(indicators):
             row = sums.loc[(indicator, key)] if (indicator, key) in sums.index else None
             figure = _figure(row, min_n)
-            if hidden[position, number] and not figure.suppressed:
+            if hidden[position, number] and not figure.is_hidden:
                 figure = figure.hidden()
             figures[(None if key == -1 else key, indicator)] = figure
     return figures
@@ -116,7 +116,7 @@ def _survey_block(figures: dict, place_id: int, indicators, min_n: int) -> dict:
         "andel_otrygga": core.andel,
         "ki_lag": core.ki_lag,
         "ki_hog": core.ki_hog,
-        "suppressed": core.suppressed,
+        "suppressed": core.is_hidden,
         "secondary_suppression": core.secondary_suppression,
         "n_eff": core.n_eff,
     }
