@@ -137,7 +137,7 @@ def _published(survey: dict) -> dict:
 def _add_trend(survey: dict, before: dict, place_id: int, previous: int, min_n: int) -> None:
     """Last year's figure as that year published it, and a two-proportion test."""
     earlier = _lookup(before, place_id, "andel_otrygga", min_n)
-    if survey["suppressed"] or earlier.suppressed:
+    if survey["suppressed"] or earlier.is_hidden:
         return
     test = two_proportion_test(
         earlier.andel, earlier.n_eff, survey["andel_otrygga"], survey["n_eff"]
