@@ -28,7 +28,7 @@ import streamlit as st
 import data
 import session
 from markup import md
-from panels import sidebar
+from panels import language, sidebar
 from trygg.auth import Actor
 from trygg.maps import offline
 from trygg.strings import t
@@ -40,6 +40,19 @@ STATIC_DIR = Path(__file__).parent / "static"
 def pages(actor: Actor | None) -> list:
     return [
         st.Page("views/karta.py", title=t("page.karta"), icon=":material/map:", default=True),
+        st.Page("views/plats.py", title=t("page.plats"), icon=":material/place:", url_path="plats"),
+        st.Page(
+            "views/jamfor.py",
+            title=t("page.jamfor"),
+            icon=":material/leaderboard:",
+            url_path="jamfor",
+        ),
+        st.Page(
+            "views/loften.py",
+            title=t("page.loften"),
+            icon=":material/handshake:",
+            url_path="loften",
+        ),
         # Hidden from the menu without a login; a deep link then asks the visitor to log in.
         st.Page(
             "views/importera.py",
@@ -68,6 +81,7 @@ def require_database() -> str:
     return db
 
 
+language.choose()
 st.set_page_config(page_title=t("app.title"), page_icon="🗺️", layout="wide")
 offline.ensure_assets(STATIC_DIR)
 try:  # a page never shows a traceback; the server log keeps it

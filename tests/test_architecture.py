@@ -46,7 +46,8 @@ FLOORS = {
 }
 LEVEL = {room: level for level, rooms in enumerate(FLOORS.values()) for room in rooms}
 MAX_LINES = 450
-LONG_ALLOWED = {"strings.py", "scales.py"}
+#: Catalogues of text and scales, not code: long by nature.
+LONG_ALLOWED = {"strings/core.py", "scales.py"}
 
 
 def room_of(module: str) -> str | None:
@@ -152,7 +153,7 @@ def test_one_home_for_hiding_small_numbers():
 
 @pytest.mark.parametrize("path", package_modules(), ids=lambda p: str(p.relative_to(PACKAGE)))
 def test_modules_are_short(path):
-    if path.name in LONG_ALLOWED and path.parent == PACKAGE:
+    if path.relative_to(PACKAGE).as_posix() in LONG_ALLOWED:
         return
     assert len(path.read_text(encoding="utf-8").splitlines()) <= MAX_LINES
 

@@ -251,10 +251,10 @@ def test_demo_follow_ups_are_marked_synthetic(app_env):
 def test_tile_switch_puts_osm_on_the_map(app_env):
     fake = FakeMap()
     at = run_app(fake)
-    assert at.sidebar.radio[0].value == "off"
+    assert at.sidebar.radio(key="tiles_mode").value == "off"
     assert maps.OSM_URL not in fake.calls[-1][0].get_root().render()
     with patch("streamlit_folium.st_folium", fake):
-        at.sidebar.radio[0].set_value("on").run()
+        at.sidebar.radio(key="tiles_mode").set_value("on").run()
     assert maps.OSM_URL in fake.calls[-1][0].get_root().render()
     assert "Bakgrundskarta: OpenStreetMap." in [c.value for c in at.sidebar.caption]
 
@@ -267,10 +267,10 @@ def test_auto_mode_without_an_answering_tile_server_draws_no_basemap(app_env, mo
     monkeypatch.setenv("TRYGG_TILES", url)
     fake = FakeMap()
     at = run_app(fake)
-    assert at.sidebar.radio[0].value == "on"
+    assert at.sidebar.radio(key="tiles_mode").value == "on"
     assert url in fake.calls[-1][0].get_root().render()
     with patch("streamlit_folium.st_folium", fake):
-        at.sidebar.radio[0].set_value("auto").run()
+        at.sidebar.radio(key="tiles_mode").set_value("auto").run()
     assert url not in fake.calls[-1][0].get_root().render()
     assert any("kartservern svarar inte" in c.value for c in at.sidebar.caption)
 

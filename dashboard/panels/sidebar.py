@@ -14,6 +14,7 @@ import data
 import session
 import url_state
 from markup import md, message
+from panels import language
 from trygg import maps
 from trygg.auth import Actor
 from trygg.errors import TryggError
@@ -41,6 +42,7 @@ class Shared:
 def draw(db: str, actor: Actor | None) -> Shared:
     """Draw the shared sidebar and keep its choices for the page (see :func:`current`)."""
     login_box(actor)
+    language.switch()
     kommun, kommuner = kommun_selector(db)
     tiles = tile_selector()
     public = public_switch(actor, kommun)

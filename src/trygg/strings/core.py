@@ -1,7 +1,6 @@
-"""The catalogue of user-facing strings: Swedish first, English second.
+"""The catalogue's first part: errors, the CLI, the importers and the map page.
 
-Every message a person reads (CLI errors, dashboard labels) is looked up here with
-:func:`t`, so the interface can be translated in one place.
+Swedish first, English second; :mod:`trygg.strings` joins the parts.
 """
 
 from __future__ import annotations
@@ -1219,17 +1218,3 @@ CATALOGUE: dict[str, dict[str, str]] = {
         # --- end privacy (en) ---
     },
 }
-
-DEFAULT_LANG = "sv"
-
-
-def t(key: str, lang: str = DEFAULT_LANG, **values) -> str:
-    """Look up ``key`` in ``lang`` (falling back to Swedish) and fill in ``values``.
-
-    Examples
-    --------
-    >>> t("err.kommun_code", code="683")
-    "Kommunkoden '683' är ogiltig: den ska vara fyra siffror, t.ex. 0683."
-    """
-    template = CATALOGUE.get(lang, {}).get(key) or CATALOGUE[DEFAULT_LANG][key]
-    return template.format(**values)
