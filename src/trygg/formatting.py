@@ -13,14 +13,14 @@ from collections.abc import Callable, Iterable, Mapping
 
 from trygg import exports
 from trygg.scales import INCIDENT_CATEGORIES, ITEM_SCALES, MIN_INCIDENTS_PUBLIC
-from trygg.strings import t
+from trygg.strings import current_language, t
 from trygg.text import fold
 
 NBSP = "\u00a0"
 MINUS = "\u2212"
 
 
-def decimal(value: float, decimals: int = 1, lang: str = "sv") -> str:
+def decimal(value: float, decimals: int = 1, lang: str | None = None) -> str:
     """A number with ``decimals`` decimals; Swedish: decimal comma, space for thousands.
 
     Examples
@@ -34,18 +34,18 @@ def decimal(value: float, decimals: int = 1, lang: str = "sv") -> str:
     """
     text = f"{abs(value):,.{decimals}f}"
     negative = value < 0 and float(text.replace(",", "")) != 0
-    if lang == "sv":
+    if (lang or current_language()) == "sv":
         text = text.replace(",", NBSP).replace(".", ",")
         return (MINUS if negative else "") + text
     return ("-" if negative else "") + text
 
 
-def integer(value: int, lang: str = "sv") -> str:
+def integer(value: int, lang: str | None = None) -> str:
     """A whole number with a thousands separator."""
     return decimal(value, 0, lang)
 
 
-def percent(share: float, decimals: int = 1, lang: str = "sv") -> str:
+def percent(share: float, decimals: int = 1, lang: str | None = None) -> str:
     """A share (0–1) as a percentage: ``0.587`` → "58,7 %".
 
     Examples
@@ -56,24 +56,24 @@ def percent(share: float, decimals: int = 1, lang: str = "sv") -> str:
     return t("fmt.percent", lang, value=decimal(share * 100, decimals, lang))
 
 
-def share_range(low: float, high: float, lang: str = "sv") -> str:
+def share_range(low: float, high: float, lang: str | None = None) -> str:
     """Two shares as a range: "45,1–71,2 %"; one value when both round alike."""
     if percent(low, lang=lang) == percent(high, lang=lang):
         return percent(high, lang=lang)
     return t("fmt.range", lang, low=decimal(low * 100, 1, lang), high=decimal(high * 100, 1, lang))
 
 
-def interval(low: float, high: float, lang: str = "sv") -> str:
+def interval(low: float, high: float, lang: str | None = None) -> str:
     """A 95 % confidence interval of a share: "95 % KI 45,1–71,2 %"."""
     return t("fmt.interval", lang, range=share_range(low, high, lang))
 
 
-def count(n: int, lang: str = "sv") -> str:
+def count(n: int, lang: str | None = None) -> str:
     """The number of answers behind a figure: "n = 54"."""
     return t("fmt.n", lang, n=integer(n, lang))
 
 
-def describe(figure: Mapping, lang: str = "sv") -> dict[str, str]:
+def describe(figure: Mapping, lang: str | None = None) -> dict[str, str]:
     """The texts of one share figure: ``andel``, ``n``, ``ki_lag``, ``ki_hog``, ``suppressed``.
 
     A suppressed figure gives "för få svar" and its n, never a value or an interval; one
@@ -102,7 +102,7 @@ def describe(figure: Mapping, lang: str = "sv") -> dict[str, str]:
     }
 
 
-def trend(change: Mapping, lang: str = "sv") -> str:
+def trend(change: Mapping, lang: str | None = None) -> str:
     """The change since the previous year, with an arrow and whether it is significant.
 
     Parameters
@@ -132,7 +132,7 @@ def trend(change: Mapping, lang: str = "sv") -> str:
     return f"{direction} – {verdict}"
 
 
-def delivered(result: Mapping, lang: str = "sv") -> str:
+def delivered(result: Mapping, lang: str | None = None) -> str:
     """A delivered area-level figure: an index (0–6) or a percentage, or why it is missing."""
     if result["missing"]:
         return t("fmt.result_missing", lang)
@@ -143,7 +143,7 @@ def delivered(result: Mapping, lang: str = "sv") -> str:
     return t("fmt.percent", lang, value=decimal(result["value"], 1, lang))
 
 
-def incident_count(n: int | None, k: int = MIN_INCIDENTS_PUBLIC, lang: str = "sv") -> str:
+def incident_count(n: int | None, k: int = MIN_INCIDENTS_PUBLIC, lang: str | None = None) -> str:
     """A count of incidents for a table cell; a suppressed count (None) is "färre än 3".
 
     Examples
@@ -156,7 +156,7 @@ def incident_count(n: int | None, k: int = MIN_INCIDENTS_PUBLIC, lang: str = "sv
     return t("fmt.fewer_than", lang, k=k) if n is None else integer(n, lang)
 
 
-def incidents(n: int | None, k: int = MIN_INCIDENTS_PUBLIC, lang: str = "sv") -> str:
+def incidents(n: int | None, k: int = MIN_INCIDENTS_PUBLIC, lang: str | None = None) -> str:
     """A count with its noun: "12 händelser", "1 händelse", or "färre än 3 händelser".
 
     Examples
@@ -170,7 +170,7 @@ def incidents(n: int | None, k: int = MIN_INCIDENTS_PUBLIC, lang: str = "sv") ->
 
 
 def describe_incidents(
-    block: Mapping, k: int = MIN_INCIDENTS_PUBLIC, lang: str = "sv"
+    block: Mapping, k: int = MIN_INCIDENTS_PUBLIC, lang: str | None = None
 ) -> dict[str, str]:
     """The texts of one ``incidents`` block of :func:`trygg.figures.place_figures`.
 
@@ -207,17 +207,17 @@ def describe_incidents(
     }
 
 
-def per_1000(value: float, lang: str = "sv") -> str:
+def per_1000(value: float, lang: str | None = None) -> str:
     """A rate per 1 000 inhabitants: "47,5 per 1 000 invånare"."""
     return t("fmt.per_1000", lang, value=decimal(value, 1, lang))
 
 
-def per_km2(value: float, lang: str = "sv") -> str:
+def per_km2(value: float, lang: str | None = None) -> str:
     """A density: "1 652 per km²" (one decimal below 100)."""
     return t("fmt.per_km2", lang, value=decimal(value, 0 if value >= 100 else 1, lang))
 
 
-def number_range(low: float, high: float, decimals: int = 0, lang: str = "sv") -> str:
+def number_range(low: float, high: float, decimals: int = 0, lang: str | None = None) -> str:
     """Two numbers as a legend range, "12–40"; one number when both round alike.
 
     Examples
@@ -233,7 +233,7 @@ def number_range(low: float, high: float, decimals: int = 0, lang: str = "sv") -
     return t("fmt.number_range", lang, low=low_text, high=high_text)
 
 
-def heat_cell(n: int | None, k: int = MIN_INCIDENTS_PUBLIC, lang: str = "sv") -> str:
+def heat_cell(n: int | None, k: int = MIN_INCIDENTS_PUBLIC, lang: str | None = None) -> str:
     """A cell of the hour × weekday table: blank for none, "<3" when suppressed.
 
     Examples
@@ -246,7 +246,7 @@ def heat_cell(n: int | None, k: int = MIN_INCIDENTS_PUBLIC, lang: str = "sv") ->
     return "" if n == 0 else integer(n, lang)
 
 
-def row_errors_csv(errors: Iterable[Mapping], lang: str = "sv") -> bytes:
+def row_errors_csv(errors: Iterable[Mapping], lang: str | None = None) -> bytes:
     """Rejected rows as a CSV file a coordinator opens in Excel to fix the source file.
 
     Semicolons and a UTF-8 byte-order mark, so Swedish Excel opens it in columns with
@@ -259,7 +259,7 @@ def row_errors_csv(errors: Iterable[Mapping], lang: str = "sv") -> bytes:
     return ("\ufeff" + buffer.getvalue()).encode("utf-8")
 
 
-def row_errors_xlsx(errors: Iterable[Mapping], lang: str = "sv") -> bytes:
+def row_errors_xlsx(errors: Iterable[Mapping], lang: str | None = None) -> bytes:
     """The rejected rows of :func:`row_errors_csv` as an Excel workbook."""
     buffer = io.BytesIO()
     header, rows = _row_error_table(errors, lang)
@@ -267,7 +267,7 @@ def row_errors_xlsx(errors: Iterable[Mapping], lang: str = "sv") -> bytes:
     return buffer.getvalue()
 
 
-def row_error_rows(errors: Iterable[Mapping], lang: str = "sv") -> list[dict]:
+def row_error_rows(errors: Iterable[Mapping], lang: str | None = None) -> list[dict]:
     """The rejected rows of :func:`row_errors_csv` as table rows for the upload page."""
     header, rows = _row_error_table(errors, lang)
     return [dict(zip(header, row, strict=True)) for row in rows]
@@ -294,7 +294,7 @@ def dotted(*parts: str) -> str:
 
 
 def item_tables(
-    figures: Mapping[str, Mapping], label: Callable[[str], str], lang: str = "sv"
+    figures: Mapping[str, Mapping], label: Callable[[str], str], lang: str | None = None
 ) -> dict[str, list[dict]]:
     """Survey items as table rows, one table per answer scale: problems, then worries.
 
@@ -334,7 +334,7 @@ def _share_row(label: str, figure: Mapping, lang: str) -> dict[str, str]:
 
 
 def category_rows(
-    blocks: Mapping[str, Mapping], k: int = MIN_INCIDENTS_PUBLIC, lang: str = "sv"
+    blocks: Mapping[str, Mapping], k: int = MIN_INCIDENTS_PUBLIC, lang: str | None = None
 ) -> list[dict[str, str]]:
     """Incidents by category for one or more periods, the total of all categories last.
 
@@ -365,7 +365,7 @@ def category_rows(
     return [*rows, {column: t("dash.all_categories_row", lang), **total}]
 
 
-def month_rows(profile: Mapping, year: int, lang: str = "sv") -> list[dict]:
+def month_rows(profile: Mapping, year: int, lang: str | None = None) -> list[dict]:
     """The twelve months of ``year`` with their count from a time profile, for a chart.
 
     A month without incidents counts 0; a suppressed month stays None (no bar).
@@ -380,7 +380,7 @@ def month_rows(profile: Mapping, year: int, lang: str = "sv") -> list[dict]:
     ]
 
 
-def no_trend(years: Iterable[int], year: int, lang: str = "sv") -> str:
+def no_trend(years: Iterable[int], year: int, lang: str | None = None) -> str:
     """Why a place shows no change since the last survey: too few answers, or no survey.
 
     Examples
@@ -396,7 +396,7 @@ def no_trend(years: Iterable[int], year: int, lang: str = "sv") -> str:
     return t("dash.no_trend", lang, year=earlier)
 
 
-def delivered_details(result: Mapping, place: str | None, lang: str = "sv") -> str:
+def delivered_details(result: Mapping, place: str | None, lang: str | None = None) -> str:
     """The line under a delivered result: its source, n, and the area it was given for
     when that is not the place's own name."""
     area = result["area"]
@@ -409,7 +409,7 @@ def delivered_details(result: Mapping, place: str | None, lang: str = "sv") -> s
     )
 
 
-def follow_up_line(follow_up: Mapping, lang: str = "sv") -> str:
+def follow_up_line(follow_up: Mapping, lang: str | None = None) -> str:
     """A follow-up in one line: date, status, its comment, and a demo marker if made up.
 
     Examples

@@ -52,7 +52,7 @@ def place_map(
     choropleth: Choropleth | IncidentChoropleth | None = None,
     overlays: Iterable[HotspotLayer | DensityLayer] = (),
     static_url: str = offline.STATIC_URL,
-    lang: str = "sv",
+    lang: str | None = None,
 ) -> folium.Map:
     """Draw a kommun's places, readable on a projector and without internet.
 
@@ -126,7 +126,7 @@ def _shapes(places: gpd.GeoDataFrame):
 def web_places(
     places: gpd.GeoDataFrame,
     choropleth: Choropleth | IncidentChoropleth | None = None,
-    lang: str = "sv",
+    lang: str | None = None,
     faded: bool = False,
 ) -> gpd.GeoDataFrame:
     """Places ready for the web: largest first, escaped texts, label points, WGS84.

@@ -74,15 +74,15 @@ class Choropleth:
         """The values that reach the map: every unsuppressed figure's share."""
         return [v for v in map(self.value, self.figures) if v is not None]
 
-    def tooltip(self, place_id: int, lang: str = "sv") -> tuple[str, list[str]]:
+    def tooltip(self, place_id: int, lang: str | None = None) -> tuple[str, list[str]]:
         """The headline ("32,1 %" or "för få svar") and the lines under it (n, interval)."""
         texts = formatting.describe(self.figure(place_id), lang)
         return texts["value"], [texts[key] for key in ("n", "interval") if texts[key]]
 
-    def range_text(self, low: float, high: float, lang: str = "sv") -> str:
+    def range_text(self, low: float, high: float, lang: str | None = None) -> str:
         return formatting.share_range(low, high, lang)
 
-    def missing_rows(self, lang: str = "sv") -> list[tuple[str, str]]:
+    def missing_rows(self, lang: str | None = None) -> list[tuple[str, str]]:
         """Legend rows for places off the scale: ``(status, text)``."""
         return [(SUPPRESSED, t("map.legend_too_few", lang, min_n=self.min_n))]
 
@@ -146,7 +146,7 @@ class IncidentChoropleth:
     def shown_values(self) -> list[float]:
         return [v for v in map(self.value, self.blocks) if v is not None]
 
-    def tooltip(self, place_id: int, lang: str = "sv") -> tuple[str, list[str]]:
+    def tooltip(self, place_id: int, lang: str | None = None) -> tuple[str, list[str]]:
         """The headline ("12 händelser", "4,2 per 1 000 invånare", "färre än 3 händelser")
         and the lines under it: the count behind a rate, the previous period's count."""
         count = self.count(self.blocks.get(place_id, NO_INCIDENTS))
@@ -165,11 +165,11 @@ class IncidentChoropleth:
             details.append(t("fmt.previous_period", lang, period=self.previous_label, value=text))
         return headline, details
 
-    def range_text(self, low: float, high: float, lang: str = "sv") -> str:
+    def range_text(self, low: float, high: float, lang: str | None = None) -> str:
         decimals = 1 if self.metric == INCIDENT_RATE else 0
         return formatting.number_range(low, high, decimals, lang)
 
-    def missing_rows(self, lang: str = "sv") -> list[tuple[str, str]]:
+    def missing_rows(self, lang: str | None = None) -> list[tuple[str, str]]:
         statuses = {self.status(place_id) for place_id in self.blocks}
         rows = []
         if SUPPRESSED in statuses:
@@ -181,7 +181,9 @@ class IncidentChoropleth:
     synthetic_kind = "incidents"
 
 
-def choropleth(figures: Mapping, indicator: str = "andel_otrygga", lang: str = "sv") -> Choropleth:
+def choropleth(
+    figures: Mapping, indicator: str = "andel_otrygga", lang: str | None = None
+) -> Choropleth:
     """The choropleth of one indicator from the survey figures per place.
 
     Parameters
@@ -213,7 +215,7 @@ def incident_choropleth(
     metric: str = INCIDENT_TOTAL,
     previous: Mapping | None = None,
     synthetic: bool = False,
-    lang: str = "sv",
+    lang: str | None = None,
 ) -> IncidentChoropleth:
     """The choropleth of one incident metric from the incident figures per place.
 

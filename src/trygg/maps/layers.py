@@ -58,10 +58,10 @@ class HotspotLayer:
             for f in cells
         ]
 
-    def layer(self, lang: str = "sv") -> folium.GeoJson:
+    def layer(self, lang: str | None = None) -> folium.GeoJson:
         return _grid_layer(self.features(), t("map.hotspot_layer", lang))
 
-    def legend_html(self, lang: str = "sv") -> str:
+    def legend_html(self, lang: str | None = None) -> str:
         category = self.category or t("map.all_categories", lang)
         cell = t("fmt.metres", lang, value=formatting.integer(round(self.cell), lang))
         note = t("map.hotspot_note", lang, cell=cell, category=category)
@@ -108,10 +108,10 @@ class DensityLayer:
             features.append(_cell_feature(f, {"density": density}, style))
         return features
 
-    def layer(self, lang: str = "sv") -> folium.GeoJson:
+    def layer(self, lang: str | None = None) -> folium.GeoJson:
         return _grid_layer(self.features(), t("map.density_layer", lang))
 
-    def legend_html(self, lang: str = "sv") -> str:
+    def legend_html(self, lang: str | None = None) -> str:
         classes = self.classes()
         cell = self.density.get("cell", 250)
         note = t("map.density_note", lang, cell=t("fmt.metres", lang, value=round(cell)))

@@ -36,7 +36,7 @@ SYNTHETIC_NOTES = {
 
 def legend_html(
     choropleth: Choropleth | IncidentChoropleth | None,
-    lang: str = "sv",
+    lang: str | None = None,
     overlays: Iterable[HotspotLayer | DensityLayer] = (),
 ) -> str:
     """The legend's HTML for a choropleth and the grid layers over it.

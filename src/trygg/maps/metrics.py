@@ -19,7 +19,7 @@ INCIDENT_RATE = "handelser_per_1000"
 INCIDENT_PREFIX = "handelser_"
 
 
-def indicator_label(indicator: str, lang: str = "sv") -> str:
+def indicator_label(indicator: str, lang: str | None = None) -> str:
     """The plain-language name of a figure: "Problem: Nedskräpning".
 
     Examples
@@ -38,13 +38,13 @@ def item_label(indicator: str) -> str:
     return ITEM_LABELS.get(slug, slug.replace("_", " ").capitalize())
 
 
-def indicator_about(indicator: str, lang: str = "sv") -> str:
+def indicator_about(indicator: str, lang: str | None = None) -> str:
     """One line saying which answers a figure counts."""
     key = "andel_otrygga" if indicator == "andel_otrygga" else indicator.split("_", 1)[0]
     return t(f"map.about_{key}", lang)
 
 
-def metric_options(figures: Mapping, lang: str = "sv") -> dict[str, str]:
+def metric_options(figures: Mapping, lang: str | None = None) -> dict[str, str]:
     """The figures a map can show for ``figures``: name → label.
 
     The survey's core question first, then the problem items, then the worry items,
@@ -58,7 +58,7 @@ def metric_options(figures: Mapping, lang: str = "sv") -> dict[str, str]:
     return {**{i: indicator_label(i, lang) for i in survey}, **incident_options(figures, lang)}
 
 
-def incident_options(figures: Mapping, lang: str = "sv") -> dict[str, str]:
+def incident_options(figures: Mapping, lang: str | None = None) -> dict[str, str]:
     """The incident metrics: count, rate per 1 000, then each category the kommun has.
 
     Examples
@@ -94,7 +94,7 @@ def incident_category(metric: str) -> str | None:
     return metric.removeprefix(INCIDENT_PREFIX)
 
 
-def incident_label(metric: str, lang: str = "sv") -> str:
+def incident_label(metric: str, lang: str | None = None) -> str:
     """The plain-language name of an incident metric: "Händelser: Narkotika"."""
     if metric == INCIDENT_TOTAL:
         return t("map.metric_incidents", lang)
@@ -104,7 +104,7 @@ def incident_label(metric: str, lang: str = "sv") -> str:
     return t("map.metric_incidents_category", lang, category=INCIDENT_CATEGORIES[category])
 
 
-def incident_about(metric: str, lang: str = "sv") -> str:
+def incident_about(metric: str, lang: str | None = None) -> str:
     """One line saying which incidents an incident metric counts."""
     key = {INCIDENT_TOTAL: "incidents", INCIDENT_RATE: "incidents_rate"}.get(metric)
     return t(f"map.about_{key or 'incidents_category'}", lang)

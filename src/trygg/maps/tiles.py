@@ -30,13 +30,13 @@ class TileSource:
     label: str
 
 
-def osm_tiles(lang: str = "sv") -> TileSource:
+def osm_tiles(lang: str | None = None) -> TileSource:
     """The OpenStreetMap standard tiles."""
     return TileSource(OSM_URL, t("map.osm_attribution", lang), t("map.osm_label", lang))
 
 
 def tiles_from_env(
-    environ: Mapping[str, str] | None = None, lang: str = "sv"
+    environ: Mapping[str, str] | None = None, lang: str | None = None
 ) -> tuple[str, TileSource]:
     """Read ``TRYGG_TILES`` (and ``TRYGG_TILES_ATTR``) into a tile mode and source.
 
