@@ -63,6 +63,10 @@ class ShareFigure:
     secondary_suppression : bool
         Hidden although n is large enough, because a subtraction would reveal a small
         group (:mod:`trygg.stats.suppression`).
+    vs_rest : dict or None
+        A place against the rest of the kommun: ``rest_andel``, ``diff`` (place − rest),
+        ``p_value`` and ``result`` (``"higher"``, ``"lower"``, ``"no_difference"``; a
+        two-proportion test at 5 %); None for the kommun, a hidden place or a small rest.
     """
 
     n: int
@@ -71,6 +75,7 @@ class ShareFigure:
     ki_hog: float | None = None
     n_eff: float | None = None
     secondary_suppression: bool = False
+    vs_rest: dict | None = None
 
     @property
     def is_hidden(self) -> bool:
@@ -82,7 +87,7 @@ class ShareFigure:
 
     def as_dict(self) -> dict:
         """The published form: ``n``, ``andel``, ``ki_lag``, ``ki_hog``, ``suppressed``,
-        ``secondary_suppression``."""
+        ``secondary_suppression``, ``vs_rest``."""
         return {
             "n": self.n,
             "andel": self.andel,
@@ -90,6 +95,7 @@ class ShareFigure:
             "ki_hog": self.ki_hog,
             "suppressed": self.is_hidden,
             "secondary_suppression": self.secondary_suppression,
+            "vs_rest": self.vs_rest,
         }
 
 

@@ -9,6 +9,8 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import numpy as np
 import pandas as pd
 
@@ -96,7 +98,43 @@ def _year_figures(flagged: pd.DataFrame, links: pd.DataFrame, place_ids, min_n: 
             if hidden[position, number] and not figure.is_hidden:
                 figure = figure.hidden()
             figures[(None if key == -1 else key, indicator)] = figure
+    total = {i: sums.loc[(i, -1)] for i in indicators if (i, -1) in sums.index}
+    for (place_id, indicator), figure in list(figures.items()):
+        if place_id is not None and indicator in total:
+            row = sums.loc[(indicator, place_id)] if (indicator, place_id) in sums.index else None
+            figures[(place_id, indicator)] = _with_vs_rest(figure, total[indicator], row, min_n)
     return figures
+
+
+def _with_vs_rest(figure: ShareFigure, total, row, min_n: int) -> ShareFigure:
+    """The place against the rest of the kommun (everyone answering minus the place).
+
+    Only a published place is compared, and only with a rest of at least ``min_n``
+    answers: a smaller rest would reveal a small group by subtraction.
+    """
+    if figure.is_hidden or row is None:
+        return figure
+    rest = share_figure(
+        int(total["n"] - row["n"]),
+        total["w"] - row["w"],
+        total["hw"] - row["hw"],
+        total["w2"] - row["w2"],
+        min_n,
+    )
+    if rest.is_hidden or not rest.n_eff:
+        return figure
+    test = two_proportion_test(rest.andel, rest.n_eff, figure.andel, figure.n_eff)
+    diff = figure.andel - rest.andel
+    result = "no_difference"
+    if test["significant"]:
+        result = "higher" if diff > 0 else "lower"
+    vs_rest = {
+        "rest_andel": rest.andel,
+        "diff": diff,
+        "p_value": test["p_value"],
+        "result": result,
+    }
+    return replace(figure, vs_rest=vs_rest)
 
 
 def _figure(row, min_n: int) -> ShareFigure:
@@ -119,6 +157,7 @@ def _survey_block(figures: dict, place_id: int, indicators, min_n: int) -> dict:
         "suppressed": core.is_hidden,
         "secondary_suppression": core.secondary_suppression,
         "n_eff": core.n_eff,
+        "vs_rest": core.vs_rest,
     }
     for prefix in ITEM_SCALES:
         block[prefix] = {
