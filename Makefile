@@ -12,8 +12,13 @@ $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install -q --upgrade pip
 
-$(VENV)/.runtime: $(BIN)/python requirements.txt pyproject.toml
+$(VENV)/.runtime: $(BIN)/python requirements.txt pyproject.toml node_modules/.installed
 	$(BIN)/pip install -q -r requirements.txt
+	touch $@
+
+# The map's npm packages (package.json): the PMTiles reader and the demo's land outline.
+node_modules/.installed: package.json package-lock.json
+	npm ci --no-audit --no-fund --ignore-scripts
 	touch $@
 
 $(VENV)/.dev: $(VENV)/.runtime requirements-dev.txt

@@ -16,6 +16,7 @@ out of it.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import date
 from pathlib import Path
 
 import geopandas as gpd
@@ -26,12 +27,13 @@ from sqlalchemy.exc import SQLAlchemyError
 from trygg import commitments, places, settings, store
 from trygg.errors import TryggError
 from trygg.maps import is_incident_metric, metric_options
+from trygg.maps.context import ContextLayer, context_layers
 from trygg.places.lookup import NameIndex
 from trygg.stats import report
 from trygg.stats.periods import Period
 from trygg.stats.survey_figures import figure_of
 from trygg.store import batches, reads
-from trygg.strings import t
+from trygg.strings import current_language, t
 
 #: Figures per place: a few years, public and exact, for a handful of kommuner.
 FIGURE_ENTRIES = 64
@@ -98,6 +100,16 @@ def _places(db: str, kommun: str, version: int) -> gpd.GeoDataFrame:
     return places.load_places(engine(db), kommun)
 
 
+def context(db: str, kommun: str) -> list[ContextLayer]:
+    """The context beneath the kommun's places (boundary, water, roads, buildings)."""
+    return _context(db, kommun, data_version(db, kommun), current_language())
+
+
+@st.cache_data(max_entries=ENTRIES, show_spinner=False)
+def _context(db: str, kommun: str, version: int, lang: str) -> list[ContextLayer]:
+    return context_layers(reads.context_features(engine(db), kommun), lang)
+
+
 def name_index(db: str, kommun: str) -> NameIndex:
     """The kommun's place names and aliases, to find a place by either."""
     return _name_index(db, kommun, data_version(db, kommun))
@@ -110,13 +122,13 @@ def _name_index(db: str, kommun: str, version: int) -> NameIndex:
 
 
 def kommun_commitments(db: str, kommun: str) -> list[dict]:
-    """Every commitment of the kommun's medborgarlöften."""
-    return _commitments(db, kommun, data_version(db, kommun))
+    """Every commitment of the kommun's medborgarlöften, overdue or not as of today."""
+    return _commitments(db, kommun, data_version(db, kommun), date.today())
 
 
 @st.cache_data(max_entries=ENTRIES, show_spinner=False)
-def _commitments(db: str, kommun: str, version: int) -> list[dict]:
-    return commitments.list_commitments(engine(db), kommun)
+def _commitments(db: str, kommun: str, version: int, today: date) -> list[dict]:
+    return commitments.list_commitments(engine(db), kommun, today=today)
 
 
 def figures(db: str, kommun: str, year: int | None = None, public: bool = True) -> dict:
@@ -173,18 +185,45 @@ def _incidents_synthetic(db: str, kommun: str, version: int) -> bool:
 
 
 def hotspots(
-    db: str, kommun: str, year: int, cell: int, category: str | None, public: bool
+    db: str,
+    kommun: str,
+    year: int,
+    cell: int,
+    category: str | None,
+    public: bool,
+    band: str | None = None,
+    days: str | None = None,
+    emerging: bool = False,
 ) -> dict:
-    """Gi* hot spots on the grid and the density surface for ``year``."""
-    return _hotspots(db, kommun, data_version(db, kommun), year, cell, category, public)
+    """Gi* hot spots on the grid and the density surface for ``year``, in a time window."""
+    return _hotspots(
+        db, kommun, data_version(db, kommun), year, cell, category, public, band, days, emerging
+    )
 
 
-@st.cache_data(max_entries=HOTSPOT_ENTRIES, show_spinner=t("dash.computing_hotspots"))
+@st.cache_data(max_entries=HOTSPOT_ENTRIES, show_spinner=False)
 def _hotspots(
-    db: str, kommun: str, version: int, year: int, cell: int, category: str | None, public: bool
+    db: str,
+    kommun: str,
+    version: int,
+    year: int,
+    cell: int,
+    category: str | None,
+    public: bool,
+    band: str | None,
+    days: str | None,
+    emerging: bool,
 ) -> dict:
     return report.hotspots(
-        engine(db), kommun, year=year, cell=float(cell), category=category, public=public
+        engine(db),
+        kommun,
+        year=year,
+        cell=float(cell),
+        category=category,
+        public=public,
+        band=band,
+        days=days,
+        emerging=emerging,
     )
 
 

@@ -40,7 +40,7 @@ FLOORS = {
         "store",
         "auth",
     },
-    "domain": {"places", "stats", "maps"},
+    "domain": {"places", "stats", "maps", "pages"},
     "content": {"importers", "commitments"},
     "faces": {"cli", "demo", "__main__"},
 }

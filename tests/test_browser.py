@@ -180,7 +180,7 @@ def test_laholm_map_renders_offline(app_url, browser, demo_db):
     frame = frame_element.content_frame()
     frame.wait_for_function("() => window.L !== undefined", timeout=30_000)
     frame.wait_for_selector("path.leaflet-interactive", timeout=30_000)
-    page.get_by_text("Gäller hela kommunen").first.wait_for(timeout=30_000)
+    page.get_by_text("Enkätsvar 2024").first.wait_for(timeout=30_000)
     page.wait_for_timeout(1500)
 
     polygons = frame.locator("path.leaflet-interactive").count()
@@ -234,7 +234,7 @@ def test_click_on_stadsparken_selects_it(app_url, browser, demo_db):
     page.goto(f"{app_url}/?kommun=1381&plats=Laholms%20centrum", wait_until="domcontentloaded")
     frame = page.wait_for_selector("iframe[title*='st_folium']", timeout=60_000).content_frame()
     frame.wait_for_selector("path.leaflet-interactive", timeout=30_000)
-    page.get_by_text("Åtaganden för Laholms centrum").wait_for(timeout=30_000)
+    page.get_by_text("Åtaganden för Laholms centrum", exact=True).wait_for(timeout=30_000)
     _click_the_park(page, frame)
     assert "plats=Stadsparken" in page.url
     page.get_by_text("Enkätsvar 2024 – Stadsparken").wait_for(timeout=30_000)
@@ -252,7 +252,7 @@ def _click_the_park(page, frame, attempts: int = 3) -> None:
     the map is still redrawing, so try again a few times before failing."""
     from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
-    selected = page.get_by_text("Åtaganden för Stadsparken")
+    selected = page.get_by_text("Åtaganden för Stadsparken", exact=True)
     for attempt in range(attempts):
         frame.evaluate(
             """() => {

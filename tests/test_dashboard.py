@@ -190,10 +190,23 @@ def test_click_on_stadsparken_shows_its_commitments(app_env, laholm_ids, click):
     assert at.query_params["plats"] == "Stadsparken"
     assert "Åtaganden för Stadsparken" in headers(at)
     assert at.selectbox(key="plats_select").value == "Stadsparken"
+    # The map page lists the place's first commitments; the Plats page has them all.
+    assert any(POLICE_PROMISE in m.value for m in at.markdown)
+    assert any(link.proto.page.endswith("loften") for link in at.get("page_link"))
+
+
+def test_the_place_page_lists_the_place_commitments_by_party_then_kommun_wide(app_env):
+    at = AppTest.from_file(APP, default_timeout=60)
+    at.query_params["plats"] = "Stadsparken"
+    at.switch_page("views/plats.py")
+    with patch("streamlit_folium.st_folium", FakeMap()):
+        at.run()
+    assert not at.exception, [e.value for e in at.exception]
     assert f"**{POLICE_PROMISE}**" in section(at, "Polisen")
     assert f"**{KOMMUN_WIDE_PROMISE}**" in section(at, "Gäller hela kommunen")
     subheaders = [s.value for s in at.subheader]
     assert subheaders.index("Polisen") < subheaders.index("Gäller hela kommunen")
+    assert any("(syntetiska demodata)" in text for text in section(at, "Polisen"))
 
 
 def test_selected_place_goes_to_the_map_as_highlight(app_env):
@@ -242,10 +255,9 @@ def test_place_list_returns_to_the_whole_kommun(app_env):
     assert "Åtaganden i Laholm" in headers(at)
 
 
-def test_demo_follow_ups_are_marked_synthetic(app_env):
+def test_demo_data_are_marked_synthetic(app_env):
     at = run_app(plats="Stadsparken")
     assert any("syntetiska demodata" in c.value for c in at.caption)
-    assert any("(syntetiska demodata)" in text for text in section(at, "Polisen"))
 
 
 def test_tile_switch_puts_osm_on_the_map(app_env):
@@ -614,7 +626,10 @@ def test_incident_metric_colours_the_map_with_place_figures(app_env, laholm_inci
     assert at.query_params["visa"] == "handelser"
     found = laholm_incidents[True]["figures"]["places"]
     totals = {p["place_id"]: p["incidents"]["total"] for p in found}
-    classes = maps.classify(v for v in totals.values() if v is not None)
+    from trygg.maps.palette import COUNT, classes_of
+
+    classes = classes_of((v for v in totals.values() if v is not None), kind=COUNT)
+    assert classes.ranges[0][0] == 0  # counts are classed from zero in round steps
     tooltips, styles = map_tooltips(fake), map_styles(fake)
     for place in found:
         place_id, block = place["place_id"], place["incidents"]
@@ -728,3 +743,31 @@ def test_hot_spot_layer_is_off_until_chosen_and_follows_the_cell_size(app_env, d
     with patch("streamlit_folium.st_folium", fake):
         at.sidebar.selectbox(key="hotspot_cell").set_value(500).run()
     assert without_ids(hotspot_cells(fake)) == expected[500] != expected[250]
+
+
+def test_quantile_classes_are_an_option_beside_the_even_steps(app_env, demo_db):
+    from trygg import store
+    from trygg.maps.palette import classes_of
+    from trygg.stats.report import compute_stats
+
+    stats = compute_stats(store.make_engine(str(demo_db)), "1381")
+    shares = {
+        p["place_id"]: p["survey"]["andel_otrygga"]
+        for p in stats["places"]
+        if not p["survey"]["suppressed"]
+    }
+    fake = FakeMap()
+    at = run_app(fake)
+    assert at.sidebar.selectbox(key="class_scheme").value == "equal"
+    even = map_styles(fake)
+    with patch("streamlit_folium.st_folium", fake):
+        at.sidebar.selectbox(key="class_scheme").set_value("quantiles").run()
+    quantiles = map_styles(fake)
+    for scheme, styles in (("equal", even), ("quantiles", quantiles)):
+        classes = classes_of(shares.values(), scheme)
+        assert {i: styles[i]["fillColor"] for i in shares} == {
+            i: classes.colour(v) for i, v in shares.items()
+        }
+    assert len({quantiles[i]["fillColor"] for i in shares}) > len(
+        {even[i]["fillColor"] for i in shares}
+    )

@@ -19,6 +19,7 @@ from streamlit_folium import generate_leaflet_string
 from trygg import formatting, maps, places, scales, store
 from trygg.errors import TryggError
 from trygg.maps import templates
+from trygg.maps.palette import SEQUENTIAL
 from trygg.stats import report
 
 EVIL = "<img src=x onerror=alert(1)>"
@@ -439,8 +440,14 @@ TOWN_FIGURES = {
 
 
 def test_values_colour_places_in_classes():
+    # 10 % and 30 % span five steps of 5 points (10–15 … 30–35 %): by default the
+    # classes walk the seven-step ramp one step each, centred (steps 1 to 5).
     fmap = maps.place_map(TOWN, choropleth=layer(TOWN_FIGURES, year=2024))
     styles = {f["properties"]["place_id"]: f["properties"]["style"] for f in geojson_features(fmap)}
+    assert styles[1]["fillColor"] == SEQUENTIAL[1]
+    assert styles[2]["fillColor"] == SEQUENTIAL[5]
+    natural = maps.place_map(TOWN, choropleth=layer(TOWN_FIGURES, scheme="natural"))
+    styles = {p: f["style"] for p, f in features_by_place(natural).items()}
     assert styles[1]["fillColor"] == maps.PALETTES[2][0]
     assert styles[2]["fillColor"] == maps.PALETTES[2][1]
     assert "dashArray" not in styles[1] and "dashArray" not in styles[2]
@@ -471,10 +478,11 @@ def test_legend_states_year_classes_suppression_and_synthetic_data():
     synthetic = maps.legend_html(layer(TOWN_FIGURES, year=2023, synthetic=True, min_n=10))
     text = re.sub("<[^>]+>", "|", synthetic).replace("\u00a0", " ").replace("\u2060", "")
     assert "År 2023" in text
-    assert "|10,0 %|" in text and "|30,0 %|" in text
+    assert "|10–15 %|" in text and "|30–35 %|" in text  # round steps, only the drawn ones
+    assert "15–20 %" not in text and "25–30 %" not in text
     assert "för få svar (färre än 10)" in text
     assert "syntetiska demodata" in text
-    assert text.index("30,0 %") < text.index("10,0 %")  # highest class first
+    assert text.index("30–35 %") < text.index("10–15 %")  # highest class first
     assert "syntetiska" not in maps.legend_html(layer(TOWN_FIGURES, year=2023))
 
 
@@ -565,8 +573,9 @@ def features_by_place(fmap: folium.Map) -> dict[int, dict]:
 def test_incident_counts_colour_places_and_fill_their_tooltips():
     layer = incident_layer(previous=TOWN_BEFORE, previous_label="2023", year=2024)
     found = features_by_place(maps.place_map(TOWN, choropleth=layer))
-    assert found[1]["style"]["fillColor"] == maps.PALETTES[2][1]  # 40: the higher class
-    assert found[3]["style"]["fillColor"] == maps.PALETTES[2][0]  # 9
+    # Steps of 10 from zero: 0–9 … 40–49, five classes; 40 the darkest, 9 the lightest.
+    assert found[1]["style"]["fillColor"] == maps.PALETTES[5][4]
+    assert found[3]["style"]["fillColor"] == maps.PALETTES[5][0]
     assert found[1]["tooltip"] == "<b>Centrum</b><br>Centrum<br>Kallas även: Stan<br>" + (
         "<b>40 händelser</b><br>2023: 35 händelser"
     )
@@ -611,7 +620,8 @@ def test_a_category_counts_only_its_incidents():
 def test_incident_legend_lists_counts_highest_first_and_the_source():
     text = plain_text(re.sub("<[^>]+>", "|", maps.legend_html(incident_layer(synthetic=True))))
     assert "Händelser (antal)" in text
-    assert text.index("|40|") < text.index("|9|")
+    assert text.index("|40–49|") < text.index("|0–9|")
+    assert "|10–19|" not in text  # no place in it, no row
     assert "påhittade händelser" in text
 
 
@@ -736,14 +746,15 @@ def test_hot_spots_are_red_cold_spots_blue_and_insignificant_cells_absent():
     assert all(colour in legend for colour in fills.values())
 
 
-def test_grid_layers_take_no_clicks_and_fade_the_places():
+def test_grid_layers_take_no_clicks_and_keep_the_places_fills():
     survey = layer(TOWN_FIGURES, year=2024)
+    alone = maps.place_map(TOWN, choropleth=survey)
+    plain = {p: f["style"] for p, f in features_by_place(alone).items()}
     fmap = maps.place_map(TOWN, choropleth=survey, overlays=[maps.HotspotLayer(GRID, 250)])
     grids = [c for c in fmap._children.values() if isinstance(c, folium.GeoJson)][1:]
     assert grids and all(g.options.get("interactive") is False for g in grids)
     styles = {p: f["style"] for p, f in features_by_place(fmap).items()}
-    assert styles[1]["fillColor"] == maps.PALETTES[2][0]  # still the class colour
-    assert all(s["fillOpacity"] <= maps.FADED_OPACITY for s in styles.values())
+    assert styles == plain  # the same class colours at the same opacity
 
 
 def test_density_is_a_semi_transparent_sequential_ramp():
@@ -752,8 +763,9 @@ def test_density_is_a_semi_transparent_sequential_ramp():
     fills = [f["properties"]["style"]["fillColor"] for f in cells]
     assert [f["properties"]["density"] for f in cells] == [50, 400, 3200]
     assert lightness(fills[0]) > lightness(fills[1]) > lightness(fills[2])
-    assert all(0 < f["properties"]["style"]["fillOpacity"] < 1 for f in cells)
+    assert all(0 < f["properties"]["style"]["fillOpacity"] <= 0.2 for f in cells)  # a tint
     assert set(fills) <= set(maps.DENSITY_PALETTE)
+    assert [f["properties"]["style"]["color"] for f in cells] == fills  # outlined alike
 
 
 @pytest.fixture(scope="module")

@@ -304,3 +304,15 @@ def test_web_shapes_are_stored_at_import_and_used_by_the_first_map(engine, tmp_p
     assert calls == []  # the first map drew the stored shapes
     maps.place_map(frame.drop(columns=["web_geometry"])).get_root().render()
     assert calls == [1]  # without them it simplifies the places itself
+
+
+def test_a_link_finds_a_place_without_accents_but_a_file_does_not():
+    from trygg.places.lookup import NameIndex
+
+    index = NameIndex([(1, "Glänningeområdet", ["Glänninge"]), (2, "Åsen", []), (3, "Asen", [])])
+    assert index.find_in_link("glanningeomradet") == (1, "Glänningeområdet")
+    assert index.find_in_link("GLANNINGE") == (1, "Glänningeområdet")
+    assert index.find("glanningeomradet") is None  # files are matched strictly
+    assert index.find_in_link("åsen") == (2, "Åsen")  # the exact spelling first
+    assert index.find_in_link("asen") == (3, "Asen")
+    assert index.find_in_link("äsen") is None  # Åsen and Asen both fold to "asen"

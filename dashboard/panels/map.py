@@ -2,8 +2,13 @@
 
 The folium map is built once per page run (:func:`show`): ``st_folium`` gets it under
 one key with only the click returned, and the chosen place as a separate layer, so
-choosing a place does not reload the map. The download reuses the same map and is
-rendered only when the button is clicked.
+choosing a place (a click, the list, ``?plats=``) zooms to it without reloading the map;
+"Visa hela kommunen" on the map, or "Hela kommunen" in the list, shows every place
+again. The download reuses the same map and is rendered only when the button is clicked.
+
+The page is laid out so the whole map is above the fold at 1400×900 with the sidebar
+open (and at least 1,100×650 px at 1920×1080): a one-line title, the selectors in one
+row, the map the page's full width (:data:`COMPACT_PAGE`, :data:`MAP_HEIGHT`).
 """
 
 from __future__ import annotations
@@ -21,9 +26,17 @@ import url_state
 from markup import message
 from panels.sidebar import Shared
 from trygg import formatting, maps
+from trygg.maps.palette import SCHEMES
 from trygg.strings import t
 
-MAP_HEIGHT = 680
+#: Tall enough for 1920×1080, short enough to sit whole below the header at 1400×900.
+MAP_HEIGHT = 650
+#: Less room above the title and beside the page, and a title on one line. A fixed
+#: stylesheet (no data in it); Streamlit puts a style-only ``st.html`` out of the flow.
+COMPACT_PAGE = """<style>
+[data-testid="stMainBlockContainer"] { padding: 1.25rem 3rem 4rem; }
+[data-testid="stMainBlockContainer"] h1 { font-size: 2rem; padding: 0 0 0.25rem; }
+</style>"""
 RETURNED = ["last_active_drawing", "last_object_clicked", "last_object_clicked_tooltip"]
 #: The survey's core figure, the map's colour by default.
 CORE = "andel_otrygga"
@@ -47,7 +60,7 @@ def chosen_place(shared: Shared) -> str | None:
         "plats_select",
         [WHOLE_KOMMUN, *index.known_names()],
         WHOLE_KOMMUN,
-        find=lambda text: (index.find(text) or (None, None))[1],
+        find=lambda text: (index.find_in_link(text) or (None, None))[1],
     )
     if choice.unknown:
         st.warning(
@@ -56,8 +69,23 @@ def chosen_place(shared: Shared) -> str | None:
     return choice.value or None
 
 
-def figure_selectors(shared: Shared) -> Shown:
-    """The year and the figure to colour the map by, from ``?ar=`` and ``?visa=``.
+def compact_page() -> None:
+    """The page's frame as :data:`COMPACT_PAGE` sets it."""
+    st.html(COMPACT_PAGE)
+
+
+def selectors(shared: Shared) -> Shown:
+    """One row above the map: the figure, the year and the place."""
+    metric_column, year_column, place_column = st.columns([5, 2, 4])
+    shown = figure_selectors(shared, metric_column, year_column)
+    with place_column:
+        place_selector(shared)
+    return shown
+
+
+def figure_selectors(shared: Shared, metric_column, year_column) -> Shown:
+    """The year and the figure to colour the map by, from ``?ar=`` and ``?visa=``, drawn
+    in the two columns given.
 
     Without survey answers and incidents there is nothing to choose: ``Shown(None, None)``.
     """
@@ -74,7 +102,6 @@ def figure_selectors(shared: Shared) -> Shown:
     options = maps.metric_options(figures)
     default = CORE if CORE in options else next(iter(options))
     metric = url_state.choose("visa", "metric_select", list(options), default).value
-    metric_column, year_column = st.columns([3, 1])
     metric_column.selectbox(
         t("dash.metric"),
         list(options),
@@ -97,11 +124,20 @@ def colouring(shared: Shared, shown: Shown):
     """The choropleth of the chosen metric: a survey share or an incident figure."""
     if shown.figures is None:
         return None
+    scheme = st.sidebar.selectbox(
+        t("dash.class_scheme"),
+        SCHEMES,
+        format_func=lambda name: t(f"scheme.{name}"),
+        key="class_scheme",
+        help=t("dash.class_scheme_help"),
+    )
     if not maps.is_incident_metric(shown.metric):
-        return maps.choropleth(shown.figures, shown.metric)
+        return maps.choropleth(shown.figures, shown.metric, scheme=scheme)
     before = data.comparison(shared.db, shared.kommun, shown.figures, shared.public)
     synthetic = data.incidents_synthetic(shared.db, shared.kommun)
-    return maps.incident_choropleth(shown.figures, shown.metric, before.figures, synthetic)
+    return maps.incident_choropleth(
+        shown.figures, shown.metric, before.figures, synthetic, scheme=scheme
+    )
 
 
 @dataclass(frozen=True)
@@ -119,19 +155,28 @@ def show(shared: Shared, places, plats: str | None, layer, overlays: list) -> Dr
     so that run builds the map once, with the new place; a click seen only in the
     returned value (the first run of a session) reruns the page.
     """
-    fmap = maps.place_map(places, tiles=shared.tiles, choropleth=layer, overlays=overlays)
+    fmap = maps.place_map(
+        places,
+        tiles=shared.tiles,
+        choropleth=layer,
+        overlays=overlays,
+        context=data.context(shared.db, shared.kommun),
+    )
     selection = maps.selection_layer(places, plats)
     key = f"karta_{shared.kommun}"
     names = data.name_index(shared.db, shared.kommun).names
-    result = streamlit_folium.st_folium(
-        fmap,
-        key=key,
-        height=MAP_HEIGHT,
-        use_container_width=True,
-        returned_objects=RETURNED,
-        feature_group_to_add=selection,
-        on_change=partial(_on_click, key, names),
-    )
+    # A box of the map's height: when a new metric reloads the component, its frames
+    # are 0 px high for a moment, and the page below would jump up and back.
+    with st.container(height=MAP_HEIGHT, border=False):
+        result = streamlit_folium.st_folium(
+            fmap,
+            key=key,
+            height=MAP_HEIGHT,
+            use_container_width=True,
+            returned_objects=RETURNED,
+            feature_group_to_add=selection,
+            on_change=partial(_on_click, key, names),
+        )
     st.caption(t("dash.map_help"))
     clicked = take_click(result, names)
     if clicked is not None and clicked != plats:

@@ -13,7 +13,7 @@ from collections.abc import Callable, Iterable, Mapping
 
 from trygg import exports
 from trygg.scales import INCIDENT_CATEGORIES, ITEM_SCALES, MIN_INCIDENTS_PUBLIC
-from trygg.strings import current_language, t
+from trygg.strings import category_label, current_language, t
 from trygg.text import fold
 
 NBSP = "\u00a0"
@@ -352,13 +352,13 @@ def category_rows(
     column = t("dash.col_category", lang)
     rows = [
         {
-            column: label,
+            column: category_label(category, lang),
             **{
                 period: incident_count(block["by_category"].get(category, 0), k, lang)
                 for period, block in blocks.items()
             },
         }
-        for category, label in INCIDENT_CATEGORIES.items()
+        for category in INCIDENT_CATEGORIES
         if category in present
     ]
     total = {period: incident_count(block["total"], k, lang) for period, block in blocks.items()}

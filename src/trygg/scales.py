@@ -24,6 +24,12 @@ PARTIES: dict[str, str] = {
 
 STATUSES: tuple[str, ...] = ("ej påbörjad", "pågår", "genomförd", "inställd")
 DEFAULT_STATUS = "pågår"
+#: A commitment's status when neither a follow-up nor the file says one.
+NO_FOLLOW_UP_STATUS = "ej påbörjad"
+#: Statuses after which no further follow-up is due.
+CLOSED_STATUSES: frozenset[str] = frozenset({"genomförd", "inställd"})
+#: The order of the Löften page's status summary: done, ongoing, not started, cancelled.
+STATUS_SUMMARY_ORDER: tuple[str, ...] = ("genomförd", "pågår", "ej påbörjad", "inställd")
 #: The colour of each status's badge on the map page (a Streamlit badge colour).
 STATUS_COLOURS: dict[str, str] = {
     "ej påbörjad": "gray",
@@ -269,9 +275,27 @@ CATEGORY_SYNONYMS: dict[str, str] = {
 #: Public outputs suppress places, cells and time slots with fewer incidents than this.
 MIN_INCIDENTS_PUBLIC = 3
 #: The hot-spot grid's cell sizes on the map page, in metres; 250 m is quick enough to
-#: compute while the page waits.
-HOTSPOT_CELL_SIZES: tuple[int, ...] = (100, 250, 500)
+#: compute while the page waits. The page offers only sizes drawn at least
+#: :data:`MIN_CELL_PX` wide at the map's first zoom.
+HOTSPOT_CELL_SIZES: tuple[int, ...] = (100, 250, 500, 1000, 2000, 5000)
 DEFAULT_HOTSPOT_CELL = 250
+#: A cell narrower than this on screen, at the map's first zoom, is not offered.
+MIN_CELL_PX = 6
+#: The map's size (width, height in px) on a 1920 × 1080 screen, for its first zoom.
+MAP_VIEW_PX = (1100, 650)
+#: The hot-spot study area: the bounds of the kommun's places and this margin, in metres.
+#: An incident outside it (a wrong coordinate 300 km away) is not in the grid.
+HOTSPOT_MARGIN_M = 2_000
+#: The most cells a hot-spot grid may have; a larger one is refused with a proposal.
+MAX_HOTSPOT_CELLS = 200_000
+#: The time-of-day windows of the hot-spot filter: their hours (0–23).
+TIME_BANDS: dict[str, tuple[int, ...]] = {
+    "dag": tuple(range(6, 18)),
+    "kvall": tuple(range(18, 24)),
+    "natt": tuple(range(0, 6)),
+}
+#: The day types of the hot-spot filter: their weekdays (Monday = 0).
+DAY_TYPES: dict[str, tuple[int, ...]] = {"vardag": (0, 1, 2, 3, 4), "helg": (5, 6)}
 
 WEEKDAYS = ("måndag", "tisdag", "onsdag", "torsdag", "fredag", "lördag", "söndag")
 

@@ -20,6 +20,7 @@ Examples
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections.abc import Iterable
 from pathlib import PurePath
 
@@ -31,6 +32,19 @@ _HEADER_LETTERS = str.maketrans({"å": "a", "ä": "a", "ö": "o"})
 def fold(text) -> str:
     """``text`` (any value) folded for comparison: case ignored, white space collapsed."""
     return " ".join(str(text).split()).casefold()
+
+
+def fold_accents(text) -> str:
+    """``text`` folded like :func:`fold`, and with accents and dots dropped (å → a, é → e),
+    for a link typed without them.
+
+    Examples
+    --------
+    >>> fold_accents("Glänningeområdet"), fold_accents("Café  Ängen")
+    ('glanningeomradet', 'cafe angen')
+    """
+    decomposed = unicodedata.normalize("NFKD", fold(text))
+    return "".join(c for c in decomposed if not unicodedata.combining(c))
 
 
 def fold_header(header: str) -> str:

@@ -123,6 +123,15 @@ def cmd_import_places(engine, args) -> None:
     print(t("cli.places_saved", **result))
 
 
+def cmd_import_context(engine, args) -> None:
+    from trygg.importers import context
+
+    options = {"kind": args.kind, "layer": args.layer, "crs": args.crs, "source": args.source}
+    options["actor"] = auth.local_admin()
+    result = context.import_context(engine, args.file, args.kommun, **options)
+    _print_json(result) if args.json else print(context.summary(result))
+
+
 def cmd_places(engine, args) -> None:
     from trygg import places
 
@@ -352,6 +361,8 @@ def cmd_hotspots(engine, args) -> None:
         emerging=args.emerging,
         public=args.public,
         k=args.k,
+        band=args.band,
+        days=args.days,
     )
     _print_json(result["grid"] if args.format == "geojson" else result, compact=True)
 

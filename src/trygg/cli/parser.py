@@ -15,7 +15,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date
 
-from trygg.scales import INCIDENT_CATEGORIES, MIN_INCIDENTS_PUBLIC, MIN_N
+from trygg.scales import DAY_TYPES, INCIDENT_CATEGORIES, MIN_INCIDENTS_PUBLIC, MIN_N, TIME_BANDS
 from trygg.strings import t
 
 #: argparse's English messages (its gettext msgids, Python 3.11) → catalogue keys.
@@ -197,6 +197,25 @@ COMMANDS: tuple[Command, ...] = (
     ),
     Command("places", "cli.help_places", "cmd_places", (KOMMUN, LISTING)),
     Command(
+        "import-context",
+        "cli.help_import_context",
+        "cmd_import_context",
+        (
+            FILE,
+            KOMMUN,
+            opt(
+                "--kind",
+                required=True,
+                choices=["grans", "vatten", "vag", "bebyggelse"],
+                help="cli.opt_context_kind",
+            ),
+            opt("--layer", help="cli.opt_layer", metavar="cli.mv_layer"),
+            opt("--crs", help="cli.opt_layer_crs", metavar="cli.mv_crs"),
+            opt("--source", help="cli.opt_context_source", metavar="cli.mv_text"),
+            JSON,
+        ),
+    ),
+    Command(
         "export",
         "cli.help_export",
         "cmd_export",
@@ -266,6 +285,8 @@ COMMANDS: tuple[Command, ...] = (
             opt("--cell", type=number, default=100.0, help="cli.opt_cell", metavar="cli.mv_metres"),
             opt("--fdr", action="store_true", help="cli.opt_fdr"),
             opt("--emerging", action="store_true", help="cli.opt_emerging"),
+            opt("--band", choices=list(TIME_BANDS), help="cli.opt_band"),
+            opt("--days", choices=list(DAY_TYPES), help="cli.opt_days"),
             opt("--public", action="store_true", help="cli.opt_public_cells"),
             K,
             opt("--format", choices=["geojson", "json"], default="geojson", help="cli.opt_format"),

@@ -17,6 +17,7 @@ from sqlalchemy import Engine, func, select
 from trygg import settings
 from trygg.auth import Actor
 from trygg.commitments.store import import_commitments
+from trygg.demo.context import load_demo_context
 from trygg.importers import incidents, survey_answers
 from trygg.places import import_places
 from trygg.scales import DEMO_KOMMUNER
@@ -91,6 +92,7 @@ def load_demo(engine: Engine, progress: Callable[[str], None] = lambda _msg: Non
                 "commitments": commitments["commitments"],
             }
         )
+    load_demo_context(engine, DEMO_ACTOR, progress)
     _load_synthetic(engine, progress)
     return loaded
 

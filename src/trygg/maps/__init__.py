@@ -13,6 +13,8 @@ One room per concern:
 - :mod:`~trygg.maps.legend`: the legend;
 - :mod:`~trygg.geometry`: simplified shapes and label points;
 - :mod:`~trygg.maps.build`: the map and the standalone file;
+- :mod:`~trygg.maps.view`: the controls in the page's language, the place names, the
+  zoom to a chosen place;
 - :mod:`~trygg.maps.inert`: the text chokepoint (:func:`inert`, :func:`refuse_templates`);
 - :mod:`~trygg.maps.tiles`, :mod:`~trygg.maps.offline`: basemap and offline assets;
 - ``templates/``: the stylesheet and scripts, as plain ``.css`` and ``.js`` files.

@@ -2,8 +2,9 @@
 
 :func:`place_map` draws the places largest first, so a small place (Stadsparken) lies
 above, and takes the clicks inside, a larger one that holds it (Laholms centrum); each
-feature carries ``place_id``, so a click can be traced back to its place. Names are
-placed by ``templates/labels.js``; the look (large text for a projector, the hatching of
+feature carries ``place_id``, so a click can be traced back to its place. Names,
+the controls in the page's language and the zoom to a chosen place come from
+:mod:`trygg.maps.view`; the look (large text for a projector, the hatching of
 "för få svar") comes from ``templates/projector.css``. Every text has passed
 :func:`~trygg.maps.inert.inert`, and the finished map passes
 :func:`~trygg.maps.inert.refuse_templates`.
@@ -27,14 +28,16 @@ from folium.elements import ElementAddToElement
 from folium.template import Template
 from shapely.geometry import mapping
 
-from trygg.geometry import WEB_DECIMALS, place_shapes, web_shapes
+from trygg.geometry import place_shapes, web_shapes
 from trygg.maps import offline, palette, templates
 from trygg.maps.choropleth import NO_POPULATION, SUPPRESSED, Choropleth, IncidentChoropleth
+from trygg.maps.context import ContextLayer, add_context
 from trygg.maps.inert import inert, refuse_templates, walk
 from trygg.maps.layers import DensityLayer, HotspotLayer
 from trygg.maps.legend import MAP_PADDING_PX, _Legend, legend_html
 from trygg.maps.palette import Classes, classify
-from trygg.maps.tiles import TileSource
+from trygg.maps.tiles import TileSource, tile_layer
+from trygg.maps.view import Controls, PlaceLabels, ShowPlace
 from trygg.scales import PLACE_KINDS, STORE_CRS, WEB_CRS
 from trygg.strings import t
 
@@ -53,6 +56,7 @@ def place_map(
     overlays: Iterable[HotspotLayer | DensityLayer] = (),
     static_url: str = offline.STATIC_URL,
     lang: str | None = None,
+    context: Iterable[ContextLayer] | None = None,
 ) -> folium.Map:
     """Draw a kommun's places, readable on a projector and without internet.
 
@@ -77,6 +81,8 @@ def place_map(
         Where the dashboard serves its static folder (see :mod:`trygg.maps.offline`).
     lang : str
         Language of labels and tooltips.
+    context : iterable of ContextLayer, optional
+        Boundary, water, roads, buildings beneath the places (:mod:`trygg.maps.context`).
 
     Returns
     -------
@@ -91,25 +97,27 @@ def place_map(
     overlays = list(overlays)
     web = web_places(places, choropleth, lang, faded=bool(overlays))
     fmap = folium.Map(
-        SWEDEN, zoom_start=5, tiles=None, control_scale=True, zoom_snap=0.25, zoom_delta=0.5
+        SWEDEN, zoom_start=5, tiles=None, zoom_control=False, zoom_snap=0.25, zoom_delta=0.5
     )
+    Controls(lang).add_to(fmap)
     if tiles is not None:
-        folium.TileLayer(tiles.url, attr=inert(tiles.attribution), max_zoom=19).add_to(fmap)
+        tile_layer(tiles).add_to(fmap)
     _ProjectorStyle().add_to(fmap)
+    add_context(fmap, context or ())
     if not web.empty:
         _places_layer(web).add_to(fmap)
     for overlay in overlays:
         overlay.layer(lang).add_to(fmap)
     if not web.empty:
-        _PlaceLabels(web).add_to(fmap)
+        PlaceLabels(web, lang).add_to(fmap)
         west, south, east, north = web.total_bounds
         bounds = [[south, west], [north, east]]
         fmap.fit_bounds(bounds, padding=(MAP_PADDING_PX, MAP_PADDING_PX))
-    if selected is not None:
-        selection_layer(places, selected).add_to(fmap)
     if choropleth is not None or overlays:
         legend = legend_html(choropleth, lang, overlays)
         _Legend(legend, None if web.empty else bounds).add_to(fmap)
+    if selected is not None:
+        selection_layer(places, selected, zoom=False).add_to(fmap)
     offline.use_local_assets(fmap, static_url)
     return refuse_templates(fmap)
 
@@ -176,7 +184,14 @@ def _tooltip_html(row, choropleth: Choropleth | IncidentChoropleth | None, lang:
 
 
 def _style(choropleth, classes: Classes | None, place_id: int, faded: bool = False) -> dict:
-    """The Leaflet path style of one place: plain, a class colour, hatched grey or white."""
+    """The Leaflet path style of one place: plain, a class colour, hatched grey or white.
+
+    The class colour comes from ``choropleth.classes()`` (round steps by default; the
+    ``classes`` handed in are not used). The fill never fades under grid layers
+    (``faded`` changes nothing): the cells are outlines, so the legend still matches. A
+    place significantly higher or lower than the rest of the kommun gets its mark
+    (:data:`palette.MARKS`: a thick or a dotted outline), never only a colour.
+    """
     if choropleth is None:
         style = {"color": palette.OUTLINE, "weight": 3.5, "fillColor": palette.FILL}
         style["fillOpacity"] = 0.22
@@ -192,10 +207,9 @@ def _style(choropleth, classes: Classes | None, place_id: int, faded: bool = Fal
         style = {"color": palette.OUTLINE, "weight": 3, "fillColor": palette.NEUTRAL_FILL}
         style["fillOpacity"] = 0.7
     else:
-        fill = classes.colour(choropleth.value(place_id))
+        fill = choropleth.classes().colour(choropleth.value(place_id))
         style = {"color": palette.OUTLINE, "weight": 3.5, "fillColor": fill, "fillOpacity": 0.78}
-    if faded:
-        style["fillOpacity"] = min(style["fillOpacity"], palette.FADED_OPACITY)
+        style.update(palette.MARKS.get(choropleth.mark(place_id), {}))
     return style
 
 
@@ -220,26 +234,39 @@ def _feature(row) -> dict:
     }
 
 
-def selection_layer(places: gpd.GeoDataFrame, selected: str | None) -> folium.FeatureGroup:
+def selection_layer(
+    places: gpd.GeoDataFrame, selected: str | None, *, zoom: bool = True
+) -> folium.FeatureGroup:
     """The highlight of the selected place: a white halo under a thick orange outline.
 
     It takes no clicks, so the places below stay clickable. The dashboard hands it
     to ``st_folium(feature_group_to_add=...)`` so selecting a place does not reload
-    the map. Its outline is the place's shape as the map draws it.
+    the map. Its outline is the place's shape as the map draws it. When drawn, it
+    zooms the map to the place, or with no place chosen to the whole kommun
+    (:class:`~trygg.maps.view.ShowPlace`, a child of the outline, so the group holds
+    the two outlines only); :func:`place_map`'s own highlight marks the place on the
+    kommun's map without zooming.
 
     Parameters
     ----------
     places : GeoDataFrame
         The kommun's places, as for :func:`place_map`.
     selected : str, optional
-        The selected place's name; None or an unknown name gives an empty layer.
+        The selected place's name; None gives a layer that only shows the whole
+        kommun, an unknown name an empty layer.
+    zoom : bool
+        Whether drawing the layer zooms the map (False: the outline only).
 
     Returns
     -------
     folium.FeatureGroup
     """
     group = folium.FeatureGroup(name=t("map.selected_layer"), control=False)
-    chosen = [] if selected is None else np.flatnonzero((places["name"] == selected).to_numpy())
+    if selected is None:
+        if zoom and not places.empty:
+            ShowPlace().add_to(group)
+        return group
+    chosen = np.flatnonzero((places["name"] == selected).to_numpy())
     if len(chosen) == 0:
         return group
     shapes = _shapes(places)
@@ -248,9 +275,11 @@ def selection_layer(places: gpd.GeoDataFrame, selected: str | None) -> folium.Fe
     for color, weight in (("#ffffff", 13), (palette.SELECTED, 7)):
         style = {"color": color, "weight": weight, "fill": color == palette.SELECTED}
         style["fillOpacity"] = 0.12
-        folium.GeoJson(
+        layer = folium.GeoJson(
             outline, style_function=lambda _f, s=style: s, interactive=False, control=False
         ).add_to(group)
+    if zoom:
+        ShowPlace(shapely.union_all(drawn)).add_to(layer)
     return refuse_templates(group)
 
 
@@ -305,7 +334,8 @@ def _on_a_page_of_its_own(fmap: folium.Map, selection) -> Iterator[Figure]:
     for ``st_folium`` would otherwise add every layer to the map a second time. For the
     same reason the layers' "add me to my parent" parts from earlier renders go first:
     ``st_folium`` renames the elements, and a part naming a layer by its old name would
-    stop the page's script.
+    stop the page's script. The file opens on the whole kommun, the chosen place
+    outlined: the selection's zoom (:class:`~trygg.maps.view.ShowPlace`) stays out.
     """
     for element in walk(fmap):
         for key, child in list(element._children.items()):
@@ -316,11 +346,21 @@ def _on_a_page_of_its_own(fmap: folium.Map, selection) -> Iterator[Figure]:
     if added:
         selection_parent = selection._parent
         selection.add_to(fmap)
+    zooms = [
+        (element, key, child)
+        for element in walk(fmap)
+        for key, child in list(element._children.items())
+        if isinstance(child, ShowPlace)
+    ]
+    for element, key, _child in zooms:
+        del element._children[key]
     page = Figure()
     page.add_child(fmap)
     try:
         yield page
     finally:
+        for element, key, child in zooms:
+            element._children[key] = child
         fmap._parent = parent
         fmap._children.clear()
         fmap._children.update(children)
@@ -372,34 +412,3 @@ class _ProjectorStyle(MacroElement):
         self.hatch_id = palette.HATCH_ID
         self.hatch_light = palette.HATCH_LIGHT
         self.hatch_line = palette.HATCH_LINE
-
-
-class _PlaceLabels(MacroElement):
-    """Permanent place names, placed by ``tryggPlaceLabels`` in ``templates/labels.js``
-    so that they do not overlap (larger places first)."""
-
-    _template = Template(
-        """
-        {% macro script(this, kwargs) %}
-        {{ this.code }}
-        tryggPlaceLabels({{ this.labels|tojson }}, {{ this._parent.get_name() }});
-        {% endmacro %}
-        """
-    )
-
-    def __init__(self, web: gpd.GeoDataFrame):
-        super().__init__()
-        self._name = "PlaceLabels"
-        self.code = templates.source("labels.js")
-        bounds = np.round(shapely.bounds(web.geometry.array), WEB_DECIMALS).tolist()
-        self.labels = [
-            {
-                "text": text,
-                "lat": round(float(lat), WEB_DECIMALS),
-                "lon": round(float(lon), WEB_DECIMALS),
-                "bounds": [[south, west], [north, east]],
-            }
-            for text, lat, lon, (west, south, east, north) in zip(
-                web["label"], web["label_lat"], web["label_lon"], bounds, strict=True
-            )
-        ]

@@ -5,6 +5,11 @@
 value is shown (:data:`SHOWN`), hidden for too few answers or incidents
 (:data:`SUPPRESSED`) or off the scale for want of a population (:data:`NO_POPULATION`),
 and gives the tooltip's and legend's texts. A suppressed place never gets a number.
+
+Each is classed by ``scheme`` (:func:`~trygg.maps.palette.classes_of`): round, fixed
+steps by default. A survey place that differs significantly from the rest of the kommun
+(``vs_rest``) says so in its tooltip, and :meth:`Choropleth.mark` gives the map its
+outline mark; hidden places are never compared.
 """
 
 from __future__ import annotations
@@ -21,7 +26,9 @@ from trygg.maps.metrics import (
     incident_label,
     indicator_about,
     indicator_label,
+    vs_rest_text,
 )
+from trygg.maps.palette import COUNT, DEFAULT_SCHEME, RATE, SHARE, Classes, classes_of
 from trygg.scales import MIN_INCIDENTS_PUBLIC, MIN_N
 from trygg.stats.survey_figures import figure_of
 from trygg.strings import t
@@ -49,6 +56,9 @@ class Choropleth:
         The legend says "syntetiska demodata" when true.
     min_n : int
         The suppression threshold, named in the legend.
+    scheme : str
+        How the shares are classed: ``"equal"`` (steps of 5 percentage points, the
+        default), ``"quantiles"`` or ``"natural"``.
     """
 
     title: str
@@ -57,6 +67,20 @@ class Choropleth:
     about: str = ""
     synthetic: bool = False
     min_n: int = MIN_N
+    scheme: str = DEFAULT_SCHEME
+
+    def classes(self) -> Classes:
+        """The classes the places are drawn in (the legend lists the drawn ones)."""
+        return classes_of(self.shown_values(), self.scheme, SHARE)
+
+    def vs_rest(self, place_id: int) -> Mapping | None:
+        """The place's comparison with the rest of the kommun; None when hidden."""
+        return self.figure(place_id).get("vs_rest") if self.status(place_id) == SHOWN else None
+
+    def mark(self, place_id: int) -> str | None:
+        """``"higher"`` or ``"lower"`` when the place differs significantly, else None."""
+        result = (self.vs_rest(place_id) or {}).get("result")
+        return result if result in ("higher", "lower") else None
 
     def figure(self, place_id: int) -> Mapping:
         found = self.figures.get(place_id)
@@ -75,16 +99,30 @@ class Choropleth:
         return [v for v in map(self.value, self.figures) if v is not None]
 
     def tooltip(self, place_id: int, lang: str | None = None) -> tuple[str, list[str]]:
-        """The headline ("32,1 %" or "för få svar") and the lines under it (n, interval)."""
+        """The headline ("32,1 %" or "för få svar") and the lines under it: n, interval
+        and, when compared, the comparison with the rest of the kommun in words."""
         texts = formatting.describe(self.figure(place_id), lang)
-        return texts["value"], [texts[key] for key in ("n", "interval") if texts[key]]
+        compared = vs_rest_text(self.vs_rest(place_id), lang)
+        lines = [texts[key] for key in ("n", "interval") if texts[key]]
+        return texts["value"], [*lines, compared] if compared else lines
 
     def range_text(self, low: float, high: float, lang: str | None = None) -> str:
+        """A class in the legend: "10–15 %" for a round step, else "11,3–15,7 %"."""
+        if self.scheme == DEFAULT_SCHEME:
+            low_text = formatting.decimal(low * 100, 0, lang)
+            return t("fmt.range", lang, low=low_text, high=formatting.decimal(high * 100, 0, lang))
         return formatting.share_range(low, high, lang)
 
     def missing_rows(self, lang: str | None = None) -> list[tuple[str, str]]:
-        """Legend rows for places off the scale: ``(status, text)``."""
-        return [(SUPPRESSED, t("map.legend_too_few", lang, min_n=self.min_n))]
+        """Legend rows for the places drawn off the scale: ``(status, text)``; a place
+        hidden only to protect a small group elsewhere is named as such."""
+        hidden = [self.figure(p) for p in self.figures if self.status(p) == SUPPRESSED]
+        rows = []
+        if any(not f.get("secondary_suppression") for f in hidden):
+            rows.append((SUPPRESSED, t("map.legend_too_few", lang, min_n=self.min_n)))
+        if any(f.get("secondary_suppression") for f in hidden):
+            rows.append((SUPPRESSED, t("fmt.hidden_to_protect", lang)))
+        return rows
 
     #: What the legend calls synthetic when ``synthetic`` is true (see ``legend_html``).
     synthetic_kind = "answers"
@@ -112,6 +150,8 @@ class IncidentChoropleth:
         The previous period's name in the tooltip ("2023").
     k : int
         The public threshold: a suppressed count says "färre än k", never a number.
+    scheme : str
+        How the figures are classed (see :class:`Choropleth`); classes start at zero.
     """
 
     title: str
@@ -123,6 +163,16 @@ class IncidentChoropleth:
     about: str = ""
     synthetic: bool = False
     k: int = MIN_INCIDENTS_PUBLIC
+    scheme: str = DEFAULT_SCHEME
+
+    def classes(self) -> Classes:
+        """The classes, from zero: zero is always in the lightest class."""
+        kind = RATE if self.metric == INCIDENT_RATE else COUNT
+        return classes_of(self.shown_values(), self.scheme, kind)
+
+    def mark(self, place_id: int) -> str | None:
+        """Incidents are not compared with the rest of the kommun: never a mark."""
+        return None
 
     def count(self, block: Mapping) -> int | None:
         """The metric's count in ``block`` (the total for a rate); None when suppressed."""
@@ -166,7 +216,8 @@ class IncidentChoropleth:
         return headline, details
 
     def range_text(self, low: float, high: float, lang: str | None = None) -> str:
-        decimals = 1 if self.metric == INCIDENT_RATE else 0
+        round_rate = self.scheme == DEFAULT_SCHEME and float(low).is_integer()
+        decimals = 1 if self.metric == INCIDENT_RATE and not round_rate else 0
         return formatting.number_range(low, high, decimals, lang)
 
     def missing_rows(self, lang: str | None = None) -> list[tuple[str, str]]:
@@ -182,7 +233,10 @@ class IncidentChoropleth:
 
 
 def choropleth(
-    figures: Mapping, indicator: str = "andel_otrygga", lang: str | None = None
+    figures: Mapping,
+    indicator: str = "andel_otrygga",
+    lang: str | None = None,
+    scheme: str = DEFAULT_SCHEME,
 ) -> Choropleth:
     """The choropleth of one indicator from the survey figures per place.
 
@@ -195,6 +249,8 @@ def choropleth(
         ``andel_otrygga`` or a problem or worry item (see :func:`metric_options`).
     lang : str
         Language of the title and the legend's note.
+    scheme : str
+        ``"equal"`` (default), ``"quantiles"`` or ``"natural"``.
 
     Returns
     -------
@@ -202,12 +258,21 @@ def choropleth(
     """
     return Choropleth(
         title=indicator_label(indicator, lang),
-        figures={p["place_id"]: figure_of(p["survey"], indicator) for p in figures["places"]},
+        figures={p["place_id"]: _figure(p["survey"], indicator) for p in figures["places"]},
         year=figures["year"],
         about=indicator_about(indicator, lang),
         synthetic=bool(figures.get("synthetic")),
         min_n=figures.get("min_n", MIN_N),
+        scheme=scheme,
     )
+
+
+def _figure(survey: Mapping, indicator: str) -> Mapping:
+    """One indicator's figure; the core figure keeps its block's ``vs_rest``."""
+    figure = figure_of(survey, indicator)
+    if indicator == "andel_otrygga" and "vs_rest" not in figure and survey.get("vs_rest"):
+        return {**figure, "vs_rest": survey["vs_rest"]}
+    return figure
 
 
 def incident_choropleth(
@@ -216,6 +281,7 @@ def incident_choropleth(
     previous: Mapping | None = None,
     synthetic: bool = False,
     lang: str | None = None,
+    scheme: str = DEFAULT_SCHEME,
 ) -> IncidentChoropleth:
     """The choropleth of one incident metric from the incident figures per place.
 
@@ -231,6 +297,8 @@ def incident_choropleth(
         The incidents are synthetic demo data (the legend says so).
     lang : str
         Language of the title and the legend's note.
+    scheme : str
+        ``"equal"`` (round steps from zero, the default), ``"quantiles"`` or ``"natural"``.
 
     Returns
     -------
@@ -250,4 +318,5 @@ def incident_choropleth(
         about=incident_about(metric, lang),
         synthetic=synthetic,
         k=figures.get("k", MIN_INCIDENTS_PUBLIC),
+        scheme=scheme,
     )

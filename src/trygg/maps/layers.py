@@ -2,7 +2,9 @@
 
 Incidents reach the map only as places or as grid cells: a layer refuses any geometry
 that is not an area, so raw incident points never do. The cells take no clicks or
-hovers, so the places under them stay clickable.
+hovers, so the places under them stay clickable, and they are drawn as outlines with a
+light tint (outline mode): the places keep their colours, so the choropleth's legend
+still matches with a layer on.
 """
 
 from __future__ import annotations
@@ -50,13 +52,20 @@ class HotspotLayer:
     synthetic: bool = False
 
     def features(self) -> list[dict]:
-        """The cells with bin ≠ 0, weakest first; only their bin and style are sent."""
-        cells = [f for f in _area_features(self.grid) if f["properties"]["gi_bin"] != 0]
-        cells.sort(key=lambda f: abs(f["properties"]["gi_bin"]))
-        return [
-            _cell_feature(f, {"gi_bin": int(f["properties"]["gi_bin"])}, _hotspot_style(f))
-            for f in cells
+        """The cells with bin ≠ 0 or an emerging trend, weakest first; only their bin, trend
+        and style are sent."""
+        cells = [
+            f
+            for f in _area_features(self.grid)
+            if f["properties"]["gi_bin"] != 0 or _trend(f) is not None
         ]
+        cells.sort(key=lambda f: abs(f["properties"]["gi_bin"]))
+        return [_cell_feature(f, _cell_properties(f), _hotspot_style(f)) for f in cells]
+
+    def trends(self) -> list[str]:
+        """The emerging-hot-spot classes drawn, in the order of the legend."""
+        found = {_trend(f) for f in _area_features(self.grid)}
+        return [name for name in EMERGING_LOOKS if name in found]
 
     def layer(self, lang: str | None = None) -> folium.GeoJson:
         return _grid_layer(self.features(), t("map.hotspot_layer", lang))
@@ -65,9 +74,20 @@ class HotspotLayer:
         category = self.category or t("map.all_categories", lang)
         cell = t("fmt.metres", lang, value=formatting.integer(round(self.cell), lang))
         note = t("map.hotspot_note", lang, cell=cell, category=category)
+        hot, cold = (
+            [HOTSPOT_COLOURS[b] for b in (3, 2, 1)],
+            [HOTSPOT_COLOURS[b] for b in (-3, -2, -1)],
+        )
         rows = [
-            swatches_row([HOTSPOT_COLOURS[b] for b in (3, 2, 1)], t("map.hotspot_hot", lang)),
-            swatches_row([HOTSPOT_COLOURS[b] for b in (-3, -2, -1)], t("map.hotspot_cold", lang)),
+            swatches_row(hot, t("map.hotspot_hot", lang), outline=True),
+            swatches_row(cold, t("map.hotspot_cold", lang), outline=True),
+        ]
+        rows += [
+            legend_row(
+                f"border:3px {EMERGING_LOOKS[name][1]} #222;background:#fff",
+                t(f"hot.emerging.{name}", lang),
+            )
+            for name in self.trends()
         ]
         heading = legend_heading(t("map.hotspot_title", lang), [])
         note_html = f"<div class='trygg-legend-note'>{inert(note)}</div>"
@@ -103,9 +123,8 @@ class DensityLayer:
         features = []
         for f in _area_features(self.density):
             density = f["properties"]["density"]
-            colour = colours[classes.index(density)]
-            style = {"stroke": False, "fillColor": colour, "fillOpacity": DENSITY_OPACITY}
-            features.append(_cell_feature(f, {"density": density}, style))
+            index = classes.index(density)
+            features.append(_cell_feature(f, {"density": density}, _density_style(colours, index)))
         return features
 
     def layer(self, lang: str | None = None) -> folium.GeoJson:
@@ -116,10 +135,7 @@ class DensityLayer:
         cell = self.density.get("cell", 250)
         note = t("map.density_note", lang, cell=t("fmt.metres", lang, value=round(cell)))
         rows = [
-            legend_row(
-                f"background:{colour};opacity:{DENSITY_OPACITY + 0.2}",
-                formatting.number_range(low, high, 0, lang),
-            )
+            legend_row(_outline_swatch(colour), formatting.number_range(low, high, 0, lang))
             for colour, (low, high) in reversed(
                 list(zip(self.colours(), classes.ranges, strict=True))
             )
@@ -148,9 +164,74 @@ def _cell_feature(feature: Mapping, properties: dict, style: dict) -> dict:
     }
 
 
+#: Outline width of a cell by its Gi* confidence (90, 95, 99 %) and of a density class.
+HOTSPOT_WEIGHTS = {1: 2.0, 2: 3.0, 3: 4.0}
+DENSITY_WEIGHTS = (1.5, 2.0, 2.5, 3.0, 3.5)
+
+
+#: How each emerging-hot-spot class is drawn without relying on colour: the cell's
+#: outline dashes on the map (SVG ``dashArray``) and the legend swatch's CSS border style.
+EMERGING_LOOKS = {
+    "new": ("1 5", "dotted"),
+    "intensifying": (None, "double"),
+    "persistent": (None, "solid"),
+    "diminishing": ("8 5", "dashed"),
+    "sporadic": ("2 5 8 5", "dashed"),
+}
+
+
+def _cell_properties(feature: Mapping) -> dict:
+    """What a hot-spot cell sends: its bin, and its trend when one was found."""
+    properties = {"gi_bin": int(feature["properties"]["gi_bin"])}
+    if _trend(feature) is not None:
+        properties["emerging"] = _trend(feature)
+    return properties
+
+
+def _trend(feature: Mapping) -> str | None:
+    """The cell's emerging-hot-spot class, or None (no trend analysed, or none found)."""
+    name = feature["properties"].get("emerging")
+    return name if name in EMERGING_LOOKS else None
+
+
 def _hotspot_style(feature: Mapping) -> dict:
-    colour = HOTSPOT_COLOURS[int(feature["properties"]["gi_bin"])]
-    return {"color": colour, "weight": 1, "fillColor": colour, "fillOpacity": HOTSPOT_OPACITY}
+    """An outline in the bin's colour, thicker for higher confidence, a light tint; an
+    emerging trend as the outline's dashes (intensifying: a double-thick outline)."""
+    gi_bin = int(feature["properties"]["gi_bin"])
+    colour = HOTSPOT_COLOURS[gi_bin] if gi_bin else "#222222"
+    style = {
+        "color": colour,
+        "weight": HOTSPOT_WEIGHTS.get(abs(gi_bin), 2.0),
+        "opacity": 1.0,
+        "fillColor": colour,
+        "fillOpacity": HOTSPOT_OPACITY if gi_bin else 0.0,
+    }
+    trend = _trend(feature)
+    if trend is not None:
+        dashes = EMERGING_LOOKS[trend][0]
+        if dashes:
+            style["dashArray"] = dashes
+        if trend == "intensifying":
+            style["weight"] = style["weight"] * 2
+    return style
+
+
+def _density_style(colours: tuple[str, ...], index: int) -> dict:
+    """An outline in the class's colour, thicker for denser, a light tint."""
+    colour = colours[index]
+    weight = DENSITY_WEIGHTS[MAX_CLASSES - len(colours) + index]
+    return {"color": colour, "weight": weight, "fillColor": colour, "fillOpacity": DENSITY_OPACITY}
+
+
+def _outline_swatch(colour: str) -> str:
+    """A legend swatch drawn like a cell: the outline, the light tint inside."""
+    return f"border:3px solid {colour};background:{_tint(colour, DENSITY_OPACITY)}"
+
+
+def _tint(colour: str, opacity: float) -> str:
+    """``colour`` at ``opacity`` over white, as an opaque ``#rrggbb``."""
+    channels = (int(colour[i : i + 2], 16) for i in (1, 3, 5))
+    return "#" + "".join(f"{round(255 - (255 - c) * opacity):02x}" for c in channels)
 
 
 def _grid_layer(features: list[dict], name: str) -> folium.GeoJson:

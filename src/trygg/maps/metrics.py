@@ -1,4 +1,5 @@
-"""What a map can be coloured by: survey indicators and incident metrics, and their names.
+"""What a map can be coloured by: survey indicators and incident metrics, and their names;
+and a place's comparison with the rest of the kommun in words (:func:`vs_rest_text`).
 
 A survey indicator is ``andel_otrygga`` or ``<scale>_<item>`` (``problem_nedskrapning``,
 ``oro_inbrott``); an incident metric is the count (:data:`INCIDENT_TOTAL`), the rate per
@@ -11,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 
 from trygg.scales import INCIDENT_CATEGORIES, ITEM_LABELS, ITEM_SCALES
-from trygg.strings import t
+from trygg.strings import category_label, t
 
 #: Incident metrics: the count, the rate per 1 000 inhabitants, one category's count.
 INCIDENT_TOTAL = "handelser"
@@ -101,10 +102,42 @@ def incident_label(metric: str, lang: str | None = None) -> str:
     if metric == INCIDENT_RATE:
         return t("map.metric_incidents_rate", lang)
     category = incident_category(metric)
-    return t("map.metric_incidents_category", lang, category=INCIDENT_CATEGORIES[category])
+    return t("map.metric_incidents_category", lang, category=category_label(category, lang))
 
 
 def incident_about(metric: str, lang: str | None = None) -> str:
     """One line saying which incidents an incident metric counts."""
     key = {INCIDENT_TOTAL: "incidents", INCIDENT_RATE: "incidents_rate"}.get(metric)
     return t(f"map.about_{key or 'incidents_category'}", lang)
+
+
+#: The words for each result of a place's comparison with the rest of the kommun.
+VS_REST_KEYS = {
+    "higher": "map.vs_rest_higher",
+    "lower": "map.vs_rest_lower",
+    "no_difference": "map.vs_rest_no_difference",
+}
+
+
+def vs_rest_text(vs_rest: Mapping | None, lang: str | None = None) -> str:
+    """A place's ``vs_rest`` comparison in words; "" when there is none (hidden place,
+    too small a rest).
+
+    Parameters
+    ----------
+    vs_rest : Mapping, optional
+        ``{"rest_andel", "diff", "p_value", "result"}`` with ``result`` one of
+        ``"higher"``, ``"lower"``, ``"no_difference"``; or None.
+    lang : str
+        The language; the current one when None.
+
+    Examples
+    --------
+    >>> vs_rest_text({"rest_andel": 0.2, "diff": 0.1, "p_value": 0.01, "result": "higher"})
+    'säkerställt högre än i övriga kommunen'
+    >>> vs_rest_text(None)
+    ''
+    """
+    if not vs_rest or vs_rest.get("result") not in VS_REST_KEYS:
+        return ""
+    return t(VS_REST_KEYS[vs_rest["result"]], lang)

@@ -88,6 +88,9 @@ def ensure_assets(static_dir: str | os.PathLike) -> Path:
     target = Path(static_dir) / LEAFLET_FOLDER
     for name in LEAFLET_FILES:
         _copy_if_changed(LEAFLET_SOURCE / name, target / name)
+    from trygg.maps.tiles import publish_archive  # it imports this module
+
+    publish_archive(static_dir)  # a TRYGG_TILES package, see trygg.maps.tiles
     return target
 
 
@@ -171,7 +174,8 @@ def inline_assets(page: str, fmap) -> str:
         page = page.replace(
             f'<link rel="stylesheet" href="{url}"/>', f"<style>{inline_css()}</style>"
         )
-    if STATIC_URL in page or "<script src=" in page:
+    tiles = f"{STATIC_URL}/tiles/"  # a tile package is fetched, like any basemap
+    if STATIC_URL in page.replace(tiles, "") or "<script src=" in page:
         raise ValueError("standalone_html: a script or stylesheet link was left in the page")
     return page
 

@@ -2,8 +2,11 @@
 
 Method (documented for the council and a statistician):
 
-- **Grid**: square cells of ``cell`` metres in SWEREF 99 TM, covering the bounding box of
-  the period's incidents; each cell holds the summed ``antal`` of the incidents inside.
+- **Grid**: square cells of ``cell`` metres in SWEREF 99 TM, covering the study area (the
+  bounds of the kommun's places plus a margin; without one, the period's incidents);
+  each cell holds the summed ``antal`` of the incidents inside. An incident outside the
+  study area is left out, and a grid of more than ``MAX_HOTSPOT_CELLS`` cells is refused
+  with a proposal for a larger cell.
 - **Spatial weights**: queen contiguity on the grid (the 8 surrounding cells), binary,
   with the cell itself included (Gi*, ``star=True``), through libpysal and esda.
 - **Statistic**: esda's ``G_Local``; ``gi_z`` is the analytical z-score and ``gi_p`` its
@@ -33,8 +36,17 @@ from pyproj import Transformer
 from scipy import ndimage
 from scipy.stats import kendalltau, norm
 
-from trygg.scales import MIN_INCIDENTS_PUBLIC, STORE_CRS, WEB_CRS
+from trygg.errors import TryggError
+from trygg.formatting import integer
+from trygg.scales import (
+    HOTSPOT_CELL_SIZES,
+    MAX_HOTSPOT_CELLS,
+    MIN_INCIDENTS_PUBLIC,
+    STORE_CRS,
+    WEB_CRS,
+)
 from trygg.stats import hotspots
+from trygg.strings import t
 
 #: Public density is smoothed from cells of this size that hold at least k incidents.
 PUBLIC_DENSITY_CELL = 100.0
@@ -111,6 +123,35 @@ class Grid:
         self.ncols = int(np.floor((x.max() - self.x0) / cell)) + 1
         self.nrows = int(np.floor((y.max() - self.y0) / cell)) + 1
 
+    def refuse_if_large(self) -> Grid:
+        """The grid itself, or a Swedish refusal proposing a larger cell when it has more
+        than ``MAX_HOTSPOT_CELLS`` cells (Gi* on it would take too long and too much memory).
+        """
+        if self.size > MAX_HOTSPOT_CELLS:
+            raise TryggError(
+                t(
+                    "err.hotspot_cells",
+                    cells=integer(self.size),
+                    limit=integer(MAX_HOTSPOT_CELLS),
+                    cell=int(self.cell),
+                    larger=larger_cell(self.cell, self.size),
+                )
+            )
+        return self
+
+    @classmethod
+    def over(cls, bounds: tuple[float, float, float, float], cell: float) -> Grid:
+        """The grid over ``(minx, miny, maxx, maxy)``."""
+        minx, miny, maxx, maxy = bounds
+        return cls(np.array([minx, maxx]), np.array([miny, maxy]), cell)
+
+    def inside(self, x: np.ndarray, y: np.ndarray) -> np.ndarray:
+        """Which points fall in a cell of the grid."""
+        with np.errstate(invalid="ignore"):
+            cols = np.floor((x - self.x0) / self.cell)
+            rows = np.floor((y - self.y0) / self.cell)
+        return (cols >= 0) & (cols < self.ncols) & (rows >= 0) & (rows < self.nrows)
+
     @property
     def size(self) -> int:
         return self.nrows * self.ncols
@@ -152,6 +193,29 @@ class Grid:
         }
 
 
+def larger_cell(cell: float, cells: int) -> int:
+    """The smallest offered cell size (else a round one) that keeps a grid under the limit.
+
+    Examples
+    --------
+    >>> larger_cell(100, 4_000_000)
+    500
+    >>> larger_cell(5000, 4_000_000)
+    23000
+    """
+    needed = cell * np.sqrt(cells / MAX_HOTSPOT_CELLS)
+    offered = [size for size in HOTSPOT_CELL_SIZES if size >= needed]
+    if offered:
+        return offered[0]
+    return int(np.ceil(needed / 1000) * 1000)
+
+
+def study_area(bounds: tuple[float, float, float, float], margin: float) -> tuple:
+    """The places' bounds in EPSG:3006 grown by ``margin`` metres on every side."""
+    minx, miny, maxx, maxy = bounds
+    return (minx - margin, miny - margin, maxx + margin, maxy + margin)
+
+
 def grid_hotspots(
     incidents: pd.DataFrame,
     cell: float = 100.0,
@@ -161,6 +225,7 @@ def grid_hotspots(
     permutations: int = PERMUTATIONS,
     emerging: tuple[dt.datetime, dt.datetime] | None = None,
     hide: Callable[[np.ndarray], np.ndarray] | None = None,
+    area: tuple[float, float, float, float] | None = None,
 ) -> dict:
     """Gi* per grid cell as a WGS84 FeatureCollection (every cell of the grid).
 
@@ -178,11 +243,22 @@ def grid_hotspots(
         Public only: given each incident's cell (-1 without coordinates, in the order
         of ``incidents``), the cells to hide (see
         :func:`trygg.suppression.hide_grid_cells`); default: cells under ``k``.
+    area : (minx, miny, maxx, maxy), optional
+        The study area in EPSG:3006 (:func:`study_area`): the grid covers it and an
+        incident outside it is left out. Default: the incidents' bounding box.
     """
     points = incidents.dropna(subset=["x", "y"])
+    if area is not None:
+        grid = Grid.over(area, cell).refuse_if_large()
+        located = incidents[["x", "y"]].notna().all(axis=1).to_numpy()
+        within = np.zeros(len(incidents), dtype=bool)
+        within[located] = grid.inside(points["x"].to_numpy(), points["y"].to_numpy())
+        incidents = incidents.assign(x=incidents["x"].where(within), y=incidents["y"].where(within))
+        points = incidents.dropna(subset=["x", "y"])
     if points.empty:
         return {"type": "FeatureCollection", "features": [], "cell": cell}
-    grid = Grid(points["x"].to_numpy(), points["y"].to_numpy(), cell)
+    if area is None:
+        grid = Grid(points["x"].to_numpy(), points["y"].to_numpy(), cell).refuse_if_large()
     counts = grid.counts(
         points["x"].to_numpy(), points["y"].to_numpy(), points["count"].to_numpy(dtype=float)
     )

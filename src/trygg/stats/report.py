@@ -18,11 +18,14 @@ from trygg.errors import TryggError
 from trygg.places import load_places
 from trygg.places.lookup import NameIndex
 from trygg.scales import (
+    DAY_TYPES,
+    HOTSPOT_MARGIN_M,
     MIN_INCIDENTS_PUBLIC,
     MIN_N,
+    TIME_BANDS,
 )
 from trygg.stats import hotspots as hs
-from trygg.stats import incident_figures, suppression, survey_figures
+from trygg.stats import incident_figures, suppression, survey_figures, windows
 from trygg.stats.hotspots import (
     public_points,
 )
@@ -240,21 +243,38 @@ def hotspots(
     emerging: bool = False,
     public: bool = False,
     k: int = MIN_INCIDENTS_PUBLIC,
+    band: str | None = None,
+    days: str | None = None,
+    margin: float = HOTSPOT_MARGIN_M,
 ) -> dict:
     """Gi* on the grid and on the places, plus a public-safe density surface.
 
+    The grid covers the study area: the bounds of the kommun's places plus ``margin``
+    metres; incidents outside it are left out of the grid and the density (a kommun
+    without places falls back to its incidents' bounds). ``band`` (dag, kvall, natt)
+    and ``days`` (vardag, helg) keep only incidents with a time of day in that window,
+    for the grid and the density; the places' Gi* stays on the whole period.
+
     In public output every count comes from the suppressed figures (the places' counts
     are those of ``trygg stats --public``), grid cells are protected against the kommun
-    and the places too, and Gi* is computed on the published counts only.
+    and the places too, and Gi* is computed on the published counts only. With a time
+    window a cell is also hidden when any part of the day (band × day type, or no time)
+    holds 1 … k − 1 incidents there, so no two windows can be subtracted to reveal one.
 
     Returns
     -------
     dict
-        ``{"kommun", "period", "category", "cell", "fdr", "public", "k", "method",
-        "grid": FeatureCollection, "places": [...], "density": FeatureCollection}``.
+        ``{"kommun", "period", "category", "cell", "fdr", "public", "k", "band", "days",
+        "study_area", "method", "grid": FeatureCollection, "places": [...],
+        "density": FeatureCollection}``.
     """
     if cell <= 0:
         raise TryggError(t("err.cell_size", cell=cell))
+    if band is not None and band not in TIME_BANDS:
+        raise TryggError(t("err.time_band", value=band))
+    if days is not None and days not in DAY_TYPES:
+        raise TryggError(t("err.day_type", value=days))
+    windowed = band is not None or days is not None
     period = resolve_period(engine, kommun, year, start, end, public)
     incidents, links = load_incidents(
         engine,
@@ -263,15 +283,33 @@ def hotspots(
         period.end,
         category,
         with_links=public,
-        with_times=emerging,
+        with_times=emerging or windowed,
     )
     places = load_places(engine, kommun)
+    area = hs.study_area(tuple(places.total_bounds), margin) if len(places) else None
+    if area is not None:
+        incidents = _within(incidents, area, cell)
     cube = incident_cube(engine, kommun, period.start.year, k) if public else None
     emerging_span = (period.start, period.end) if emerging else None
-    hide = _grid_hider(incidents, links, places, cube, period, category, k) if public else None
+    if windowed:
+        grid_incidents, hide = windows.window_view(
+            incidents, links, places, area, cell, band, days, k
+        )
+        hide = hide if public else None
+    else:
+        grid_incidents = incidents
+        hide = _grid_hider(incidents, links, places, cube, period, category, k) if public else None
     grid = hs.grid_hotspots(
-        incidents, cell=cell, fdr=fdr, public=public, k=k, emerging=emerging_span, hide=hide
+        grid_incidents,
+        cell=cell,
+        fdr=fdr,
+        public=public,
+        k=k,
+        emerging=emerging_span,
+        hide=hide,
+        area=area,
     )
+    incidents = grid_incidents
     place_rows = _place_hotspots(engine, kommun, places, period, category, fdr, cube)
     density = hs.kernel_density(public_points(incidents, k) if public else incidents, k=k)
     return {
@@ -282,6 +320,9 @@ def hotspots(
         "fdr": fdr,
         "public": public,
         "k": k,
+        "band": band,
+        "days": days,
+        "study_area": None if area is None else [round(v, 1) for v in area],
         "method": {
             "statistic": "Getis-Ord Gi* (esda.G_Local, star=True)",
             "weights": grid.get("weights"),
@@ -303,6 +344,14 @@ def hotspots(
         "places": place_rows,
         "density": density,
     }
+
+
+def _within(incidents: pd.DataFrame, area: tuple, cell: float) -> pd.DataFrame:
+    """The incidents with the coordinates of those outside the study area removed."""
+    grid = hs.Grid.over(area, cell)
+    x, y = incidents["x"].to_numpy(dtype=float), incidents["y"].to_numpy(dtype=float)
+    inside = grid.inside(x, y)
+    return incidents.assign(x=incidents["x"].where(inside), y=incidents["y"].where(inside))
 
 
 def _grid_hider(incidents, links, places, cube: IncidentCube, period, category, k: int):

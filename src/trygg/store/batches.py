@@ -35,6 +35,9 @@ INCIDENTS_KIND = "incidents"
 CRIME_STATS_KIND = "crime_stats"
 PLACES_KIND = "places"
 COMMITMENTS_KIND = "commitments"
+#: A context layer beneath the places, one batch kind per layer kind (``context_vatten``…),
+#: so one file's layers can be imported as different kinds; a new import replaces the last.
+CONTEXT_KIND_PREFIX = "context_"
 #: Kinds whose rows are figures; places and promises are replaced by re-importing instead.
 ROLLBACK_KINDS = {SURVEY_KIND, SURVEY_RESULTS_KIND, INCIDENTS_KIND, CRIME_STATS_KIND}
 

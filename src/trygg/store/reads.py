@@ -309,3 +309,19 @@ def crime_stat_rows(engine: Engine, kommun: str, year: int | None) -> list:
                 .order_by(stat.c.id)
             ).mappings()
         )
+
+
+def context_features(engine: Engine, kommun: str) -> list[tuple]:
+    """The kommun's context beneath the places, in the order it was imported: per feature
+    ``(kind, name, web_wkb, source, uploaded_by)``, WGS84, from active batches."""
+    feature = schema.context_feature
+    batch = schema.import_batch
+    with engine.connect() as connection:
+        rows = connection.execute(
+            select(feature.c.kind, feature.c.name, feature.c.web_wkb)
+            .add_columns(batch.c.source, batch.c.uploaded_by)
+            .join(batch, batch.c.id == feature.c.batch_id)
+            .where(feature.c.kommun_kod == kommun, batch.c.status == ACTIVE)
+            .order_by(feature.c.id)
+        ).all()
+    return [tuple(row) for row in rows]

@@ -302,6 +302,20 @@ login_attempt = Table(
     Index("ix_login_attempt_client", "client", "attempted_at"),
 )
 
+#: Context beneath the places (boundary, water, roads, buildings), as the map draws it:
+#: WGS84, simplified and rounded (migration 0008, :mod:`trygg.importers.context`).
+context_feature = Table(
+    "context_feature",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("kommun_kod", String(4), ForeignKey("kommun.kod"), nullable=False),
+    Column("kind", String(20), nullable=False),
+    Column("name", Text),
+    Column("web_wkb", LargeBinary, nullable=False),
+    Column("batch_id", Integer, ForeignKey("import_batch.id"), nullable=False),
+    Index("ix_context_feature_kommun", "kommun_kod", "kind"),
+)
+
 #: One counter per kommun, raised in the same transaction as every import, rollback,
 #: restore and follow-up (see :func:`trygg.store.reads.data_version`).
 data_revision = Table(

@@ -57,6 +57,17 @@ def current_language() -> str:
     return _LANGUAGE.get()
 
 
+def category_label(slug: str, lang: str | None = None) -> str:
+    """An incident category's name in the page's language (``skadegörelse`` → Skadegörelse).
+
+    Examples
+    --------
+    >>> category_label("klotter"), category_label("klotter", "en")
+    ('Klotter', 'Graffiti')
+    """
+    return t(f"cat.{slug}", lang)
+
+
 def t(key: str, lang: str | None = None, **values) -> str:
     """Look up ``key`` in ``lang`` (falling back to Swedish) and fill in ``values``.
 
