@@ -27,7 +27,7 @@ import streamlit as st
 
 import data
 import session
-from markup import md
+from markup import md, page_style
 from panels import language, sidebar
 from trygg.auth import Actor
 from trygg.maps import offline
@@ -83,6 +83,7 @@ def require_database() -> str:
 
 language.choose()
 st.set_page_config(page_title=t("app.title"), page_icon="🗺️", layout="wide")
+st.html(page_style())
 offline.ensure_assets(STATIC_DIR)
 try:  # a page never shows a traceback; the server log keeps it
     db = require_database()

@@ -20,6 +20,7 @@ from streamlit.testing.v1 import AppTest
 from trygg import auth, formatting, maps, places, scales, store
 from trygg.stats import report
 from trygg.store import batches
+from trygg.strings import t
 
 REPO = Path(__file__).resolve().parents[1]
 APP = str(REPO / "dashboard" / "app.py")
@@ -684,7 +685,7 @@ def test_stadsparken_hour_weekday_table_equals_time_profile(coordinator_env, lah
     assert "När på dygnet och veckan" in [s.value for s in at.subheader]
     public = laholm_incidents[True]["park"]
     shown = heat_cells(at)
-    assert [day for day, _cells in shown] == ["Mån", "Tis", "Ons", "Tor", "Fre", "Lör", "Sön"]
+    assert [day for day, _cells in shown] == [t(f"plats.day_{day}") for day in range(7)]
     assert [cells for _day, cells in shown] == [
         [formatting.heat_cell(n) for n in row] for row in public["hour_weekday"]
     ]

@@ -643,7 +643,7 @@ TEXT_CALLS = {
 TEXT_KEYWORDS = {"body", "label", "help", "placeholder"}
 METRIC_KEYWORDS = {"value", "delta"}
 #: The markup helpers: their output shows as typed whatever went in.
-HELPERS = {"md", "message", "badge", "heat_table", "table"}
+HELPERS = {"md", "message", "badge", "heat_table", "table", "page_style"}
 #: Receivers that are not Streamlit (a logger's ``info``).
 NOT_STREAMLIT = {"logging", "logger", "log", "LOGGER", "_LOGGER", "warnings"}
 SCOPES = (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda, ast.Module)

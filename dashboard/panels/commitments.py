@@ -76,7 +76,8 @@ def commitment(item: dict) -> None:
     if latest is None:
         st.caption(t("dash.no_follow_up"))
     else:
-        st.markdown(md(formatting.follow_up_line(latest)))
+        shown = {**latest, "status": follow_up.status_label(latest["status"])}
+        st.markdown(md(formatting.follow_up_line(shown)))
 
 
 def marks(item: dict, text: str | None = None) -> None:

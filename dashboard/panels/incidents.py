@@ -6,7 +6,8 @@ from __future__ import annotations
 import streamlit as st
 
 import data
-from markup import heat_table, md, message, table
+from markup import md, message, table
+from panels.place_incidents import heat_table
 from panels.sidebar import Shared
 from trygg import formatting
 from trygg.strings import t

@@ -14,7 +14,7 @@ outline mark; hidden places are never compared.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 
 from trygg import formatting
@@ -32,6 +32,16 @@ from trygg.maps.palette import COUNT, DEFAULT_SCHEME, RATE, SHARE, Classes, clas
 from trygg.scales import MIN_INCIDENTS_PUBLIC, MIN_N
 from trygg.stats.survey_figures import figure_of
 from trygg.strings import t
+
+
+def _once(layer, compute: Callable[[], Classes]) -> Classes:
+    """A frozen layer's classes, computed on the first call and kept on the instance."""
+    found = layer.__dict__.get("_classes")
+    if found is None:
+        found = compute()
+        layer.__dict__["_classes"] = found
+    return found
+
 
 #: How a place without a value on the scale is drawn (:meth:`Choropleth.status`).
 SHOWN, SUPPRESSED, NO_POPULATION = "shown", "suppressed", "no_population"
@@ -70,8 +80,9 @@ class Choropleth:
     scheme: str = DEFAULT_SCHEME
 
     def classes(self) -> Classes:
-        """The classes the places are drawn in (the legend lists the drawn ones)."""
-        return classes_of(self.shown_values(), self.scheme, SHARE)
+        """The classes the places are drawn in (the legend lists the drawn ones); worked
+        out once per choropleth, as every place's style asks for them."""
+        return _once(self, lambda: classes_of(self.shown_values(), self.scheme, SHARE))
 
     def vs_rest(self, place_id: int) -> Mapping | None:
         """The place's comparison with the rest of the kommun; None when hidden."""
@@ -168,7 +179,7 @@ class IncidentChoropleth:
     def classes(self) -> Classes:
         """The classes, from zero: zero is always in the lightest class."""
         kind = RATE if self.metric == INCIDENT_RATE else COUNT
-        return classes_of(self.shown_values(), self.scheme, kind)
+        return _once(self, lambda: classes_of(self.shown_values(), self.scheme, kind))
 
     def mark(self, place_id: int) -> str | None:
         """Incidents are not compared with the rest of the kommun: never a mark."""

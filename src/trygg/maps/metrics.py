@@ -33,10 +33,12 @@ def indicator_label(indicator: str, lang: str | None = None) -> str:
     return t(f"map.metric_{indicator.split('_', 1)[0]}", lang, item=item_label(indicator))
 
 
-def item_label(indicator: str) -> str:
-    """The item's own name, without "Problem:" or "Oro:": "Nedskräpning"."""
+def item_label(indicator: str, lang: str | None = None) -> str:
+    """The item's own name, without "Problem:" or "Oro:": "Nedskräpning" ("Litter")."""
     slug = indicator.split("_", 1)[1]
-    return ITEM_LABELS.get(slug, slug.replace("_", " ").capitalize())
+    if slug in ITEM_LABELS:
+        return t(f"item.{slug}", lang)
+    return slug.replace("_", " ").capitalize()
 
 
 def indicator_about(indicator: str, lang: str | None = None) -> str:

@@ -5,8 +5,26 @@ Swedish first, English second, the same keys in both; :mod:`trygg.strings` joins
 
 from __future__ import annotations
 
+from trygg.scales import ITEM_LABELS
+
+#: The survey's problem and worry items in English; Swedish: :data:`ITEM_LABELS`.
+ITEMS_EN = {
+    "nedskrapning": "Litter",
+    "klotter": "Graffiti",
+    "skadegorelse": "Vandalism",
+    "buskorning": "Reckless driving with cars or mopeds",
+    "narkotikaforsaljning": "Drug dealing",
+    "ungdomsgang": "Youth gangs",
+    "brak": "Fights and brawls",
+    "dalig_belysning": "Poor lighting",
+    "inbrott": "Burglary in the home",
+    "overfall": "Being assaulted",
+    "bilbrott": "Theft from or of cars",
+}
+
 CATALOGUE: dict[str, dict[str, str]] = {
     "sv": {
+        **{f"item.{slug}": label for slug, label in ITEM_LABELS.items()},
         "map.vs_rest_higher": "säkerställt högre än i övriga kommunen",
         "map.vs_rest_lower": "säkerställt lägre än i övriga kommunen",
         "map.vs_rest_no_difference": "ingen säkerställd skillnad mot övriga kommunen",
@@ -28,6 +46,7 @@ CATALOGUE: dict[str, dict[str, str]] = {
         "map.attribution_prefix": "Kartverktyg: Leaflet",
     },
     "en": {
+        **{f"item.{slug}": ITEMS_EN[slug] for slug in ITEM_LABELS},
         "map.vs_rest_higher": "significantly higher than in the rest of the municipality",
         "map.vs_rest_lower": "significantly lower than in the rest of the municipality",
         "map.vs_rest_no_difference": "no significant difference from the rest of the municipality",
