@@ -30,14 +30,14 @@ def hidden(rank: dict) -> None:
     """The places the ranking leaves out, each with its reason."""
     if not rank["hidden"]:
         return
-    st.subheader(t("jamfor.hidden_heading"))
+    st.header(t("jamfor.hidden_heading"))
     for row in rank["hidden"]:
         st.markdown(message("jamfor.hidden_line", place=row["place"], reason=row["reason"]))
 
 
 def sortable_table(shared: Shared, rank: dict) -> None:
     """The ranking as a table a click on a heading sorts, and its CSV file."""
-    st.subheader(t("jamfor.table_heading"))
+    st.header(t("jamfor.table_heading"))
     st.caption(t("jamfor.table_help"))
     header, rows = ranking.table_rows(rank)
     columns = {name: [row[i] for row in rows] for i, name in enumerate(header)}
@@ -59,7 +59,7 @@ def sortable_table(shared: Shared, rank: dict) -> None:
 
 def place_links(shared: Shared, rank: dict) -> None:
     """One link per place, in the ranking's order, to its own page."""
-    st.subheader(t("jamfor.links_heading"))
+    st.header(t("jamfor.links_heading"))
     for row in [*rank["rows"], *rank["hidden"]]:
         st.page_link(
             "views/plats.py",

@@ -88,5 +88,5 @@ def heat_table(profile: dict, k: int) -> str:
         rows.append(f"<tr><th scope='row' class='day'>{html.escape(day)}</th>{tds}</tr>")
     return (
         f"{HEAT_STYLE}<div class='trygg-heat-wrap'><table class='trygg-heat-place'>"
-        f"<thead><tr><th></th>{hours}</tr></thead><tbody>{''.join(rows)}</tbody></table></div>"
+        f"<thead><tr><td></td>{hours}</tr></thead><tbody>{''.join(rows)}</tbody></table></div>"
     )

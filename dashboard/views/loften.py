@@ -129,7 +129,7 @@ def _places_to_url(key: str) -> None:
 
 def summary(shown: list[dict]) -> None:
     """How many of the shown commitments have each status, and how many are late."""
-    st.subheader(t("loften.summary"))
+    st.header(t("loften.summary"))
     counts = status_summary(shown)
     for column, (status, count) in zip(st.columns(len(counts)), counts.items(), strict=True):
         column.metric(md(follow_up.summary_label(status)), md(count))

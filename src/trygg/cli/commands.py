@@ -10,15 +10,26 @@ from __future__ import annotations
 
 import argparse
 import getpass
+import importlib
 import json
 import sys
 from datetime import date
 from pathlib import Path
 
 from trygg import auth, settings, store
+from trygg.cli.output import print_json as _print_json
+from trygg.cli.output import write_text as _write_text
 from trygg.errors import TryggError
 from trygg.store import batches
 from trygg.strings import t
+
+
+def _handler(name: str):
+    """``cmd_x`` of this module, or ``module:cmd_x`` of ``trygg.cli.module`` (imported now)."""
+    if ":" not in name:
+        return globals()[name]
+    module, function = name.split(":", 1)
+    return getattr(importlib.import_module(f"trygg.cli.{module}"), function)
 
 
 def run(args: argparse.Namespace) -> int:
@@ -39,7 +50,7 @@ def run(args: argparse.Namespace) -> int:
         engine = store.make_engine(args.db)
         if args.command != "init":
             store.ensure_schema(engine)
-        return globals()[args.handler](engine, args) or 0
+        return _handler(args.handler)(engine, args) or 0
     except TryggError as err:
         print(str(err), file=sys.stderr)
         return 1
@@ -50,22 +61,6 @@ def run(args: argparse.Namespace) -> int:
             raise
         print(t("err.unexpected", kind=type(err).__name__, reason=err), file=sys.stderr)
         return 1
-
-
-def _print_json(value, compact: bool = False) -> None:
-    """JSON on standard out; large map layers compact, everything else readable."""
-    if compact:
-        print(json.dumps(value, ensure_ascii=False, separators=(",", ":"), default=str))
-    else:
-        print(json.dumps(value, ensure_ascii=False, indent=2, default=str))
-
-
-def _write_text(text: str, out: str | None) -> None:
-    """Text to the file ``out``, or to standard out when it is None or ``-``."""
-    if not out or out == "-":
-        sys.stdout.write(text)
-    else:
-        Path(out).write_text(text, encoding="utf-8")
 
 
 # --- The store and the demo ----------------------------------------------------------
@@ -121,15 +116,6 @@ def cmd_import_places(engine, args) -> None:
     for warning in result["warnings"]:
         print(t("cli.warning", warning=warning), file=sys.stderr)
     print(t("cli.places_saved", **result))
-
-
-def cmd_import_context(engine, args) -> None:
-    from trygg.importers import context
-
-    options = {"kind": args.kind, "layer": args.layer, "crs": args.crs, "source": args.source}
-    options["actor"] = auth.local_admin()
-    result = context.import_context(engine, args.file, args.kommun, **options)
-    _print_json(result) if args.json else print(context.summary(result))
 
 
 def cmd_places(engine, args) -> None:

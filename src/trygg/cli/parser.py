@@ -199,7 +199,7 @@ COMMANDS: tuple[Command, ...] = (
     Command(
         "import-context",
         "cli.help_import_context",
-        "cmd_import_context",
+        "layers:cmd_import_context",
         (
             FILE,
             KOMMUN,

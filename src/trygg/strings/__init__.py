@@ -3,7 +3,7 @@
 Every message a person reads (CLI errors, dashboard labels, month names) is looked up
 here with :func:`t`, so the interface is translated in one place. The catalogue is kept
 in parts, one per concern (``core``, ``maps``, ``pages``, ``loften``, ``context``,
-``hotspots``); a key lives in exactly one part.
+``hotspots``, ``presentation``, ``handout``, ``lagesbild``); a key lives in exactly one part.
 
 The language of a sentence is ``t(..., lang=)`` when given, else the language of the
 current context (:func:`use_language`; the dashboard sets it from ``?lang=`` at the start
@@ -14,12 +14,22 @@ from __future__ import annotations
 
 import contextvars
 
-from trygg.strings import context, core, hotspots, loften, maps, pages
+from trygg.strings import (
+    context,
+    core,
+    handout,
+    hotspots,
+    lagesbild,
+    loften,
+    maps,
+    pages,
+    presentation,
+)
 
 DEFAULT_LANG = "sv"
 #: The interface languages, the default first.
 LANGUAGES = ("sv", "en")
-_PARTS = (core, maps, pages, loften, context, hotspots)
+_PARTS = (core, maps, pages, loften, context, hotspots, presentation, handout, lagesbild)
 _LANGUAGE: contextvars.ContextVar[str] = contextvars.ContextVar("trygg_lang", default=DEFAULT_LANG)
 
 
