@@ -27,8 +27,9 @@ import numpy as np
 import pytest
 import shapely
 
-from tests.test_accessibility import RENDERED, open_rendered, running_app
-from tests.test_browser import CHROMIUM, CHROMIUM_ARGS, Offline
+from tests import browser_harness as harness
+from tests.browser_harness import CHROMIUM, Offline
+from tests.test_accessibility import RENDERED, open_rendered
 from trygg import maps, places, store
 from trygg.auth import local_admin
 from trygg.demo import load_demo
@@ -123,29 +124,22 @@ def bench_db(tmp_path_factory):
     survey_answers.import_survey(engine, answers, FIFTY, actor=admin)
     counts = {kommun: len(places.load_places(engine, kommun)) for kommun in (LAHOLM, FIFTY)}
     engine.dispose()
-    return {"path": path, "places": counts, "folder": folder}
+    return {"path": path, "places": counts}
 
 
 @pytest.fixture(scope="module")
 def dashboard_url(bench_db):
-    with running_app(bench_db["path"], bench_db["folder"]) as url:
+    with harness.streamlit_app(bench_db["path"]) as url:
         yield url
 
 
 @pytest.fixture(scope="module")
-def baseline_url(bench_db, tmp_path_factory):
-    folder = tmp_path_factory.mktemp("baseline")
-    with running_app(bench_db["path"], folder, "benchmarks/folium_baseline.py") as url:
+def baseline_url(bench_db):
+    with harness.streamlit_app(bench_db["path"], script="benchmarks/folium_baseline.py") as url:
         yield url
 
 
-@pytest.fixture(scope="module")
-def chromium():
-    sync_api = pytest.importorskip("playwright.sync_api")
-    with sync_api.sync_playwright() as playwright:
-        launched = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        yield launched
-        launched.close()
+chromium = harness.browser_fixture("chromium")
 
 
 class FreshPages:

@@ -53,6 +53,12 @@ def pages(actor: Actor | None) -> list:
             icon=":material/handshake:",
             url_path="loften",
         ),
+        st.Page(
+            "views/presentation.py",
+            title=t("page.presentation"),
+            url_path="presentation",
+            icon=":material/slideshow:",
+        ),
         # Hidden from the menu without a login; a deep link then asks the visitor to log in.
         st.Page(
             "views/importera.py",

@@ -131,6 +131,16 @@ def _commitments(db: str, kommun: str, version: int, today: date) -> list[dict]:
     return commitments.list_commitments(engine(db), kommun, today=today)
 
 
+def kommun_promises(db: str, kommun: str) -> list[dict]:
+    """The kommun's medborgarlöften with their designated places and commitments."""
+    return _promises(db, kommun, data_version(db, kommun))
+
+
+@st.cache_data(max_entries=ENTRIES, show_spinner=False)
+def _promises(db: str, kommun: str, version: int) -> list[dict]:
+    return commitments.store.load_promises(engine(db), kommun)
+
+
 def figures(db: str, kommun: str, year: int | None = None, public: bool = True) -> dict:
     """Survey and incident figures per place for ``year`` (None: the latest).
 

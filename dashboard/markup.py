@@ -96,3 +96,29 @@ def table(rows: list[dict]) -> list[dict]:
 def page_style() -> str:
     """The stylesheet every page gets once per run (:data:`PAGE_STYLE`), for ``st.html``."""
     return PAGE_STYLE
+
+
+#: The presentation's full-screen look (/presentation): no sidebar, header or toolbar,
+#: black on white, body text 30 px and key figures 68 px at any width. A fixed stylesheet.
+PRESENTATION_STYLE = """<style>
+  [data-testid="stSidebar"], [data-testid="stSidebarCollapsedControl"],
+  [data-testid="stHeader"], [data-testid="stToolbar"], [data-testid="stDecoration"],
+  [data-testid="stExpandSidebarButton"] { display: none !important; }
+  [data-testid="stApp"], [data-testid="stMain"] { background: #ffffff; color: #000000; }
+  [data-testid="stMainBlockContainer"] { padding: 1rem 1.5rem 0.5rem; max-width: 100%; }
+  [data-testid="stMain"] p, [data-testid="stMain"] li,
+  [data-testid="stMain"] [data-testid="stCaptionContainer"],
+  [data-testid="stMain"] [data-testid="stPageLink"] span,
+  [data-testid="stMain"] button p { font-size: 30px; line-height: 1.3; color: #000000; }
+  [data-testid="stMain"] .stMarkdownBadge { font-size: 28px !important; line-height: 1.2; }
+  [data-testid="stMain"] h1 { font-size: 52px; line-height: 1.15; color: #000000; }
+  [data-testid="stMain"] h2 { font-size: 44px; line-height: 1.2; color: #000000; }
+  [class*="st-key-slide_figure"] p { font-size: 68px; font-weight: 700; line-height: 1.1; }
+  [data-testid="stMain"] button, [data-testid="stMain"] button span { font-size: 30px; }
+  .st-key-slide_nav button { border: 3px solid #000000; color: #000000; }
+</style>"""
+
+
+def presentation_style() -> str:
+    """The presentation page's stylesheet (:data:`PRESENTATION_STYLE`), for ``st.html``."""
+    return PRESENTATION_STYLE

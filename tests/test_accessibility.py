@@ -1,7 +1,7 @@
 """Accessibility: axe-core on the four public pages, in Swedish and English, offline.
 
 The real app is started once for the module, as ``make run`` does, and every request to
-a host other than this machine is aborted (tests/test_browser.py). Each page is opened
+a host other than this machine is aborted (tests/browser_harness.py). Each page is opened
 in headless Chromium and left to render (Streamlit's script no longer running, no
 skeleton or stale element in the main area, the map's polygons drawn); then axe-core
 (the copy that the PyPI package ``axe-playwright-python`` ships) runs in the main
@@ -16,33 +16,19 @@ The theme's own colours are checked without a browser as well, by the WCAG formu
 
 from __future__ import annotations
 
-import contextlib
-import os
 import re
-import subprocess
 import sys
 import tomllib
-from pathlib import Path
 
 import pytest
 
-from tests.test_browser import (
-    CHROMIUM,
-    REPO,
-    Offline,
-    _free_port,
-    _wait_for_health,
-    browser,  # noqa: F401  (the shared Chromium fixture)
-)
+from tests import browser_harness as harness
+from tests.browser_harness import REPO, Offline, screenshot
 
 sys.path.insert(0, str(REPO / "dashboard"))
 import markup  # the dashboard's own folder, as Streamlit runs it
 
-pytestmark = [
-    pytest.mark.browser,
-    pytest.mark.skipif(CHROMIUM is None, reason="Debian's chromium is not installed"),
-]
-ARTIFACTS = REPO / "tests" / "artifacts"
+pytestmark = harness.BROWSER_MARKS
 PAGES = {
     "karta": "/?kommun=1381",
     "plats": "/plats?kommun=1381&plats=Stadsparken",
@@ -61,31 +47,13 @@ RENDERED = """() => {
 }"""
 
 
-@contextlib.contextmanager
-def running_app(db: Path, folder: Path, script: str = "dashboard/app.py"):
-    """``streamlit run SCRIPT`` on a free port with the database ``db``, offline basemap;
-    yields its address and stops it afterwards."""
-    port = _free_port()
-    env = {**os.environ, "TRYGG_DB": str(db), "TRYGG_TILES": "none"}
-    command = [sys.executable, "-m", "streamlit", "run", script]
-    options = ["--server.headless", "true", "--server.port", str(port)]
-    with (folder / "streamlit.log").open("w") as log:
-        server = subprocess.Popen(
-            [*command, *options], cwd=REPO, env=env, stdout=log, stderr=subprocess.STDOUT
-        )
-        base_url = f"http://127.0.0.1:{port}"
-        try:
-            _wait_for_health(base_url, server)
-            yield base_url
-        finally:
-            server.terminate()
-            server.wait(timeout=20)
-
-
 @pytest.fixture(scope="module")
-def app_url(demo_db, tmp_path_factory):
-    with running_app(demo_db, tmp_path_factory.mktemp("a11y")) as base_url:
+def app_url(demo_db):
+    with harness.streamlit_app(demo_db) as base_url:
         yield base_url
+
+
+browser = harness.browser_fixture()
 
 
 def open_rendered(page, url: str) -> None:
@@ -151,13 +119,12 @@ def describe(violations: list[tuple[str, dict]]) -> str:
 
 @pytest.mark.parametrize("lang", ["sv", "en"])
 @pytest.mark.parametrize("name", list(PAGES))
-def test_page_has_no_serious_violations(app_url, browser, name, lang):  # noqa: F811
+def test_page_has_no_serious_violations(app_url, browser, name, lang):
     offline = Offline(browser)
     page = offline.page
     suffix = "&lang=en" if lang == "en" else ""
     open_rendered(page, f"{app_url}{PAGES[name]}{suffix}")
-    ARTIFACTS.mkdir(exist_ok=True)
-    page.screenshot(path=str(ARTIFACTS / f"a11y_{name}_{lang}.png"), full_page=True)
+    screenshot(page, f"a11y_{name}_{lang}.png", full_page=True)
 
     found, contrast_checked = [], False
     for frame in page.frames:
@@ -222,7 +189,7 @@ def test_theme_caption_and_disabled_label_reach_aa():
         assert contrast(rgb(disabled[1]), background) >= 4.5
 
 
-def test_every_place_on_the_map_is_reachable_by_keyboard(app_url, browser):  # noqa: F811
+def test_every_place_on_the_map_is_reachable_by_keyboard(app_url, browser):
     """The map's places are all in the place list, and the list works from the keyboard:
     focus, type part of a name, Enter, and the place is chosen."""
     offline = Offline(browser)

@@ -41,7 +41,7 @@ FLOORS = {
         "auth",
     },
     "domain": {"places", "stats", "maps", "pages"},
-    "content": {"importers", "commitments"},
+    "content": {"importers", "commitments", "documents"},
     "faces": {"cli", "demo", "__main__"},
 }
 LEVEL = {room: level for level, rooms in enumerate(FLOORS.values()) for room in rooms}

@@ -2,126 +2,32 @@
 
 Every request to a host other than this machine is aborted and recorded, so the map
 must load Leaflet from the dashboard itself. Debian's chromium is used (no browser
-download); the test skips only when it is not installed.
+download); the test skips only when it is not installed. The harness (app, browser,
+offline context) is tests/browser_harness.py, shared by every browser test.
 """
 
 from __future__ import annotations
 
-import os
-import shutil
-import socket
-import subprocess
-import sys
-import time
-import urllib.request
-from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
 
+from tests import browser_harness as harness
+from tests.browser_harness import Offline, screenshot
 from trygg import formatting, maps, places, store
 from trygg.stats import report
 
-REPO = Path(__file__).resolve().parents[1]
-ARTIFACTS = REPO / "tests" / "artifacts"
-CHROMIUM = shutil.which("chromium") or (
-    "/usr/bin/chromium" if Path("/usr/bin/chromium").exists() else None
-)
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
-LOCAL_HOSTS = {"localhost", "127.0.0.1", "[::1]", "::1"}
-STARTUP_TIMEOUT_S = 60
-
-pytestmark = [
-    pytest.mark.browser,
-    pytest.mark.skipif(CHROMIUM is None, reason="Debian's chromium is not installed"),
-]
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-def _wait_for_health(base_url: str, server: subprocess.Popen) -> None:
-    deadline = time.monotonic() + STARTUP_TIMEOUT_S
-    while time.monotonic() < deadline:
-        if server.poll() is not None:
-            raise RuntimeError(f"streamlit exited with {server.returncode}")
-        try:
-            with urllib.request.urlopen(f"{base_url}/_stcore/health", timeout=2) as answer:
-                if answer.status == 200:
-                    return
-        except OSError:
-            time.sleep(0.5)
-    raise TimeoutError("streamlit did not answer within a minute")
+pytestmark = harness.BROWSER_MARKS
 
 
 @pytest.fixture(scope="module")
-def app_url(demo_db, tmp_path_factory):
+def app_url(demo_db):
     """The real app, started as ``make run`` does, on a free port."""
-    port = _free_port()
-    log = (tmp_path_factory.mktemp("streamlit") / "streamlit.log").open("w")
-    env = {**os.environ, "TRYGG_DB": str(demo_db), "TRYGG_TILES": "auto"}
-    command = [sys.executable, "-m", "streamlit", "run", "dashboard/app.py"]
-    options = ["--server.headless", "true", "--server.port", str(port)]
-    server = subprocess.Popen(
-        [*command, *options], cwd=REPO, env=env, stdout=log, stderr=subprocess.STDOUT
-    )
-    base_url = f"http://127.0.0.1:{port}"
-    try:
-        _wait_for_health(base_url, server)
+    with harness.streamlit_app(demo_db, env={"TRYGG_TILES": "auto"}) as base_url:
         yield base_url
-    finally:
-        server.terminate()
-        server.wait(timeout=20)
-        log.close()
 
 
-@pytest.fixture(scope="module")
-def browser():
-    sync_api = pytest.importorskip("playwright.sync_api")
-    with sync_api.sync_playwright() as playwright:
-        launched = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        yield launched
-        launched.close()
-
-
-class Offline:
-    """A browser context where only this machine answers; the rest is recorded."""
-
-    def __init__(self, browser):
-        self.context = browser.new_context(viewport={"width": 1600, "height": 1000})
-        self.external: list[tuple[str, str]] = []
-        self.failed_local: list[str] = []
-        self.errors: list[str] = []
-        self.context.route("**/*", self._route)
-        self.page = self.context.new_page()
-        self.page.on("pageerror", lambda error: self.errors.append(str(error)))
-        self.page.on("response", self._response)
-
-    def _route(self, route) -> None:
-        request = route.request
-        host = urlsplit(request.url).hostname or ""
-        if (
-            urlsplit(request.url).scheme in {"http", "https", "ws", "wss"}
-            and host not in LOCAL_HOSTS
-        ):
-            self.external.append((request.resource_type, request.url))
-            route.abort()
-        else:
-            route.continue_()
-
-    def _response(self, response) -> None:
-        if response.status >= 400:
-            self.failed_local.append(f"{response.status} {response.url}")
+browser = harness.browser_fixture()
 
 
 def _tile_host() -> str:
@@ -207,8 +113,7 @@ def test_laholm_map_renders_offline(app_url, browser, demo_db):
     ]
     assert fetched == [], "only basemap tiles may be asked for outside this machine"
 
-    ARTIFACTS.mkdir(exist_ok=True)
-    page.screenshot(path=str(ARTIFACTS / "laholm_map.png"))
+    screenshot(page, "laholm_map.png")
     offline.context.close()
 
 
@@ -241,8 +146,7 @@ def test_click_on_stadsparken_selects_it(app_url, browser, demo_db):
     assert page.get_by_text("ingen säkerställd förändring").count() >= 1
     _hover_shows_the_figures(frame, demo_db)
     _show_the_town(frame)
-    ARTIFACTS.mkdir(exist_ok=True)
-    page.screenshot(path=str(ARTIFACTS / "laholm_stadsparken.png"))
+    screenshot(page, "laholm_stadsparken.png")
     assert offline.errors == []
     offline.context.close()
 

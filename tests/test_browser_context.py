@@ -1,59 +1,35 @@
 """End to end: the Laholm map's context and a local PMTiles basemap, with no internet.
 
 The real app runs with ``TRYGG_TILES`` naming a small PMTiles file made here; every
-request to another host than this machine is aborted (see ``test_browser.py``).
+request to another host than this machine is aborted (see ``browser_harness.py``).
 """
 
 from __future__ import annotations
 
-import os
-import subprocess
-import sys
-
 import pytest
 
-from test_browser import (  # noqa: F401  (browser is a fixture)
-    ARTIFACTS,
-    CHROMIUM,
-    REPO,
-    Offline,
-    _free_port,
-    _wait_for_health,
-    browser,
-)
 from test_context import write_pmtiles
+from tests import browser_harness as harness
+from tests.browser_harness import REPO, Offline, screenshot
 from trygg.maps import tiles
 
-pytestmark = [
-    pytest.mark.browser,
-    pytest.mark.skipif(CHROMIUM is None, reason="Debian's chromium is not installed"),
-]
+pytestmark = harness.BROWSER_MARKS
 
 
 @pytest.fixture(scope="module")
 def tiled_app(demo_db, tmp_path_factory):
     """The app on the demo database, its basemap a local PMTiles package around Laholm."""
-    folder = tmp_path_factory.mktemp("tiles")
-    archive = folder / "laholm.pmtiles"
+    archive = tmp_path_factory.mktemp("tiles") / "laholm.pmtiles"
     write_pmtiles(archive)
-    port = _free_port()
-    log = (folder / "streamlit.log").open("w")
-    env = {**os.environ, "TRYGG_DB": str(demo_db), "TRYGG_TILES": str(archive)}
-    command = [sys.executable, "-m", "streamlit", "run", "dashboard/app.py"]
-    options = ["--server.headless", "true", "--server.port", str(port)]
-    server = subprocess.Popen(
-        [*command, *options], cwd=REPO, env=env, stdout=log, stderr=subprocess.STDOUT
-    )
-    base_url = f"http://127.0.0.1:{port}"
     published = REPO / "dashboard" / "static" / tiles.TILES_FOLDER / tiles.published_name(archive)
     try:
-        _wait_for_health(base_url, server)
-        yield base_url, published
+        with harness.streamlit_app(demo_db, env={"TRYGG_TILES": str(archive)}) as base_url:
+            yield base_url, published
     finally:
-        server.terminate()
-        server.wait(timeout=20)
-        log.close()
         published.unlink(missing_ok=True)
+
+
+browser = harness.browser_fixture()
 
 
 PANES = """() => {
@@ -73,7 +49,7 @@ PANES = """() => {
 }"""
 
 
-def test_laholm_context_lies_beneath_the_places_on_a_local_basemap(tiled_app, browser):  # noqa: F811
+def test_laholm_context_lies_beneath_the_places_on_a_local_basemap(tiled_app, browser):
     base_url, published = tiled_app
     offline = Offline(browser)
     tile_answers: list[tuple[int, str]] = []
@@ -101,6 +77,5 @@ def test_laholm_context_lies_beneath_the_places_on_a_local_basemap(tiled_app, br
     assert tile_answers and all(status in {200, 206} for status, _url in tile_answers)
     assert all(published.name in url for _status, url in tile_answers)
     assert offline.external == [] and offline.failed_local == [] and offline.errors == []
-    ARTIFACTS.mkdir(exist_ok=True)
-    page.screenshot(path=str(ARTIFACTS / "laholm_context.png"))
+    screenshot(page, "laholm_context.png")
     offline.context.close()

@@ -1,65 +1,32 @@
 """The Löften page in headless Chromium, with every non-localhost request cut off.
 
-The app is started as in tests/test_browser.py (whose offline browser context this
-reuses); screenshots go to tests/artifacts/ (git-ignored).
+The app, the browser and its offline context come from tests/browser_harness.py;
+screenshots go to tests/artifacts/ (git-ignored).
 """
 
 from __future__ import annotations
 
 import json
-import os
-import subprocess
-import sys
 from collections import Counter
 
 import pytest
 
+from tests import browser_harness as harness
+from tests.browser_harness import Offline, screenshot
 from tests.conftest import run_cli
-from tests.test_browser import (
-    ARTIFACTS,
-    CHROMIUM,
-    CHROMIUM_ARGS,
-    REPO,
-    Offline,
-    _free_port,
-    _wait_for_health,
-)
 
-pytestmark = [
-    pytest.mark.browser,
-    pytest.mark.skipif(CHROMIUM is None, reason="Debian's chromium is not installed"),
-]
+pytestmark = harness.BROWSER_MARKS
 #: Streamlit texts that must not leak into the Swedish page.
 ENGLISH_WIDGET_TEXTS = ("Choose an option", "Select all", "Upload")
 
 
 @pytest.fixture(scope="module")
-def app_url(demo_db, tmp_path_factory):
-    port = _free_port()
-    log = (tmp_path_factory.mktemp("streamlit") / "streamlit.log").open("w")
-    env = {**os.environ, "TRYGG_DB": str(demo_db), "TRYGG_TILES": "none"}
-    command = [sys.executable, "-m", "streamlit", "run", "dashboard/app.py"]
-    options = ["--server.headless", "true", "--server.port", str(port)]
-    server = subprocess.Popen(
-        [*command, *options], cwd=REPO, env=env, stdout=log, stderr=subprocess.STDOUT
-    )
-    base_url = f"http://127.0.0.1:{port}"
-    try:
-        _wait_for_health(base_url, server)
+def app_url(demo_db):
+    with harness.streamlit_app(demo_db) as base_url:
         yield base_url
-    finally:
-        server.terminate()
-        server.wait(timeout=20)
-        log.close()
 
 
-@pytest.fixture(scope="module")
-def browser():
-    sync_api = pytest.importorskip("playwright.sync_api")
-    with sync_api.sync_playwright() as playwright:
-        launched = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        yield launched
-        launched.close()
+browser = harness.browser_fixture()
 
 
 def streamlit_probe(failed: str) -> bool:
@@ -88,15 +55,14 @@ def test_laholm_loften_offline_from_the_map_link(app_url, browser, demo_db):
     page.goto(f"{app_url}/?kommun=1381&plats=Stadsparken", wait_until="domcontentloaded")
     link = page.get_by_role("link", name="på sidan Löften")
     link.first.wait_for(timeout=60_000)
-    ARTIFACTS.mkdir(exist_ok=True)
     link.first.scroll_into_view_if_needed()
-    page.screenshot(path=str(ARTIFACTS / "karta_commitments_panel.png"))
+    screenshot(page, "karta_commitments_panel.png")
     link.first.click()
     page.get_by_text("Medborgarlöften i Laholm").wait_for(timeout=60_000)
     page.get_by_text("avslutat 2025-12-31").first.wait_for(timeout=30_000)
     page.wait_for_timeout(1000)
     assert "/loften" in page.url and "plats=Stadsparken" in page.url
-    page.screenshot(path=str(ARTIFACTS / "loften_laholm_stadsparken.png"), full_page=True)
+    screenshot(page, "loften_laholm_stadsparken.png", full_page=True)
 
     page.goto(f"{app_url}/loften?kommun=1381", wait_until="domcontentloaded")
     page.get_by_text("Medborgarlöften i Laholm").wait_for(timeout=60_000)
@@ -112,7 +78,7 @@ def test_laholm_loften_offline_from_the_map_link(app_url, browser, demo_db):
     text = page.inner_text("body")
     assert not [leak for leak in ENGLISH_WIDGET_TEXTS if leak in text]
     assert page.locator("[data-testid='stDownloadButton']").count() == 2
-    page.screenshot(path=str(ARTIFACTS / "loften_laholm.png"), full_page=True)
+    screenshot(page, "loften_laholm.png", full_page=True)
     assert offline.errors == []
     assert [url for url in offline.failed_local if not streamlit_probe(url)] == []
     offline.context.close()
@@ -130,6 +96,6 @@ def test_loften_in_english(app_url, browser):
     assert "Filter" in text or "Party" in text
     for swedish in ("Genomförda", "Ladda ner", "Uppföljningar, senaste först", "avslutat"):
         assert swedish not in text
-    page.screenshot(path=str(ARTIFACTS / "loften_laholm_en.png"), full_page=True)
+    screenshot(page, "loften_laholm_en.png", full_page=True)
     assert offline.errors == []
     offline.context.close()

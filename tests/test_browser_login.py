@@ -2,32 +2,19 @@
 
 The visitor without a login sees the map but no import page and no public switch; a
 wrong password changes nothing; the right one brings the import page with its upload
-and rollback controls. As in tests/test_browser.py, every request to a host other
-than this machine is aborted and recorded.
+and rollback controls. Every request to a host other than this machine is aborted and
+recorded (tests/browser_harness.py).
 """
 
 from __future__ import annotations
 
-import os
-import subprocess
-import sys
-
 import pytest
 
-from tests.test_browser import (
-    CHROMIUM,
-    REPO,
-    Offline,
-    _free_port,
-    _wait_for_health,
-    browser,  # noqa: F401  (the shared Chromium fixture)
-)
+from tests import browser_harness as harness
+from tests.browser_harness import Offline
 from trygg import auth, store
 
-pytestmark = [
-    pytest.mark.browser,
-    pytest.mark.skipif(CHROMIUM is None, reason="Debian's chromium is not installed"),
-]
+pytestmark = harness.BROWSER_MARKS
 NAME, PASSWORD = "samordnare", "samordnarens-lösenord"
 WAIT_MS = 60_000
 
@@ -35,27 +22,16 @@ WAIT_MS = 60_000
 @pytest.fixture(scope="module")
 def login_app_url(demo_db, tmp_path_factory):
     """The real app on a copy of the demo database holding the coordinator of Laholm."""
-    folder = tmp_path_factory.mktemp("login")
-    db = folder / "demo.sqlite"
+    db = tmp_path_factory.mktemp("login") / "demo.sqlite"
     db.write_bytes(demo_db.read_bytes())
     engine = store.make_engine(str(db))
     auth.add_user(engine, NAME, PASSWORD, kommuner=["1381"])
     engine.dispose()
-    port = _free_port()
-    env = {**os.environ, "TRYGG_DB": str(db), "TRYGG_TILES": "none"}
-    command = [sys.executable, "-m", "streamlit", "run", "dashboard/app.py"]
-    options = ["--server.headless", "true", "--server.port", str(port)]
-    with (folder / "streamlit.log").open("w") as log:
-        server = subprocess.Popen(
-            [*command, *options], cwd=REPO, env=env, stdout=log, stderr=subprocess.STDOUT
-        )
-        base_url = f"http://localhost:{port}"
-        try:
-            _wait_for_health(base_url, server)
-            yield base_url
-        finally:
-            server.terminate()
-            server.wait(timeout=20)
+    with harness.streamlit_app(db, host="localhost") as base_url:
+        yield base_url
+
+
+browser = harness.browser_fixture()
 
 
 def _nav_link(page, title: str):
@@ -68,7 +44,7 @@ def _log_in(page, password: str) -> None:
     page.get_by_role("button", name="Logga in").click()
 
 
-def test_only_a_logged_in_coordinator_gets_the_import_page(login_app_url, browser):  # noqa: F811
+def test_only_a_logged_in_coordinator_gets_the_import_page(login_app_url, browser):
     offline = Offline(browser)
     page = offline.page
     page.goto(f"{login_app_url}/?kommun=1381", wait_until="domcontentloaded")

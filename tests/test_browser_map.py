@@ -3,34 +3,21 @@
 The map must be seen whole without scrolling at 1920×1080 and 1400×900 (sidebar open),
 take the first click on a small place, zoom to a place chosen on it or in the list, and
 speak the page's language in its controls. One app serves the module; every request to
-a host other than this machine is aborted, as in tests/test_browser.py.
+a host other than this machine is aborted (tests/browser_harness.py).
 """
 
 from __future__ import annotations
 
-import os
 import re
-import subprocess
-import sys
 
 import pytest
 
-from tests.test_browser import (
-    ARTIFACTS,
-    CHROMIUM,
-    REPO,
-    Offline,
-    _free_port,
-    _wait_for_health,
-    browser,  # noqa: F401  (the shared Chromium fixture)
-)
+from tests import browser_harness as harness
+from tests.browser_harness import Offline, screenshot
 from trygg import formatting, places, store
 from trygg.stats import report
 
-pytestmark = [
-    pytest.mark.browser,
-    pytest.mark.skipif(CHROMIUM is None, reason="Debian's chromium is not installed"),
-]
+pytestmark = harness.BROWSER_MARKS
 WAIT_MS = 60_000
 FRAME = "iframe[title*='st_folium']"
 #: Viewport → the smallest map (width, height) it must show, whole, above the fold.
@@ -62,24 +49,13 @@ WATCH_BELOW_MAP = """() => {
 
 
 @pytest.fixture(scope="module")
-def map_url(demo_db, tmp_path_factory):
+def map_url(demo_db):
     """The real app on the demo database, no basemap (a projector without internet)."""
-    port = _free_port()
-    log = (tmp_path_factory.mktemp("map") / "streamlit.log").open("w")
-    env = {**os.environ, "TRYGG_DB": str(demo_db), "TRYGG_TILES": "none"}
-    command = [sys.executable, "-m", "streamlit", "run", "dashboard/app.py"]
-    options = ["--server.headless", "true", "--server.port", str(port)]
-    server = subprocess.Popen(
-        [*command, *options], cwd=REPO, env=env, stdout=log, stderr=subprocess.STDOUT
-    )
-    base_url = f"http://127.0.0.1:{port}"
-    try:
-        _wait_for_health(base_url, server)
+    with harness.streamlit_app(demo_db) as base_url:
         yield base_url
-    finally:
-        server.terminate()
-        server.wait(timeout=20)
-        log.close()
+
+
+browser = harness.browser_fixture()
 
 
 @pytest.fixture(scope="module")
@@ -92,9 +68,8 @@ def laholm(demo_db):
         engine.dispose()
 
 
-def _open(browser, url: str, width: int = 1400, height: int = 900):  # noqa: F811
-    offline = Offline(browser)
-    offline.page.set_viewport_size({"width": width, "height": height})
+def _open(browser, url: str, width: int = 1400, height: int = 900):
+    offline = Offline(browser, (width, height))
     offline.page.goto(url, wait_until="domcontentloaded")
     frame = _frame(offline.page)
     frame.wait_for_selector(".trygg-label span", state="attached", timeout=30_000)
@@ -136,7 +111,7 @@ def _labels_clear_of_controls(frame) -> list[str]:
 
 
 @pytest.mark.parametrize(("viewport", "smallest"), SIZES.items(), ids=["1920x1080", "1400x900"])
-def test_the_whole_map_is_above_the_fold(map_url, browser, laholm, viewport, smallest):  # noqa: F811
+def test_the_whole_map_is_above_the_fold(map_url, browser, laholm, viewport, smallest):
     width, height = viewport
     offline, frame = _open(browser, f"{map_url}/?kommun=1381", width, height)
     page = offline.page
@@ -158,12 +133,11 @@ def test_the_whole_map_is_above_the_fold(map_url, browser, laholm, viewport, sma
     assert formatting.count(total["n"]) in text
     assert formatting.interval(total["ki_lag"], total["ki_hog"]) in text
     assert offline.errors == []
-    ARTIFACTS.mkdir(exist_ok=True)
-    page.screenshot(path=str(ARTIFACTS / f"karta_{width}x{height}.png"))
+    screenshot(page, f"karta_{width}x{height}.png")
     offline.context.close()
 
 
-def test_the_first_click_on_stadsparken_selects_it_and_zooms(map_url, browser):  # noqa: F811
+def test_the_first_click_on_stadsparken_selects_it_and_zooms(map_url, browser):
     """A real click at the middle of the park's drawn box, at 1400×900, no scrolling."""
     offline, frame = _open(browser, f"{map_url}/?kommun=1381")
     page = offline.page
@@ -187,8 +161,7 @@ def test_the_first_click_on_stadsparken_selects_it_and_zooms(map_url, browser): 
     assert zoomed["height"] >= 0.8 * zoomed["mapHeight"]
     assert frame.evaluate("() => window.trygg_test_mark") == "same map"  # not reloaded
     assert page.locator(FRAME).bounding_box()["height"] == origin["height"]
-    ARTIFACTS.mkdir(exist_ok=True)
-    page.screenshot(path=str(ARTIFACTS / "karta_stadsparken_clicked.png"))
+    screenshot(page, "karta_stadsparken_clicked.png")
 
     frame.get_by_role("button", name="Visa hela kommunen").click()
     frame.wait_for_function(
@@ -201,7 +174,7 @@ def test_the_first_click_on_stadsparken_selects_it_and_zooms(map_url, browser): 
     offline.context.close()
 
 
-def test_choosing_in_the_list_or_the_address_zooms_to_the_place(map_url, browser):  # noqa: F811
+def test_choosing_in_the_list_or_the_address_zooms_to_the_place(map_url, browser):
     offline, frame = _open(browser, f"{map_url}/?kommun=1381")
     page = offline.page
     before = frame.evaluate(PLACE_BOX, "Campus Laholm")
@@ -262,7 +235,7 @@ def _controls(frame) -> dict:
     )
 
 
-def test_controls_speak_the_page_language_and_places_take_the_keyboard(map_url, browser):  # noqa: F811
+def test_controls_speak_the_page_language_and_places_take_the_keyboard(map_url, browser):
     offline, frame = _open(browser, f"{map_url}/?kommun=1381")
     swedish = _controls(frame)
     assert swedish["titles"] == ["Zooma in", "Zooma ut"]

@@ -1,117 +1,33 @@
 """End to end: the Plats page in headless Chromium, with the internet cut off.
 
 The app is started as ``make run`` does and every request to a host other than this
-machine is aborted, as in tests/test_browser.py. Expected figures come from
+machine is aborted (tests/browser_harness.py). Expected figures come from
 :func:`trygg.stats.report.place_figures` (public, as ``trygg stats --public``), written
 out here by hand. Screenshots go to tests/artifacts/ (git-ignored).
 """
 
 from __future__ import annotations
 
-import os
-import shutil
-import socket
-import subprocess
-import sys
-import time
-import urllib.request
-from pathlib import Path
-from urllib.parse import urlsplit
-
 import pytest
 
+from tests import browser_harness as harness
+from tests.browser_harness import Offline, screenshot
 from trygg import store
 from trygg.stats import report
 
-REPO = Path(__file__).resolve().parents[1]
-ARTIFACTS = REPO / "tests" / "artifacts"
-CHROMIUM = shutil.which("chromium") or (
-    "/usr/bin/chromium" if Path("/usr/bin/chromium").exists() else None
-)
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--no-first-run",
-]
-LOCAL_HOSTS = {"localhost", "127.0.0.1", "[::1]", "::1"}
-STARTUP_TIMEOUT_S = 60
 PLACE_URL = "/plats?kommun=1381&plats=stadsparken"
 
-pytestmark = [
-    pytest.mark.browser,
-    pytest.mark.skipif(CHROMIUM is None, reason="Debian's chromium is not installed"),
-]
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-def _wait_for_health(base_url: str, server: subprocess.Popen) -> None:
-    deadline = time.monotonic() + STARTUP_TIMEOUT_S
-    while time.monotonic() < deadline:
-        if server.poll() is not None:
-            raise RuntimeError(f"streamlit exited with {server.returncode}")
-        try:
-            with urllib.request.urlopen(f"{base_url}/_stcore/health", timeout=2) as answer:
-                if answer.status == 200:
-                    return
-        except OSError:
-            time.sleep(0.5)
-    raise TimeoutError("streamlit did not answer within a minute")
+pytestmark = harness.BROWSER_MARKS
 
 
 @pytest.fixture(scope="module")
-def app_url(demo_db, tmp_path_factory):
+def app_url(demo_db):
     """The real app on a free port, offline basemap."""
-    port = _free_port()
-    log = (tmp_path_factory.mktemp("streamlit") / "streamlit.log").open("w")
-    env = {**os.environ, "TRYGG_DB": str(demo_db), "TRYGG_TILES": "none"}
-    command = [sys.executable, "-m", "streamlit", "run", "dashboard/app.py"]
-    options = ["--server.headless", "true", "--server.port", str(port)]
-    server = subprocess.Popen(
-        [*command, *options], cwd=REPO, env=env, stdout=log, stderr=subprocess.STDOUT
-    )
-    base_url = f"http://127.0.0.1:{port}"
-    try:
-        _wait_for_health(base_url, server)
+    with harness.streamlit_app(demo_db) as base_url:
         yield base_url
-    finally:
-        server.terminate()
-        server.wait(timeout=20)
-        log.close()
 
 
-@pytest.fixture(scope="module")
-def browser():
-    sync_api = pytest.importorskip("playwright.sync_api")
-    with sync_api.sync_playwright() as playwright:
-        launched = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        yield launched
-        launched.close()
-
-
-class Offline:
-    """A browser context where only this machine answers; the rest is recorded."""
-
-    def __init__(self, browser, width: int, height: int):
-        self.context = browser.new_context(viewport={"width": width, "height": height})
-        self.external: list[str] = []
-        self.errors: list[str] = []
-        self.context.route("**/*", self._route)
-        self.page = self.context.new_page()
-        self.page.on("pageerror", lambda error: self.errors.append(str(error)))
-
-    def _route(self, route) -> None:
-        url = urlsplit(route.request.url)
-        if url.scheme in {"http", "https", "ws", "wss"} and url.hostname not in LOCAL_HOSTS:
-            self.external.append(route.request.url)
-            route.abort()
-        else:
-            route.continue_()
+browser = harness.browser_fixture()
 
 
 def _park(demo_db) -> dict:
@@ -174,7 +90,7 @@ def _open(offline: Offline, url: str, last_heading: str):
 def test_place_page_zooms_to_the_park_and_tells_its_figures(
     app_url, browser, demo_db, lang, size, headings
 ):
-    offline = Offline(browser, *size)
+    offline = Offline(browser, size)
     url = app_url + PLACE_URL + ("&lang=en" if lang == "en" else "")
     page, frame = _open(offline, url, headings[-1])
 
@@ -196,6 +112,5 @@ def test_place_page_zooms_to_the_park_and_tells_its_figures(
     assert _top(page, headings[-1]) < _top(page, police) < _top(page, wide)
     assert offline.errors == []
     assert offline.external == []
-    ARTIFACTS.mkdir(exist_ok=True)
-    page.screenshot(path=str(ARTIFACTS / f"plats_stadsparken_{lang}.png"))
+    screenshot(page, f"plats_stadsparken_{lang}.png")
     offline.context.close()

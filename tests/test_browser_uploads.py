@@ -10,29 +10,17 @@ still running, and its health check answers; finally a valid file still imports.
 
 from __future__ import annotations
 
-import os
 import subprocess
-import sys
 import urllib.request
 
 import pytest
 
+from tests import browser_harness as harness
+from tests.browser_harness import Offline, screenshot
 from tests.hostile_files import hostile_files, seeds
-from tests.test_browser import (
-    ARTIFACTS,
-    CHROMIUM,
-    REPO,
-    Offline,
-    _free_port,
-    _wait_for_health,
-    browser,  # noqa: F401  (the shared Chromium fixture)
-)
 from trygg import auth, store
 
-pytestmark = [
-    pytest.mark.browser,
-    pytest.mark.skipif(CHROMIUM is None, reason="Debian's chromium is not installed"),
-]
+pytestmark = harness.BROWSER_MARKS
 NAME, PASSWORD = "samordnare", "samordnarens-lösenord"
 WAIT_MS = 90_000
 MIME = {
@@ -45,27 +33,16 @@ MIME = {
 @pytest.fixture(scope="module")
 def server(demo_db, tmp_path_factory):
     """The real app on a copy of the demo database, with a coordinator of Laholm."""
-    folder = tmp_path_factory.mktemp("uploads")
-    db = folder / "demo.sqlite"
+    db = tmp_path_factory.mktemp("uploads") / "demo.sqlite"
     db.write_bytes(demo_db.read_bytes())
     engine = store.make_engine(str(db))
     auth.add_user(engine, NAME, PASSWORD, kommuner=["1381"])
     engine.dispose()
-    port = _free_port()
-    env = {**os.environ, "TRYGG_DB": str(db), "TRYGG_TILES": "none"}
-    command = [sys.executable, "-m", "streamlit", "run", "dashboard/app.py"]
-    options = ["--server.headless", "true", "--server.port", str(port)]
-    with (folder / "streamlit.log").open("w") as log:
-        process = subprocess.Popen(
-            [*command, *options], cwd=REPO, env=env, stdout=log, stderr=subprocess.STDOUT
-        )
-        base_url = f"http://localhost:{port}"
-        try:
-            _wait_for_health(base_url, process)
-            yield base_url, process
-        finally:
-            process.terminate()
-            process.wait(timeout=20)
+    with harness.streamlit_server(db, host="localhost") as (base_url, process):
+        yield base_url, process
+
+
+browser = harness.browser_fixture()
 
 
 def _alive(base_url: str, process: subprocess.Popen) -> bool:
@@ -93,13 +70,12 @@ def _upload(page, name: str, data: bytes, *expected: str) -> str:
     try:
         outcome.first.wait_for(timeout=WAIT_MS)
     except Exception:
-        ARTIFACTS.mkdir(exist_ok=True)
-        page.screenshot(path=str(ARTIFACTS / f"upload-{name}.png"), full_page=True)
+        screenshot(page, f"upload-{name}.png", full_page=True)
         raise
     return outcome.first.inner_text()
 
 
-def test_no_uploaded_file_stops_the_dashboard(server, browser):  # noqa: F811
+def test_no_uploaded_file_stops_the_dashboard(server, browser):
     base_url, process = server
     offline = Offline(browser)
     page = offline.page

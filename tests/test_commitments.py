@@ -10,6 +10,7 @@ import pytest
 import yaml
 from sqlalchemy import func, select
 
+from tests.conftest import REPO
 from tests.test_places import layer
 from trygg import commitments, places
 from trygg.auth import local_admin
@@ -226,3 +227,16 @@ def test_laholm_document_counts(demo_engine):
     assert "synas i hela kommunen med prioritering på de utpekade områdena" in [
         c["text"] for c in in_park if c["party"] == "polisen"
     ]
+
+
+def test_designated_places_keep_the_documents_order(demo_db):
+    import yaml
+
+    from trygg import store
+    from trygg.commitments.store import load_promises
+
+    source = yaml.safe_load((REPO / "geodata" / "1381_laholm" / "medborgarlofte.yaml").read_text())
+    documents = [p["designated_places"] for p in source["medborgarloften"]]
+    (promise,) = load_promises(store.make_engine(str(demo_db)), "1381")
+    assert promise["designated_places"] == documents[0]
+    assert promise["designated_places"][0] == "Laholms centrum"  # not alphabetical

@@ -13,17 +13,11 @@ import re
 
 import pytest
 
-from tests.test_accessibility import ARTIFACTS, PAGES, open_rendered, running_app
-from tests.test_browser import (
-    CHROMIUM,
-    Offline,
-    browser,  # noqa: F401  (the shared Chromium fixture)
-)
+from tests import browser_harness as harness
+from tests.browser_harness import Offline, screenshot
+from tests.test_accessibility import PAGES, open_rendered
 
-pytestmark = [
-    pytest.mark.browser,
-    pytest.mark.skipif(CHROMIUM is None, reason="Debian's chromium is not installed"),
-]
+pytestmark = harness.BROWSER_MARKS
 #: Streamlit's own console errors, each (exact text, address it concerns). On a page
 #: below the root (``/plats``) Streamlit's frontend first asks for its endpoints under
 #: that path, as if the app were served there, and falls back to the root when they
@@ -39,9 +33,12 @@ MARK = "trygg-console-test"
 
 
 @pytest.fixture(scope="module")
-def app_url(demo_db, tmp_path_factory):
-    with running_app(demo_db, tmp_path_factory.mktemp("console")) as base_url:
+def app_url(demo_db):
+    with harness.streamlit_app(demo_db) as base_url:
         yield base_url
+
+
+browser = harness.browser_fixture()
 
 
 def streamlit_own(text: str, url: str) -> bool:
@@ -56,7 +53,7 @@ def test_allow_list_is_narrow():
 
 
 @pytest.mark.parametrize("name", list(PAGES))
-def test_page_logs_no_console_error(app_url, browser, name):  # noqa: F811
+def test_page_logs_no_console_error(app_url, browser, name):
     offline = Offline(browser)
     page = offline.page
     logged: list[tuple[str, str, str]] = []
@@ -68,8 +65,7 @@ def test_page_logs_no_console_error(app_url, browser, name):  # noqa: F811
     for frame in page.frames[1:]:
         frame.evaluate(f"() => console.error('{MARK}')")
     page.wait_for_timeout(1_000)
-    ARTIFACTS.mkdir(exist_ok=True)
-    page.screenshot(path=str(ARTIFACTS / f"console_{name}.png"))
+    screenshot(page, f"console_{name}.png")
     frames = len(page.frames)
     offline.context.close()
 

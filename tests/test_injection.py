@@ -18,9 +18,7 @@ import datetime as dt
 import html
 import io
 import json
-import os
 import re
-import subprocess
 import sys
 import uuid
 from dataclasses import dataclass
@@ -37,8 +35,9 @@ from shapely.geometry import box
 from streamlit.runtime.media_file_manager import MediaFileManager
 from streamlit.testing.v1 import AppTest
 
+from tests import browser_harness as harness
+from tests.browser_harness import CHROMIUM, Offline
 from tests.conftest import run_cli
-from tests.test_browser import CHROMIUM, CHROMIUM_ARGS, Offline, _free_port, _wait_for_health
 from tests.test_dashboard import FakeMap
 from trygg import auth, commitments, formatting, maps, places, store
 from trygg.importers import crime_stats, incidents, survey_answers, survey_results
@@ -925,33 +924,13 @@ def test_the_batch_list_keeps_file_names_and_sources(hostile):
 
 
 @pytest.fixture(scope="module")
-def hostile_app(hostile, tmp_path_factory):
+def hostile_app(hostile):
     """The real dashboard on the hostile database, started as ``make run`` starts it."""
-    port = _free_port()
-    log = (tmp_path_factory.mktemp("streamlit") / "streamlit.log").open("w")
-    env = {**os.environ, "TRYGG_DB": str(hostile.db), "TRYGG_TILES": "none"}
-    command = [sys.executable, "-m", "streamlit", "run", "dashboard/app.py"]
-    options = ["--server.headless", "true", "--server.port", str(port)]
-    server = subprocess.Popen(
-        [*command, *options], cwd=REPO, env=env, stdout=log, stderr=subprocess.STDOUT
-    )
-    base_url = f"http://127.0.0.1:{port}"
-    try:
-        _wait_for_health(base_url, server)
+    with harness.streamlit_app(hostile.db) as base_url:
         yield base_url
-    finally:
-        server.terminate()
-        server.wait(timeout=20)
-        log.close()
 
 
-@pytest.fixture(scope="module")
-def chromium():
-    sync_api = pytest.importorskip("playwright.sync_api")
-    with sync_api.sync_playwright() as playwright:
-        launched = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        yield launched
-        launched.close()
+chromium = harness.browser_fixture("chromium")
 
 
 #: Elements the data must never create on the page.

@@ -10,6 +10,8 @@ in any case and with or without diacritics.
 
 from __future__ import annotations
 
+import re
+
 import streamlit as st
 
 import data
@@ -17,7 +19,8 @@ import url_state
 from markup import md, message
 from panels import commitments, place_incidents, place_map, place_survey, sidebar
 from panels.sidebar import Shared
-from trygg.strings import t
+from trygg.strings import current_language, t, use_language
+from trygg.text import fold_accents
 
 KEY = "plats_page_select"
 YEAR_KEY = "plats_page_year"
@@ -58,6 +61,7 @@ def chooser(shared: Shared) -> None:
     st.title(md(t("plats.choose_heading")))
     st.markdown(md(t("plats.choose_help")))
     place_selector(shared)
+    handout_button(shared, None, None)
     for name in data.name_index(shared.db, shared.kommun).known_names():
         st.page_link(
             "views/plats.py",
@@ -86,6 +90,28 @@ def year_figures(shared: Shared) -> tuple[dict | None, dict[int, dict]]:
     return by_year[year], by_year
 
 
+def handout_button(shared: Shared, plats: str | None, year: int | None) -> None:
+    """The A4 handout (PDF, public figures) of the place, or of the kommun (None), built
+    only when it is clicked."""
+    engine, kommun, lang = data.engine(shared.db), shared.kommun, current_language()
+    slug = re.sub(r"[^a-z0-9]+", "-", fold_accents(plats or shared.kommun_namn)).strip("-")
+
+    def pdf() -> bytes:
+        from trygg.documents.handout import build_handout
+
+        use_language(lang)
+        return build_handout(engine, kommun, plats, year, lang)
+
+    st.download_button(
+        t("handout.download" if plats else "handout.download_kommun"),
+        data=pdf,
+        file_name=f"handout_{kommun}_{slug}.pdf",
+        mime="application/pdf",
+        icon=":material/picture_as_pdf:",
+        key="plats_handout",
+    )
+
+
 def main() -> None:
     shared = sidebar.current()
     plats = chosen_place(shared)
@@ -108,6 +134,7 @@ def main() -> None:
         else:
             place_survey.headline(figures, plats)
             place_survey.trend(by_year, plats)
+            handout_button(shared, plats, figures["year"])
     if figures is not None:
         place_survey.items(figures, plats)
         place_survey.delivered(by_year, plats)

@@ -216,6 +216,35 @@ COMMANDS: tuple[Command, ...] = (
         ),
     ),
     Command(
+        "handout",
+        "cli.help_handout",
+        "handout:cmd_handout",
+        (
+            KOMMUN,
+            opt("--place", help="cli.opt_place_handout", metavar="cli.mv_name"),
+            opt("--year", type=integer, help="cli.opt_year_handout", metavar="cli.mv_year"),
+            opt("--lang", choices=["sv", "en"], default="sv", help="cli.opt_lang"),
+            opt("--out", required=True, help="cli.opt_out_handout", metavar="cli.mv_file"),
+        ),
+    ),
+    Command(
+        "lagesbild",
+        "cli.help_lagesbild",
+        "lagesbild:cmd_lagesbild",
+        (
+            KOMMUN,
+            opt(
+                "--year",
+                type=integer,
+                required=True,
+                help="cli.opt_lagesbild_year",
+                metavar="cli.mv_year",
+            ),
+            opt("--lang", choices=["sv", "en"], default="sv", help="cli.opt_lagesbild_lang"),
+            opt("--out", required=True, help="cli.opt_lagesbild_out", metavar="cli.mv_file"),
+        ),
+    ),
+    Command(
         "export",
         "cli.help_export",
         "cmd_export",

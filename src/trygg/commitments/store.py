@@ -116,8 +116,10 @@ def _store_promise(
         connection.execute(table.update().where(table.c.id == promise_id).values(**values))
     link = schema.medborgarlofte_place
     connection.execute(delete(link).where(link.c.medborgarlofte_id == promise_id))
-    for place_id in promise["designated_place_ids"]:
-        connection.execute(link.insert().values(medborgarlofte_id=promise_id, place_id=place_id))
+    for position, place_id in enumerate(promise["designated_place_ids"]):
+        connection.execute(
+            link.insert().values(medborgarlofte_id=promise_id, place_id=place_id, position=position)
+        )
     _store_commitments(connection, promise_id, promise["commitments"], recorded_by)
 
 
@@ -275,7 +277,11 @@ def load_promises(engine: Engine, kommun: str) -> list[dict]:
 def _promise_dict(connection: Connection, row, names: dict[int, str]) -> dict:
     link = schema.medborgarlofte_place
     designated = (
-        connection.execute(select(link.c.place_id).where(link.c.medborgarlofte_id == row["id"]))
+        connection.execute(
+            select(link.c.place_id)
+            .where(link.c.medborgarlofte_id == row["id"])
+            .order_by(link.c.position.is_(None), link.c.position, link.c.place_id)
+        )
         .scalars()
         .all()
     )
@@ -296,7 +302,7 @@ def _promise_dict(connection: Connection, row, names: dict[int, str]) -> dict:
         "signatories": row["signatories"],
         "follow_up_cadence": row["follow_up_cadence"],
         "source": row["source"],
-        "designated_places": sorted((names[i] for i in designated), key=fold),
+        "designated_places": [names[i] for i in designated],
         "commitments": [_commitment_dict(connection, c, names) for c in commitments],
     }
 

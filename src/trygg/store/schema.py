@@ -108,6 +108,8 @@ medborgarlofte_place = Table(
         primary_key=True,
     ),
     Column("place_id", Integer, ForeignKey("place.id", ondelete="CASCADE"), primary_key=True),
+    #: The place's position among the löfte's designated places (document order).
+    Column("position", Integer),
 )
 
 commitment = Table(
