@@ -41,6 +41,21 @@ BADGE_COLOURS = frozenset({"red", "orange", "yellow", "blue", "green", "violet",
 #: every background of the theme (axe's color-contrast rule). A fixed stylesheet.
 PAGE_STYLE = """<style>
   label[data-testid="stWidgetLabel"][disabled] { color: #5c5b59; }
+  [class*="st-key-trygg_print_only"] { display: none; }
+  /* Printing a page (Ctrl+P): no sidebar, header or widgets, the content scaled to A4. */
+  @page { size: A4; margin: 12mm; }
+  @media print {
+    [data-testid="stSidebar"], [data-testid="stHeader"], [data-testid="stToolbar"],
+    [data-testid="stSidebarCollapsedControl"], [data-testid="stDownloadButton"],
+    [data-testid="stSelectbox"], [data-testid="stMultiSelect"], [data-testid="stButton"],
+    [data-testid="stPageLink"], [data-testid="stSkipLink"] { display: none !important; }
+    [data-testid="stMain"] { margin-left: 0 !important; }
+    [data-testid="stMainBlockContainer"] { max-width: none !important; padding: 0 !important; }
+    [class*="st-key-trygg_print_skip"] { display: none !important; }
+    [class*="st-key-trygg_print_only"] { display: block !important; }
+    html { zoom: 0.45; }
+    .leaflet-control-container .trygg-legend { max-height: none !important; }
+  }
 </style>"""
 
 

@@ -24,7 +24,7 @@ from sqlalchemy import func, select
 
 from trygg import auth, commitments, places, store
 from trygg.errors import TryggError
-from trygg.importers import crime_stats, incidents, survey_answers, survey_results
+from trygg.importers import context, crime_stats, incidents, survey_answers, survey_results
 from trygg.store import schema
 
 KOMMUN = "1381"
@@ -46,6 +46,9 @@ IMPORTERS = {
     ),
     "commitments": lambda engine, path: commitments.import_commitments(
         engine, path, KOMMUN, actor=ADMIN
+    ),
+    "context": lambda engine, path: context.import_context(
+        engine, path, KOMMUN, kind="vatten", actor=ADMIN
     ),
 }
 

@@ -239,3 +239,13 @@ def test_an_oidc_email_without_a_user_has_no_access(coordinator_env):
     assert any("ingen behörighet" in text for text in sidebar_texts(at))
     assert write_controls(at) == NO_CONTROLS
     assert not can_import(at)
+
+
+def test_the_coordinator_downloads_the_lagesbild_and_a_visitor_does_not(coordinator_env):
+    def lagesbild_buttons(at: AppTest) -> list:
+        return [b for b in at.get("download_button") if b.proto.label == t("lagesbild.download")]
+
+    assert lagesbild_buttons(switch(run_app(), IMPORTERA)) == []
+    at = switch(log_in(run_app()), IMPORTERA)
+    assert at.selectbox(key="lagesbild_year").options[0] == "2024"  # the latest year first
+    assert len(lagesbild_buttons(at)) == 1

@@ -870,3 +870,14 @@ def test_heat_css_shades_by_share_of_the_busiest_cell():
     assert maps.heat_css(0, 10) == ""
     assert maps.HATCH_LIGHT in maps.heat_css(None, 10)
     assert not any(colour in maps.heat_css(None, 10) for colour in maps.PALETTE)
+
+
+def test_the_downloaded_map_shows_its_title_as_typed(laholm):
+    import html as html_module
+    import re
+
+    title = "Laholm {{7*7}} <b>fet</b>"
+    page = maps.standalone_html(maps.place_map(laholm), title=title)
+    headings = re.findall(r"<h1 style='[^']*'>(.*?)</h1>", page)
+    assert [html_module.unescape(h) for h in headings] == [title]
+    assert "<b>fet</b>" not in page and "Laholm 49" not in page

@@ -55,7 +55,12 @@ def panel(shared: Shared, plats: str | None, *, full: bool = False) -> None:
         st.info(message("dash.no_place_commitments", place=plats))
     for party in PARTIES:
         group(follow_up.party_label(party), grouped["by_party"][party])
-    group(t("dash.kommun_wide"), grouped["kommun_wide"])
+    # On paper the kommun-wide ones would fill two pages: the print says where they are.
+    with st.container(key="trygg_print_skip_kommun_wide"):
+        group(t("dash.kommun_wide"), grouped["kommun_wide"])
+    if grouped["kommun_wide"]:
+        with st.container(key="trygg_print_only_kommun_wide"):
+            st.caption(message("dash.print_kommun_wide", n=len(grouped["kommun_wide"])))
 
 
 def group(title: str, items: list[dict]) -> None:

@@ -13,7 +13,7 @@ from __future__ import annotations
 import streamlit as st
 
 from markup import message
-from panels import batches, sidebar, upload
+from panels import batches, documents, sidebar, upload
 from panels.sidebar import Shared
 from trygg.strings import t
 
@@ -28,6 +28,7 @@ def main() -> None:
     upload.confirm_duplicates(shared.kommun)
     upload.outcome(shared.kommun)
     batches.batch_list(shared)
+    documents.lagesbild_download(shared)
 
 
 def may_import(shared: Shared) -> bool:

@@ -23,7 +23,7 @@ import folium
 import geopandas as gpd
 import numpy as np
 import shapely
-from branca.element import Figure, MacroElement
+from branca.element import Element, Figure, MacroElement
 from folium.elements import ElementAddToElement
 from folium.template import Template
 from shapely.geometry import mapping
@@ -322,8 +322,18 @@ def standalone_html(
     """
     with _rendering_lock, _on_a_page_of_its_own(fmap, selection) as page:
         page.title = inert(title)
+        # The file's visible title, over the map (a projector shows no browser tab).
+        page.html.add_child(Element(f"<h1 style='{FILE_TITLE_STYLE}'>{inert(title)}</h1>"))
         html = page.render()
     return offline.inline_assets(html, fmap)
+
+
+#: The downloaded file's title: top centre over the map, readable on a projector.
+FILE_TITLE_STYLE = (
+    "position:absolute;top:8px;left:50%;transform:translateX(-50%);z-index:1000;margin:0;"
+    "padding:4px 14px;background:rgba(255,255,255,0.92);color:#121110;"
+    "font:600 26px/1.25 system-ui,sans-serif;border-radius:4px"
+)
 
 
 @contextmanager

@@ -12,6 +12,13 @@ CATALOGUE: dict[str, dict[str, str]] = {
         "cli.opt_lagesbild_lang": "dokumentets språk (standard: sv)",
         "cli.opt_lagesbild_out": "Word-filen att skriva (.docx)",
         "lagesbild.written": "Lägesbilden skrevs till {path}.",
+        "lagesbild.section": "Lägesbild",
+        "lagesbild.section_help": (
+            "En redigerbar Word-fil med kommunens publika tal: trygghet, brottslighet och "
+            "medborgarlöftet, med sammanfattningen kvar att skriva."
+        ),
+        "lagesbild.year": "År",
+        "lagesbild.download": "Ladda ner lägesbilden (Word)",
         "lagesbild.title": "Lägesbild {kommun} {year}",
         "lagesbild.made": "Framtagen {date} ur Trygghetskartans publika tal.",
         "lagesbild.synthetic": (
@@ -96,6 +103,13 @@ CATALOGUE: dict[str, dict[str, str]] = {
         "cli.opt_lagesbild_lang": "the document's language (default: sv)",
         "cli.opt_lagesbild_out": "the Word file to write (.docx)",
         "lagesbild.written": "The lägesbild was written to {path}.",
+        "lagesbild.section": "Situation report",
+        "lagesbild.section_help": (
+            "An editable Word file with the municipality's public figures: safety, crime "
+            "and the citizen promise, with the summary left for you to write."
+        ),
+        "lagesbild.year": "Year",
+        "lagesbild.download": "Download the situation report (Word)",
         "lagesbild.title": "Lägesbild (situation picture) {kommun} {year}",
         "lagesbild.made": "Made on {date} from Trygghetskartan's public figures.",
         "lagesbild.synthetic": (

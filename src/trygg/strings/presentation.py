@@ -7,6 +7,9 @@ from __future__ import annotations
 
 CATALOGUE: dict[str, dict[str, str]] = {
     "sv": {
+        "dash.print_kommun_wide": (
+            "Dessutom {n} åtaganden som gäller hela kommunen: se sidan Löften."
+        ),
         "page.presentation": "Presentation",
         "presentation.title": "Trygghet i {kommun}",
         "presentation.no_promise": "Inget medborgarlöfte är inläst för kommunen.",
@@ -28,6 +31,9 @@ CATALOGUE: dict[str, dict[str, str]] = {
         "presentation.no_kommun": "Kommunen {kommun} finns inte; visar {shown}.",
     },
     "en": {
+        "dash.print_kommun_wide": (
+            "Also {n} commitments for the whole municipality: see the Promises page."
+        ),
         "page.presentation": "Presentation",
         "presentation.title": "Safety in {kommun}",
         "presentation.no_promise": "No citizen promise has been loaded for the municipality.",
