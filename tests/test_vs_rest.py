@@ -94,6 +94,6 @@ def test_items_carry_their_own_comparison(demo_db):
         for figure in place["survey"].get(prefix, {}).values()
         if not figure["suppressed"]
     ]
-    assert compared and all(
-        v is None or v["result"] in {"higher", "lower", "no_difference"} for v in compared
-    )
+    found = [v for v in compared if v is not None]
+    assert found and {v["result"] for v in found} <= {"higher", "lower", "no_difference"}
+    assert all(0 <= v["p_value"] <= 1 and -1 < v["diff"] < 1 for v in found)
