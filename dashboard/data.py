@@ -28,6 +28,7 @@ from trygg import commitments, places, settings, store
 from trygg.errors import TryggError
 from trygg.maps import is_incident_metric, metric_options
 from trygg.maps.context import ContextLayer, context_layers
+from trygg.pages import chosen
 from trygg.places.lookup import NameIndex
 from trygg.stats import report
 from trygg.stats.periods import Period
@@ -139,6 +140,16 @@ def kommun_promises(db: str, kommun: str) -> list[dict]:
 @st.cache_data(max_entries=ENTRIES, show_spinner=False)
 def _promises(db: str, kommun: str, version: int) -> list[dict]:
     return commitments.store.load_promises(engine(db), kommun)
+
+
+def chosen_places(db: str, kommun: str) -> list[str]:
+    """The places a coordinator added to the kommun's presentation, in their order."""
+    return _chosen(db, kommun, data_version(db, kommun))
+
+
+@st.cache_data(max_entries=ENTRIES, show_spinner=False)
+def _chosen(db: str, kommun: str, version: int) -> list[str]:
+    return chosen.chosen_places(engine(db), kommun)
 
 
 def figures(db: str, kommun: str, year: int | None = None, public: bool = True) -> dict:

@@ -22,7 +22,7 @@ from trygg.stats.report import place_figures
 HOSTILE = ['=HYPERLINK("http://x","y")', "+cmd", "-1+1", "@SUM(1)", "\t=1", "\r=1"]
 #: Place names survive the importer's whitespace clean-up, so tab and CR are left out.
 HOSTILE_NAMES = ['=HYPERLINK("http://x","y")', "+cmd", "-1+1", "@SUM(1)"]
-NUMERIC_STATS_COLUMNS = ("year", "place_id", "n", "andel", "ki_lag", "ki_hog")
+NUMERIC_STATS_COLUMNS = ("place_id", "n", "value", "ki_lag", "ki_hog")
 
 
 #: These tests write as the command line's local administrator.
@@ -139,11 +139,13 @@ def test_stats_csv_and_xlsx_from_the_command_line(hostile_kommun, tmp_path):
     assert result.returncode == 0, result.stderr
     rows = csv_cells(result.stdout)
     assert_no_live_formula(rows)
-    header, body = rows[0], rows[1:]
+    header = rows[0]
+    body = [row for row in rows[1:] if row[header.index("level")] == "plats"]
     assert sorted({row[header.index("place")] for row in body}) == sorted(
         "'" + name for name in HOSTILE_NAMES
     )
-    for row in body:
+    shares = [row for row in body if row[header.index("kind")] == "enkät"]
+    for row in shares:
         for column in NUMERIC_STATS_COLUMNS:
             float(row[header.index(column)])
 
@@ -153,7 +155,8 @@ def test_stats_csv_and_xlsx_from_the_command_line(hostile_kommun, tmp_path):
     values, types = assert_xlsx_safe(out.read_bytes())
     assert values[0] == list(tables.CSV_COLUMNS)
     assert len(values) == len(rows)
-    for row_types in types[1:]:
+    kinds = [row[tables.CSV_COLUMNS.index("kind")] for row in values]
+    for row_types in (row for row, kind in zip(types, kinds, strict=True) if kind == "enkät"):
         assert {row_types[tables.CSV_COLUMNS.index(c)] for c in NUMERIC_STATS_COLUMNS} == {"n"}
 
 
@@ -172,9 +175,9 @@ def test_stats_writers_quote_every_trigger(hostile_kommun, name):
         place["place"] = name
     rows = csv_cells(tables.to_csv(figures))
     assert_no_live_formula(rows)
-    assert {row[2] for row in rows[1:]} == {"'" + name}
+    assert {row[2] for row in rows[1:] if row[1] == "plats"} == {"'" + name}
     values, _types = assert_xlsx_safe(tables.to_xlsx(figures))
-    assert {row[2] for row in values[1:]} == {xlsx_text("'" + name)}
+    assert {row[2] for row in values[1:] if row[1] == "plats"} == {xlsx_text("'" + name)}
 
 
 # --- Rejected rows -------------------------------------------------------------------
@@ -183,10 +186,11 @@ def test_stats_writers_quote_every_trigger(hostile_kommun, name):
 def test_rejected_rows_of_a_real_import_are_safe(hostile_kommun, tmp_path):
     path = tmp_path / "dåliga.csv"
     x, y = 370_500, 6_265_500
+    # One good row last: a file with no good row is refused whole (issue 12).
     lines = ["x;y;År;Trygg kväll"] + [f"{x};{y};2024;{text}" for text in HOSTILE_NAMES]
-    path.write_text("\n".join(lines), encoding="utf-8")
+    path.write_text("\n".join([*lines, f"{x};{y};2024;1"]), encoding="utf-8")
     summary = survey_answers.import_survey(hostile_kommun, path, "1381", actor=ADMIN)
-    assert summary["rejected"] == len(HOSTILE_NAMES)
+    assert summary["rejected"] == len(HOSTILE_NAMES) and summary["accepted"] == 1
     rows = csv_cells(formatting.row_errors_csv(summary["errors"]).decode("utf-8-sig"), ";")
     assert_no_live_formula(rows)
     assert [int(float(row[0])) for row in rows[1:]] == [2, 3, 4, 5]

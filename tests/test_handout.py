@@ -98,6 +98,17 @@ def test_kommun_handout_has_two_to_four_pages_and_hides_small_places(tmp_path, d
     assert "syntetiska demodata" in text
 
 
+def test_kommun_handout_has_the_kommun_trend_chart(tmp_path, demo_db):
+    # The kommun page carries the map and the trend of the kommun's share: two images
+    # (with their alpha masks), the trend heading, and the survey years on the axis.
+    reader = handout(tmp_path, demo_db)
+    first = reader.pages[0]
+    assert len(first.images) >= 2
+    years = cli_json(demo_db, "stats", "--kommun", "1381", "--public", "--format", "json")["years"]
+    assert len(years) >= 2
+    assert "Andel otrygga år för år" in plain(first.extract_text())
+
+
 def test_english_handout(tmp_path, demo_db):
     text = page_text(handout(tmp_path, demo_db, "--place", "Stadsparken", "--lang", "en"))
     assert "Safety survey" in text and "The citizen promise" in text

@@ -448,7 +448,7 @@ def test_csv_stats_rows(engine, tmp_path):
     text = tables.to_csv(report.compute_stats(engine, "1381"))
     rows = list(csv.DictReader(io.StringIO(text)))
     byn = next(r for r in rows if r["place"] == "Byn" and r["indicator"] == "andel_otrygga")
-    assert byn["suppressed"] == "true" and byn["andel"] == ""
+    assert byn["suppressed"] == "true" and byn["value"] == ""
     assert {r["indicator"] for r in rows} == {"andel_otrygga", "problem_nedskrapning"}
 
 

@@ -5,7 +5,9 @@ from __future__ import annotations
 
 import streamlit as st
 
+import data
 from markup import md, message
+from panels.place_survey import references
 from panels.sidebar import Shared
 from trygg.pages import ranking
 from trygg.strings import t
@@ -24,6 +26,8 @@ def chart(shared: Shared, rank: dict) -> None:
     if rank["kind"] == ranking.SHARE:
         st.caption(t("jamfor.whiskers"))
     st.markdown(md(ranking.kommun_sentence(rank, shared.kommun_namn)))
+    figures = data.figures(shared.db, shared.kommun, rank["year"], shared.public)
+    references(figures, [rank["metric"]])
 
 
 def hidden(rank: dict) -> None:

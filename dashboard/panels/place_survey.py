@@ -6,6 +6,7 @@ from __future__ import annotations
 import streamlit as st
 
 from markup import md, message, table
+from panels import sidebar
 from trygg.pages import place as place_page
 from trygg.strings import t
 
@@ -16,6 +17,7 @@ def headline(figures: dict, plats: str) -> None:
     survey = place_page.place_survey(figures, plats)
     if survey is None or not figures["kommun_total"]:
         st.info(t("plats.headline_no_answers"))
+        references(figures)
         return
     figure = place_page.figure_of(survey, place_page.CORE)
     st.markdown(f"### {md(place_page.headline(figure, figures['min_n']))}")
@@ -24,6 +26,14 @@ def headline(figures: dict, plats: str) -> None:
     sentence = place_page.vs_rest_sentence(survey.get("vs_rest"))
     if sentence:
         st.markdown(f"**{md(sentence)}**")
+    references(figures)
+
+
+def references(figures: dict, indicators: list[str] | None = None) -> None:
+    """The kommun's delivered figures beside its län's and the country's (NTU)."""
+    kommun = sidebar.current().kommun_namn
+    for sentence in place_page.reference_sentences(figures, kommun, indicators):
+        st.markdown(md(sentence))
 
 
 def trend(by_year: dict, plats: str) -> None:

@@ -8,6 +8,7 @@ import streamlit as st
 import data
 from markup import md, message, table
 from trygg import formatting, maps
+from trygg.pages.place import result_label
 from trygg.strings import t
 
 CORE = "andel_otrygga"
@@ -69,7 +70,9 @@ def delivered(results: list[dict], place: str | None) -> None:
     st.subheader(t("dash.delivered_heading"))
     for result in results:
         line = t(
-            "dash.delivered_line", indicator=result["indicator"], value=formatting.delivered(result)
+            "dash.delivered_line",
+            indicator=result_label(result["indicator"]),
+            value=formatting.delivered(result),
         )
         st.markdown(f"**{md(line)}**")
         st.caption(md(formatting.delivered_details(result, place)))

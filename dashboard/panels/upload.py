@@ -1,5 +1,6 @@
 """The upload form, the duplicate-respondents question, and the outcome of an import:
-counts and row errors only, never an answer or a free-text comment."""
+counts, warnings and row errors (repeated ones grouped) only, never an answer or a
+free-text comment."""
 
 from __future__ import annotations
 
@@ -93,10 +94,36 @@ def outcome(kommun: str) -> None:
     st.success(message("upload.done", file=found["file"], batch_id=summary["batch_id"]))
     for column, key in zip(st.columns(len(COUNTS)), COUNTS, strict=True):
         column.metric(t(f"upload.{key}"), md(formatting.integer(summary[key])))
+    if "counted" in summary:  # incidents: what counts for the kommun, and what does not
+        counts = {**summary["precision"], **summary["excluded"], "counted": summary["counted"]}
+        numbers = {key: formatting.integer(value) for key, value in counts.items()}
+        st.info(message("cli.incidents_counted", **numbers))
+    for warning in summary.get("warnings", []):
+        st.warning(md(warning))
     if not summary["errors"]:
         st.info(t("upload.none_rejected"))
         return
+    repeated(summary.get("error_groups", []))
     rejected(found["file"], summary["errors"])
+
+
+def repeated(groups: list[dict]) -> None:
+    """Errors repeated in many rows, one line per column and message, before the rows."""
+    if not any(group["count"] > 1 for group in groups):
+        return
+    st.subheader(t("outcomes.upload_groups_heading"))
+    st.caption(t("outcomes.upload_groups_help"))
+    rows = [
+        {
+            t("outcomes.upload_group_col_count"): formatting.integer(group["count"]),
+            t("outcomes.upload_group_col_column"): group["column"],
+            t("outcomes.upload_group_col_message"): group["message"],
+            t("outcomes.upload_group_col_rows"): ", ".join(map(str, group["rows"]))
+            + (" …" if group["count"] > len(group["rows"]) else ""),
+        }
+        for group in groups
+    ]
+    st.dataframe(rows, hide_index=True, width="stretch")
 
 
 def rejected(file_name: str, errors: list[dict]) -> None:

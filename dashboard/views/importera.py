@@ -13,7 +13,7 @@ from __future__ import annotations
 import streamlit as st
 
 from markup import message
-from panels import batches, documents, sidebar, upload
+from panels import batches, chosen, documents, sidebar, upload
 from panels.sidebar import Shared
 from trygg.strings import t
 
@@ -29,6 +29,7 @@ def main() -> None:
     upload.outcome(shared.kommun)
     batches.batch_list(shared)
     documents.lagesbild_download(shared)
+    chosen.chosen_places(shared)
 
 
 def may_import(shared: Shared) -> bool:

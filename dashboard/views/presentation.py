@@ -1,7 +1,8 @@
 """Presentation: the kommun's medborgarlöfte place by place, for a projector in a hall
 (``/presentation?kommun=1381&bild=3``).
 
-A title slide, one slide per designated place of the löfte with the map zoomed to it,
+A title slide, one slide per designated place of the löfte (then per place a coordinator
+added on Importera, :mod:`trygg.pages.chosen`) with the map zoomed to it,
 its key figures in words and its commitments, and a closing slide with every
 commitment's status (:func:`trygg.pages.slides.slides`). Full screen and large type; the
 slide is ``?bild=`` (1-based, clamped to the slides there are), so a reload stays on it;
@@ -33,6 +34,7 @@ def main() -> None:
         data.kommun_promises(shared.db, shared.kommun),
         data.kommun_commitments(shared.db, shared.kommun),
         lang,
+        data.chosen_places(shared.db, shared.kommun),
     )
     total = len(shown)
     number = slide_list.slide_number(st.query_params.get("bild"), total)

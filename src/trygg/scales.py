@@ -193,6 +193,9 @@ KOMMUN_LEVEL_AREAS = frozenset({"totalt", "hela kommunen", "kommunen", "total", 
 #: Markers meaning "missing" in area-level tables; never zero.
 SUPPRESSION_MARKERS = frozenset({"xx", "..", "–", "-", "—", "uppgift saknas", "x", ""})
 
+#: What area tables write for the whole country (folded).
+RIKET_AREAS = frozenset({"hela riket", "riket", "sverige", "hela sverige", "hela landet"})
+
 
 # --- Incidents -----------------------------------------------------------------------
 
@@ -270,6 +273,81 @@ CATEGORY_SYNONYMS: dict[str, str] = {
     "annat": "övrigt",
     "other crime": "övrigt",
     "possession of weapons": "övrigt",
+    # polisen.se's event types (folded as written there, commas and slashes kept).
+    "mord/dråp": "våld",
+    "mord/dråp, försök": "våld",
+    "mord/dråp försök": "våld",
+    "rån, försök": "våld",
+    "rån försök": "våld",
+    "rån väpnat": "våld",
+    "rån övrigt": "våld",
+    "skottlossning": "våld",
+    "skottlossning, misstänkt": "våld",
+    "skottlossning misstänkt": "våld",
+    "larm överfall": "våld",
+    "misshandel, grov": "våld",
+    "misshandel grov": "våld",
+    "våldtäkt": "våld",
+    "våldtäkt, försök": "våld",
+    "våldtäkt försök": "våld",
+    "våld/hot mot tjänsteman": "våld",
+    "olaga frihetsberövande/människorov": "våld",
+    "explosion": "våld",
+    "detonation": "våld",
+    "hets mot folkgrupp": "hot",
+    "ofredande/förargelse": "ordningsstörning",
+    "fylleri/lob": "ordningsstörning",
+    "ordningslagen": "ordningsstörning",
+    "alkohollagen": "ordningsstörning",
+    "vapenlagen": "ordningsstörning",
+    "knivlagen": "ordningsstörning",
+    "stöld, försök": "stöld",
+    "stöld försök": "stöld",
+    "motorfordon, stöld": "stöld",
+    "motorfordon stöld": "stöld",
+    "motorfordon, anträffat stulet": "stöld",
+    "häleri": "stöld",
+    "stöld/inbrott": "inbrott",
+    "inbrott, försök": "inbrott",
+    "inbrott försök": "inbrott",
+    "larm inbrott": "inbrott",
+    "brand": "skadegörelse",
+    "brand automatlarm": "övrigt",
+    "sabotage mot blåljusverksamhet": "skadegörelse",
+    "trafikolycka": "trafik",
+    "trafikkontroll": "trafik",
+    "trafikhinder": "trafik",
+    "olovlig körning": "trafik",
+    "sjölagen": "trafik",
+}
+
+#: polisen.se post types that are not incidents (folded prefixes): the summaries of a
+#: night or a day, and updates of an event already published.
+SUMMARY_POST_TYPES: tuple[str, ...] = ("sammanfattning", "uppdatering")
+
+#: The 21 län by their two-digit code, as polisen.se names them in an event's location.
+LAN_NAMES: dict[str, str] = {
+    "01": "Stockholms län",
+    "03": "Uppsala län",
+    "04": "Södermanlands län",
+    "05": "Östergötlands län",
+    "06": "Jönköpings län",
+    "07": "Kronobergs län",
+    "08": "Kalmar län",
+    "09": "Gotlands län",
+    "10": "Blekinge län",
+    "12": "Skåne län",
+    "13": "Hallands län",
+    "14": "Västra Götalands län",
+    "17": "Värmlands län",
+    "18": "Örebro län",
+    "19": "Västmanlands län",
+    "20": "Dalarnas län",
+    "21": "Gävleborgs län",
+    "22": "Västernorrlands län",
+    "23": "Jämtlands län",
+    "24": "Västerbottens län",
+    "25": "Norrbottens län",
 }
 
 #: Public outputs suppress places, cells and time slots with fewer incidents than this.

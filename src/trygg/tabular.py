@@ -65,6 +65,8 @@ class Table:
     rows: list[list[str]]
     row_numbers: list[int]
     columns: dict[str, int] = field(default_factory=dict)
+    #: Title lines above the header (``read_table(titled=True)``), e.g. a table's name.
+    titles: list[str] = field(default_factory=list)
 
     def value(self, row: list[str], name: str) -> str:
         """The cell of canonical column ``name`` in ``row`` ('' when absent)."""
@@ -113,10 +115,18 @@ def read_rows(data: bytes, file_name: str = "", limits: Limits | None = None) ->
     return [row for _number, row in records if any(cell.strip() for cell in row)]
 
 
-def _csv_records(data: bytes, file_name: str, limits: Limits) -> list[tuple[int, list[str]]]:
-    """Every record with its number, refused as soon as it passes a limit."""
+def _csv_records(
+    data: bytes, file_name: str, limits: Limits, titled: bool = False
+) -> list[tuple[int, list[str]]]:
+    """Every record with its number, refused as soon as it passes a limit. With ``titled``
+    the delimiter is the one most of the first ten lines choose, not a title line's."""
     text = decode(data)
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=sniff_delimiter(text))
+    delimiter = sniff_delimiter(text)
+    if titled:
+        lines = [line for line in text[:SNIFF_CHARS].splitlines() if line.strip()][:10]
+        votes = [sniff_delimiter(line) for line in lines]
+        delimiter = max(DELIMITERS, key=lambda d: (votes.count(d), -DELIMITERS.index(d)))
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
     csv.field_size_limit(limits.max_cell_chars)
     records: list[tuple[int, list[str]]] = []
     cells = 0
@@ -162,11 +172,15 @@ def looks_binary(data: bytes) -> bool:
     return controls > len(sample) * 0.05
 
 
-def read_table(path: str | Path, data: bytes | None = None, limits: Limits | None = None) -> Table:
+def read_table(
+    path: str | Path, data: bytes | None = None, limits: Limits | None = None, titled=False
+) -> Table:
     """Read the first sheet of a CSV, Excel or ODS file, within ``limits``.
 
     Blank rows are skipped but keep their place in the numbering, so a row number is what
-    a spreadsheet program shows (header = row 1).
+    a spreadsheet program shows (header = row 1). With ``titled``, rows of one cell above
+    the header are titles (``Table.titles``), as in BRÅ's and NTU's tables ("Tabell P3, 13
+    Hallands län … december 2010"): the header is the first row of two cells or more.
 
     Raises
     ------
@@ -185,11 +199,14 @@ def read_table(path: str | Path, data: bytes | None = None, limits: Limits | Non
     else:
         if looks_binary(data) and not data.startswith(UTF16_BOMS):
             raise _binary_refusal(data, path)
-        records = _csv_records(data, path.name, limits)
+        records = _csv_records(data, path.name, limits, titled)
     records = [(n, row) for n, row in records if any(cell.strip() for cell in row)]
     if not records:
         raise TryggError(t("err.table_empty", file=path.name))
-    (_header_number, header), body = records[0], records[1:]
+    cells = [[cell.strip() for cell in row if cell.strip()] for _n, row in records]
+    first = next((i for i, filled in enumerate(cells) if len(filled) > 1), 0) if titled else 0
+    titles = [" ".join(filled) for filled in cells[:first]]
+    (_header_number, header), body = records[first], records[first + 1 :]
     if not body:
         raise TryggError(t("err.table_no_rows", file=path.name))
     width = len(header)
@@ -198,6 +215,7 @@ def read_table(path: str | Path, data: bytes | None = None, limits: Limits | Non
         header=[cell.strip() for cell in header],
         rows=[row + [""] * (width - len(row)) for _n, row in body],
         row_numbers=[n for n, _row in body],
+        titles=titles,
     )
 
 
@@ -242,13 +260,25 @@ def _spreadsheet_records(
     raise TryggError(t("err.table_unreadable", file=file_name))
 
 
+class ColumnNames(dict):
+    """An importer's header synonyms (folded header → canonical name) and the mapping keys
+    it accepts, written as the README names them (``område``, ``brottstyp``, ``antal`` …)."""
+
+    def __init__(self, synonyms: dict[str, str], accepted: tuple[str, ...]):
+        super().__init__(synonyms)
+        self.accepted = accepted
+
+
 def canonical_columns(
     header: list[str], mapping: dict[str, str] | None = None, synonyms: dict | None = None
 ) -> dict[str, int]:
     """Map canonical column names to their index in ``header``.
 
-    ``mapping`` (canonical name → header as written) wins over the built-in synonyms;
-    ``synonyms`` adds importer-specific ones on top of :data:`SYNONYMS`.
+    ``mapping`` (column name → header as written) wins over the built-in synonyms;
+    ``synonyms`` adds importer-specific ones on top of :data:`SYNONYMS`. A mapping key is
+    folded and read through the same synonyms, so ``område``, ``Per 100 000`` and the
+    internal ``plats``, ``per_100k`` all work. With importer ``synonyms`` a key that names
+    no column of that importer is refused, listing the accepted keys.
     """
     table = {**SYNONYMS, **(synonyms or {})}
     by_normalised = {fold_header(h): i for i, h in reversed(list(enumerate(header)))}
@@ -258,20 +288,38 @@ def canonical_columns(
         canonical = table.get(key, key)
         if key and canonical not in columns:
             columns[canonical] = index
-    for canonical, written in column_mapping(mapping or {}).items():
+    for key, written in column_mapping(mapping or {}).items():
+        canonical = mapping_key(key, table, synonyms)
         index = by_normalised.get(fold_header(str(written)))
         if index is None:
             raise TryggError(
                 t(
                     "err.mapping_header_missing",
                     header=written,
-                    canonical=canonical,
+                    canonical=key,
                     headers=", ".join(header),
                 )
             )
         columns = {k: v for k, v in columns.items() if v != index}
-        columns[fold_header(canonical)] = index
+        columns[canonical] = index
     return columns
+
+
+def mapping_key(key: str, table: dict[str, str], synonyms: dict | None) -> str:
+    """The canonical column a mapping key names; refused when the importer has none such."""
+    folded = fold_header(key)
+    canonical = table.get(folded, folded)
+    if synonyms is None:
+        return canonical
+    if isinstance(synonyms, ColumnNames):
+        listed = list(synonyms.accepted)
+        known = {table.get(fold_header(name), fold_header(name)) for name in listed}
+    else:
+        known = set(table.values())
+        listed = sorted(known)
+    if canonical not in known:
+        raise TryggError(t("err.mapping_key_unknown", name=key, accepted=", ".join(listed)))
+    return canonical
 
 
 def read_mapping(path: str | Path | None) -> dict:

@@ -18,6 +18,8 @@ from pathlib import Path
 
 from trygg import auth, settings, store
 from trygg.cli.output import print_json as _print_json
+from trygg.cli.output import print_refusal as _print_refusal
+from trygg.cli.output import print_row_errors as _print_row_errors
 from trygg.cli.output import write_text as _write_text
 from trygg.errors import TryggError
 from trygg.store import batches
@@ -44,7 +46,9 @@ def run(args: argparse.Namespace) -> int:
     Returns
     -------
     int
-        0 on success, 1 after a refusal (printed as one sentence on standard error).
+        0 on success, 1 after a refusal (printed as one sentence on standard error and,
+        under ``--json`` or ``--format json``, as ``{"refused": true, "message": …}`` on
+        standard out).
     """
     try:
         engine = store.make_engine(args.db)
@@ -53,13 +57,16 @@ def run(args: argparse.Namespace) -> int:
         return _handler(args.handler)(engine, args) or 0
     except TryggError as err:
         print(str(err), file=sys.stderr)
+        _print_refusal(args, str(err), getattr(err, "error_groups", None))
         return 1
     except BrokenPipeError:
         return 0
     except Exception as err:
         if settings.debug():
             raise
-        print(t("err.unexpected", kind=type(err).__name__, reason=err), file=sys.stderr)
+        message = t("err.unexpected", kind=type(err).__name__, reason=err)
+        print(message, file=sys.stderr)
+        _print_refusal(args, message, None)
         return 1
 
 
@@ -218,6 +225,7 @@ def cmd_import_survey(engine, args) -> None:
         crs=args.crs,
         kommun_wide=args.kommun_wide,
         allow_duplicates=args.force,
+        force=args.force,
         actor=auth.local_admin(),
     )
     duplicates = result.get("duplicates")
@@ -238,6 +246,7 @@ def cmd_import_survey_results(engine, args) -> None:
         mapping=args.mapping,
         source=args.source,
         actor=auth.local_admin(),
+        year=args.year,
     )
     _print_row_import(result, args.json)
 
@@ -252,6 +261,7 @@ def cmd_import_incidents(engine, args) -> None:
         mapping=args.mapping,
         source=args.source,
         crs=args.crs,
+        force=args.force,
         actor=auth.local_admin(),
     )
     _print_row_import(result, args.json)
@@ -266,19 +276,22 @@ def cmd_import_crime_stats(engine, args) -> None:
         args.kommun,
         mapping=args.mapping,
         source=args.source,
+        year=args.year,
         actor=auth.local_admin(),
     )
     _print_row_import(result, args.json)
 
 
 def _print_row_import(result: dict, as_json: bool) -> None:
-    """The import's JSON, or each rejected row on standard error and a summary line."""
+    """The import's JSON, or its warnings and row errors (one line per group of the same
+    column and message) on standard error and a summary line."""
     if as_json:
         _print_json(result)
         return
-    for error in result["errors"]:
-        print(t("cli.row_error", **error), file=sys.stderr)
+    _print_row_errors(result)
     print(t("cli.rows_imported", **result))
+    if "counted" in result:  # incidents: what counts for the kommun, and what does not
+        print(t("cli.incidents_counted", **result["precision"], **result["excluded"], **result))
 
 
 def cmd_batches(engine, args) -> None:

@@ -245,6 +245,17 @@ COMMANDS: tuple[Command, ...] = (
         ),
     ),
     Command(
+        "presentation-places",
+        "cli.cmd_presentation_places",
+        "handout:cmd_presentation_places",
+        (
+            KOMMUN,
+            opt("--set", nargs="+", help="cli.opt_chosen_set", metavar="cli.mv_name"),
+            opt("--clear", action="store_true", help="cli.opt_chosen_clear"),
+            JSON,
+        ),
+    ),
+    Command(
         "export",
         "cli.help_export",
         "cmd_export",
@@ -300,9 +311,25 @@ COMMANDS: tuple[Command, ...] = (
         opt("--force", action="store_true", help="cli.opt_force"),
         crs=True,
     ),
-    table_import("import-survey-results", "cmd_import_survey_results", "cli.opt_source_results"),
-    table_import("import-incidents", "cmd_import_incidents", "cli.opt_source_incidents", crs=True),
-    table_import("import-crime-stats", "cmd_import_crime_stats", "cli.opt_source_crime_stats"),
+    table_import(
+        "import-survey-results",
+        "cmd_import_survey_results",
+        "cli.opt_source_results",
+        opt("--year", type=integer, help="references.opt_year", metavar="cli.mv_year"),
+    ),
+    table_import(
+        "import-incidents",
+        "cmd_import_incidents",
+        "cli.opt_source_incidents",
+        opt("--force", action="store_true", help="cli.opt_force_incidents"),
+        crs=True,
+    ),
+    table_import(
+        "import-crime-stats",
+        "cmd_import_crime_stats",
+        "cli.opt_source_crime_stats",
+        opt("--year", type=integer, help="cli.opt_crime_stats_year", metavar="cli.mv_year"),
+    ),
     Command(
         "hotspots",
         "cli.help_hotspots",

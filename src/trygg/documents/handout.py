@@ -78,7 +78,11 @@ def build_handout(
     if name:
         pages = [_fit(_place_page(engine, context, name))]
     else:
-        pages = [_fit(_kommun_page(context)), PageBreak(), _fit(_commitments_page(engine, context))]
+        pages = [
+            _fit(_kommun_page(engine, context)),
+            PageBreak(),
+            _fit(_commitments_page(engine, context)),
+        ]
     buffer = io.BytesIO()
     title = t(
         "handout.title_place" if name else "handout.title_kommun",
@@ -118,7 +122,7 @@ def _place_page(engine, context: dict, name: str) -> list:
     return flow + _footer(engine, context)
 
 
-def _kommun_page(context: dict) -> list:
+def _kommun_page(engine, context: dict) -> list:
     lang, figures = context["lang"], context["figures"]
     flow = _title(t("handout.title_kommun", lang, kommun=context["namn"]), lang)
     picture = _image(place_map_png(context["places"], context["layers"]), 80 * mm)
@@ -126,6 +130,13 @@ def _kommun_page(context: dict) -> list:
     total = (figures.get("kommun_total") or {}).get(place_page.CORE)
     if total:
         right.append(_p(place_page.headline(total, figures["min_n"], lang), "big"))
+        trend = place_page.kommun_trend_points(_by_year(engine, context))
+        right.append(_h(t("plats.trend_heading", lang)))
+        if trend["points"]:
+            right.append(_image(trend_png(trend["points"], lang), 75 * mm))
+        note = place_page.trend_note(trend, lang)
+        if note:
+            right.append(_p(note))
     else:
         right.append(_p(t("plats.headline_no_answers", lang)))
     flow.append(_side_by_side(picture, right))
@@ -159,10 +170,7 @@ def _survey_block(engine, context: dict, name: str) -> list:
     sentence = place_page.vs_rest_sentence(survey.get("vs_rest"), lang)
     if sentence:
         block.append(_p(sentence))
-    by_year = {figures["year"]: figures}
-    for other in figures["years"]:
-        if other != figures["year"]:
-            by_year[other] = report.place_figures(engine, context["kommun"], other, public=True)
+    by_year = _by_year(engine, context)
     trend = place_page.trend_points(by_year, name)
     block.append(_h(t("plats.trend_heading", lang)))
     if trend["points"]:
@@ -171,6 +179,16 @@ def _survey_block(engine, context: dict, name: str) -> list:
         block.append(_p(t("plats.trend_none", lang)))
     note = place_page.trend_note(trend, lang)
     return block + ([_p(note, "small")] if note else [])
+
+
+def _by_year(engine, context: dict) -> dict[int, dict]:
+    """The public figures of every survey year (the shown year's are in the context)."""
+    figures = context["figures"]
+    by_year = {figures["year"]: figures}
+    for other in figures["years"]:
+        if other != figures["year"]:
+            by_year[other] = report.place_figures(engine, context["kommun"], other, public=True)
+    return by_year
 
 
 def _incidents_block(engine, context: dict, name: str) -> list:

@@ -1,9 +1,12 @@
-"""Incidents: EST reports, police extracts, police.uk CSVs, GeoJSON/GeoPackage points.
+"""Incidents: EST reports, police extracts, police.uk CSVs, polisen.se events (the API's
+JSON and its flattened CSV), GeoJSON/GeoPackage points.
 
 Bad rows are rejected one by one with their spreadsheet row number, a file that cannot
-be read is refused whole, and each import is one batch that keeps the original file.
-Unlike survey answers, a point outside every place is kept: it still counts for the
-kommun and for the hot-spot grid. Descriptions are stored but never published.
+be read is refused whole, and each import is one batch that keeps the original file. A
+point outside every place is kept (it counts for the kommun and the hot-spot grid). An
+incident known only to its kommun (precision ``kommun``) counts for the kommun's total,
+in no place (unless a place is that kommun, :func:`polisen.kommun_of`); one known only
+to its län is not stored. Descriptions are stored but never published.
 """
 
 from __future__ import annotations
@@ -14,15 +17,16 @@ from collections import Counter
 from pathlib import Path
 
 import numpy as np
-import pandas as pd
 from sqlalchemy import Connection, Engine, select
 
 from trygg import geo
 from trygg.auth import Actor, require_write
 from trygg.errors import RowError, TryggError
 from trygg.filecheck import number as number_text
+from trygg.importers import polisen
 from trygg.importers.base import (
     Placement,
+    Placements,
     RowOutcome,
     location_mode,
     open_upload,
@@ -38,6 +42,7 @@ from trygg.scales import (
     UNKNOWN_CATEGORY,
 )
 from trygg.store import batches, bulk_insert, schema
+from trygg.store.reads import stored_source_ids
 from trygg.strings import t
 from trygg.tabular import (
     NESTED_MAPPINGS,
@@ -69,89 +74,53 @@ INCIDENT_SYNONYMS = {
     "description": "beskrivning",
     "context": "beskrivning",
     "kommentar": "beskrivning",
+    # polisen.se: the API's fields and the flattened CSV's columns (name and url unused).
+    "datetime": "datum",
+    "type": "kategori",
+    "location_name": "kalla_plats",
+    "location.name": "kalla_plats",
+    "summary": "beskrivning",
+    "id": "kalla_id",
+    "lagesprecision": "precision",
 }
 
-DATE_PATTERNS = (
-    (
-        re.compile(
-            r"(\d{4})-(\d{1,2})-(\d{1,2})(?:[ T]+(?:kl\.?\s*)?(\d{1,2})[:.](\d{2})"
-            r"(?:[:.](\d{2})(?:\.\d+)?)?)?"
-        ),
-        "ymd",
-    ),
-    (re.compile(r"(\d{4})(\d{2})(\d{2})"), "ymd"),
-    (
-        re.compile(r"(\d{1,2})[/.](\d{1,2})[/.](\d{4})(?:\s+(?:kl\.?\s*)?(\d{1,2})[:.](\d{2}))?"),
-        "dmy",
-    ),
-    (re.compile(r"(\d{4})-(\d{1,2})"), "month"),
-)
-
-
-def parse_when(text: str, time_text: str = "") -> tuple[dt.datetime, str] | None:
-    """A date, or a date and time, in the usual Swedish forms → (datetime, precision).
-
-    Precision is ``minute``, ``day`` or ``month`` (police.uk gives months only).
-
-    Examples
-    --------
-    >>> parse_when("2024-03-15 21:40")
-    (datetime.datetime(2024, 3, 15, 21, 40), 'minute')
-    >>> parse_when("15/3/2024")
-    (datetime.datetime(2024, 3, 15, 0, 0), 'day')
-    """
-    text = " ".join(text.split())
-    for pattern, order in DATE_PATTERNS:
-        match = pattern.fullmatch(text)
-        if match is None:
-            continue
-        parts = (*match.groups(), None, None, None)
-        try:
-            if order == "month":
-                return dt.datetime(int(parts[0]), int(parts[1]), 1), "month"
-            year, month, day = (
-                (parts[0], parts[1], parts[2]) if order == "ymd" else (parts[2], parts[1], parts[0])
-            )
-            when = dt.datetime(int(year), int(month), int(day))
-            hour, minute = parts[3], parts[4]
-            if hour is None and time_text:
-                clock = re.fullmatch(
-                    r"(?:kl\.?\s*)?(\d{1,2})[:.](\d{2})(?:[:.]\d{2})?", time_text.strip()
-                )
-                hour, minute = clock.groups() if clock else (None, None)
-                if clock is None:
-                    return None
-            if hour is None:
-                return when, "day"
-            return when.replace(hour=int(hour), minute=int(minute)), "minute"
-        except ValueError:
-            return None
-    return None
+#: Why an accepted row is not stored; every key is always in the summary.
+EXCLUDED_REASONS = ("sammanfattning", "dubblett", "annan_kommun")
 
 
 def canonical_category(text: str, extra: dict[str, str] | None = None) -> tuple[str, bool]:
     """Map a source's category to the canonical list → (category, recognised).
 
-    Exact synonyms (the mapping file's first, then the built-in table) win; otherwise a
-    canonical name or synonym contained in the text; otherwise ``övrigt``.
+    Exact synonyms (the mapping file's first, then the built-in table) win; otherwise the
+    longest canonical name or synonym in the text (a word of three letters only as a
+    whole word), where a crime word beats ``övrigt`` ("Rån övrigt" is våld); otherwise
+    ``övrigt``.
     """
     folded = fold(text)
     table = {**CATEGORY_SYNONYMS, **{fold(k): v for k, v in (extra or {}).items()}}
     if folded in table:
         return table[folded], True
-    for name in sorted({*INCIDENT_CATEGORIES, *CATEGORY_SYNONYMS}, key=len, reverse=True):
-        if len(name) > 3 and name in folded:
-            return (name if name in INCIDENT_CATEGORIES else CATEGORY_SYNONYMS[name]), True
+    found = [
+        CATEGORY_SYNONYMS.get(name, name)
+        for name in sorted({*INCIDENT_CATEGORIES, *CATEGORY_SYNONYMS}, key=len, reverse=True)
+        if (len(name) > 3 and name in folded) or re.search(rf"\b{re.escape(name)}\b", folded)
+    ]
+    if found:
+        return next((c for c in found if c != UNKNOWN_CATEGORY), found[0]), True
     return UNKNOWN_CATEGORY, False
 
 
 def read_incident_table(path: Path, data: bytes, crs: str | None) -> Table:
-    """CSV/Excel as a table; a GeoJSON or GeoPackage point layer as one with x/y columns.
+    """CSV/Excel as a table; a polisen.se events JSON as one event per row; a GeoJSON or
+    GeoPackage point layer as one with x/y columns.
 
     For a point layer the "row" of a feature is its number + 1, as if exported to a sheet.
     """
     if suffix(path) not in GEO_SUFFIXES:
         return read_table(path, data)
+    events = polisen.events_table(data, path.name) if suffix(path) == ".json" else None
+    if events is not None:
+        return events
     frame = geo.read_layer(path, data=data, prefer="point")
     if frame.empty:
         raise TryggError(t("err.table_no_rows", file=path.name))
@@ -182,19 +151,24 @@ def import_incidents(
     crs: str | None = None,
     actor: Actor | None,
     data: bytes | None = None,
+    force: bool = False,
 ) -> dict:
-    """Import incidents from CSV, XLSX, GeoJSON or GeoPackage as one batch.
+    """Import incidents from CSV, XLSX, polisen.se JSON, GeoJSON or GeoPackage as one batch.
 
-    Columns: ``datum`` (date or date and time), ``kategori``, a location (``lat``/``lon``,
-    ``x``/``y`` in SWEREF 99 TM unless ``crs`` says otherwise, or ``plats``), ``antal``
-    (default 1) and ``beskrivning`` (stored, never public). police.uk's Month, Longitude,
-    Latitude and Crime type are understood too.
+    Columns: ``datum`` (date or date and time, also with a UTC offset), ``kategori``, a
+    location (``lat``/``lon``, ``x``/``y`` in SWEREF 99 TM unless ``crs`` says otherwise,
+    or ``plats``), ``antal`` (default 1), ``beskrivning`` (stored, never public),
+    ``kalla_id`` (the source's id: counted once), ``kalla_plats`` (the source's location
+    name) and ``precision`` (punkt, kommun or län). police.uk's and polisen.se's columns
+    are understood too. ``force`` turns a refusal of implausible coordinates into a warning.
 
     Returns
     -------
     dict
-        The survey import's shape plus ``unknown_categories`` (rows that became
-        ``övrigt``), ``unknown_category_values`` and ``outside_places``.
+        The survey import's shape plus ``precision`` (accepted incidents per location
+        precision), ``excluded`` (accepted rows not stored, by reason), ``counted`` (rows
+        stored for the kommun), ``unknown_categories`` (source category → stored rows that
+        became ``övrigt``), ``outside_places`` and ``years``.
     """
     require_write(actor, kommun)
     is_layer = suffix(path) in GEO_SUFFIXES
@@ -214,8 +188,16 @@ def import_incidents(
     if "datum" not in table.columns:
         raise TryggError(t("err.incidents_no_date", file=name))
     categories = next((upload.mapping[k] for k in NESTED_MAPPINGS if k in upload.mapping), {})
+    stored = stored_source_ids(engine, kommun) if "kalla_id" in table.columns else set()
     outcome = parse_incident_rows(
-        table, upload.locator, mode, None if is_layer else crs, categories
+        table,
+        upload.locator,
+        mode,
+        None if is_layer else crs,
+        categories,
+        kommun_name=upload.kommun_name,
+        stored_ids=stored,
+        force=force,
     )
     return upload.store(
         engine,
@@ -230,22 +212,55 @@ def import_incidents(
 
 
 def parse_incident_rows(
-    table: Table, locator: Locator, mode: str, crs: str | None, categories: dict[str, str]
+    table: Table,
+    locator: Locator,
+    mode: str,
+    crs: str | None,
+    categories: dict[str, str],
+    *,
+    kommun_name: str = "",
+    stored_ids: set[str] | frozenset[str] = frozenset(),
+    force: bool = False,
 ) -> RowOutcome:
-    """Turn every row into an incident record or row errors."""
+    """Turn every row into an incident record, row errors, or a reason not to store it.
+
+    Only rows located to a point are placed; a row without coordinates is kept for the
+    kommun total (precision ``kommun``) with its "koordinat saknas". Summary posts, ids
+    seen before (in the file or in an active batch of the kommun), län-only events and
+    events named for another kommun are accepted but not stored, and counted.
+    """
     outcome = RowOutcome(rows=len(table.rows))
-    placed = place_rows(table, locator, mode, crs, require_place=False)
+    kinds = table.column("kategori")
+    summary_cache = {kind: polisen.is_summary_post(kind) for kind in set(kinds)}
+    summaries = np.array([summary_cache[kind] for kind in kinds], dtype=bool)
+    precisions, precision_errors = polisen.row_precisions(table, mode)
+    points = ~summaries & np.array([p in (None, "punkt") for p in precisions], dtype=bool)
+    placed = _unplace(
+        place_rows(table, locator, mode, crs, require_place=False, force=force, only=points),
+        points,
+    )
+    outcome.warnings.extend(placed.warnings)
+    if mode in polisen.COORDINATE_COLUMNS:
+        outcome.warnings.extend(
+            polisen.shared_point_warnings(table, *polisen.COORDINATE_COLUMNS[mode])
+        )
     outcome.unresolved = placed.unresolved
     errors = {index: list(found) for index, found in placed.errors.items()}
-    unknown: Counter[str] = Counter()
+    for index, found in precision_errors.items():
+        errors.setdefault(index, []).extend(found)
     dates, times = table.column("datum"), table.column("tid")
-    kinds, counts = table.column("kategori"), table.column("antal")
-    descriptions = table.column("beskrivning")
-    parsed = parse_dates(dates, times)
+    counts, descriptions = table.column("antal"), table.column("beskrivning")
+    source_ids, locations = table.column("kalla_id"), table.column("kalla_plats")
+    parsed = polisen.parse_dates(dates, times)
     category_cache: dict[str, tuple[str, bool]] = {}
     count_cache: dict[str, int | None] = {}
-    outside = 0
+    kommun_cache: dict[str, tuple[bool, list[int]]] = {}
+    tally = _Tally()
+    seen: set[str] = set()
     for index in range(len(table.rows)):
+        if summaries[index]:
+            tally.excluded["sammanfattning"] += 1
+            continue
         number = table.row_numbers[index]
         row_errors = errors.get(index, [])
         when = parsed[index]
@@ -266,15 +281,35 @@ def parse_incident_rows(
                 )
             )
         if row_errors:
-            outcome.reject(index, row_errors)
+            outcome.reject(index, [*filter(None, [placed.missing.get(index)]), *row_errors])
+            continue
+        if index in placed.missing:
+            outcome.note([placed.missing[index]])
+        source_id = source_ids[index]
+        if source_id and (source_id in seen or source_id in stored_ids):
+            tally.excluded["dubblett"] += 1
+            continue
+        seen.add(source_id)
+        placement: Placement = placed.rows[index] or Placement()
+        located = placement.x is not None or bool(placement.place_ids)
+        precision = precisions[index] or ("punkt" if located else "kommun")
+        precision = "kommun" if precision == "punkt" and not located else precision
+        tally.precision[precision] += 1
+        if precision == "län":
+            continue
+        location = locations[index]
+        if location not in kommun_cache:
+            kommun_cache[location] = polisen.kommun_of(location, kommun_name, locator)
+        counted, kommun_place = kommun_cache[location]
+        if not counted:
+            tally.excluded["annan_kommun"] += 1
             continue
         if kinds[index] not in category_cache:
             category_cache[kinds[index]] = canonical_category(kinds[index], categories)
         category, known = category_cache[kinds[index]]
         if not known:
-            unknown[kinds[index]] += 1
-        placement: Placement = placed.rows[index]
-        outside += not placement.place_ids
+            tally.unknown[kinds[index]] += 1
+        tally.outside += precision == "punkt" and not placement.place_ids
         outcome.records.append(
             {
                 "row_number": number,
@@ -285,46 +320,51 @@ def parse_incident_rows(
                 "count": count,
                 "x": placement.x,
                 "y": placement.y,
-                "place_text": placement.place_text,
+                "place_text": placement.place_text or location or None,
                 "beskrivning": descriptions[index] or None,
-                "place_ids": placement.place_ids,
+                "place_ids": placement.place_ids or kommun_place * (precision == "kommun"),
+                "location_precision": precision,
+                "source_id": source_id or None,
             }
         )
-    outcome.extra = {
-        "unknown_categories": sum(unknown.values()),
-        "unknown_category_values": dict(unknown.most_common(20)),
-        "outside_places": outside,
-        "years": _year_span(outcome.records),
-    }
+    outcome.extra = tally.summary(outcome.records)
     return outcome
+
+
+class _Tally:
+    """What the rows of one import add up to, beyond accepted and rejected."""
+
+    def __init__(self) -> None:
+        self.precision: Counter[str] = Counter(dict.fromkeys(polisen.PRECISIONS, 0))
+        self.excluded: Counter[str] = Counter(dict.fromkeys(EXCLUDED_REASONS, 0))
+        self.unknown: Counter[str] = Counter()
+        self.outside = 0
+
+    def summary(self, records: list[dict]) -> dict:
+        return {
+            "precision": {name: self.precision[name] for name in polisen.PRECISIONS},
+            "excluded": {reason: self.excluded[reason] for reason in EXCLUDED_REASONS},
+            "counted": len(records),
+            "unknown_categories": dict(self.unknown.most_common()),
+            "outside_places": self.outside,
+            "years": _year_span(records),
+        }
+
+
+def _unplace(placed: Placements, points: np.ndarray) -> Placements:
+    """Forget where the rows that are not points are (also when placed by name)."""
+    for index in np.flatnonzero(~points).tolist():
+        placed.rows[index] = Placement()
+        placed.errors.pop(index, None)
+        placed.missing.pop(index, None)
+        placed.unresolved.discard(index)
+    return placed
 
 
 def _year_span(records: list[dict]) -> list[int]:
     """[first year, last year] of the records (empty without records)."""
-    if not records:
-        return []
     years = [record["occurred_at"].year for record in records]
-    return [min(years), max(years)]
-
-
-FAST_FORMATS = (("%Y-%m-%d %H:%M", "minute"), ("%Y-%m-%d", "day"))
-
-
-def parse_dates(dates: list[str], times: list[str]) -> list[tuple[dt.datetime, str] | None]:
-    """:func:`parse_when` for a whole column; the common ISO forms are parsed vectorised."""
-    series = pd.Series(dates, dtype="string")
-    result: list[tuple[dt.datetime, str] | None] = [None] * len(dates)
-    pending = np.array([not time for time in times], dtype=bool)
-    for form, precision in FAST_FORMATS:
-        stamps = pd.to_datetime(series.where(pending), format=form, errors="coerce")
-        hits = np.flatnonzero(pending & stamps.notna().to_numpy())
-        for index, stamp in zip(hits.tolist(), stamps.iloc[hits].dt.to_pydatetime(), strict=True):
-            result[index] = (stamp, precision)
-        pending[hits] = False
-    for index in np.flatnonzero(np.array([r is None for r in result])).tolist():
-        if dates[index]:
-            result[index] = parse_when(dates[index], times[index])
-    return result
+    return [min(years), max(years)] if years else []
 
 
 def _date_message(when: tuple[dt.datetime, str] | None) -> str:
@@ -354,6 +394,8 @@ INCIDENT_COLUMNS = (
     "y",
     "place_text",
     "beskrivning",
+    "location_precision",
+    "source_id",
 )
 
 

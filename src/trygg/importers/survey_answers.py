@@ -54,6 +54,7 @@ def import_survey(
     actor: Actor | None,
     data: bytes | None = None,
     allow_duplicates: bool = False,
+    force: bool = False,
 ) -> dict:
     """Import a respondent-level survey file (CSV, Excel or ODS) as one batch.
 
@@ -76,6 +77,9 @@ def import_survey(
     allow_duplicates : bool
         Store the answers even when :func:`find_duplicates` finds the same respondents
         in an active batch (``--force``); the summary then has ``duplicates``.
+    force : bool
+        Place x/y as given even when they look like another coordinate system (then a
+        warning in ``warnings``; ``--force``).
     actor : Actor or None
         Who imports; must be allowed to change ``kommun``, and is recorded on the batch.
 
@@ -102,7 +106,7 @@ def import_survey(
         raise TryggError(t("err.survey_no_year", file=name))
     if mode is not None and not kommun_wide and len(locator) == 0:
         raise TryggError(t("err.survey_no_places", kommun=kommun))
-    outcome = parse_survey_rows(table, locator, mode, crs, year, kommun_wide)
+    outcome = parse_survey_rows(table, locator, mode, crs, year, kommun_wide, force)
     outcome.extra["years"] = sorted({r["year"] for r in outcome.records})
     return upload.store(
         engine,
@@ -121,13 +125,15 @@ def parse_survey_rows(
     crs: str | None,
     year: int | None,
     kommun_wide: bool,
+    force: bool = False,
 ) -> RowOutcome:
     """Read every row into a record, or into row errors. Works column by column."""
     if year is not None and not FIRST_YEAR <= year <= LAST_YEAR:
         raise TryggError(t("err.year_range", year=year, first=FIRST_YEAR, last=LAST_YEAR))
     outcome = RowOutcome(rows=len(table.rows))
     if mode is not None and not kommun_wide:
-        placed = place_rows(table, locator, mode, crs)
+        placed = place_rows(table, locator, mode, crs, force=force)
+        outcome.warnings.extend(placed.warnings)
         placements = placed.rows
         errors = {index: list(found) for index, found in placed.errors.items()}
         outcome.unresolved = placed.unresolved

@@ -1,9 +1,17 @@
 """Area-level survey results as delivered: the Police trygghetsmätning (index 0–6)
 and BRÅ's NTU (percentages), long or wide, with suppression markers as missing.
+
+BRÅ's regional tables hold every län and the whole country beside the kommuner: the
+kommun's own län and HELA RIKET are stored as reference figures (``reference`` = ``län``
+or ``riket``, no place), other län and other kommuner are skipped and counted. The year
+comes from ``year=`` (``--year``), else from a title line above the header ("… regionala
+resultat 2010"), else from the file's year column.
 """
 
 from __future__ import annotations
 
+import csv
+import re
 from pathlib import Path
 
 from sqlalchemy import Engine
@@ -18,15 +26,26 @@ from trygg.importers.base import (
 )
 from trygg.importers.survey_answers import _INVALID, _year_message, _year_value
 from trygg.scales import (
+    FIRST_YEAR,
     KOMMUN_LEVEL_AREAS,
+    LAN_NAMES,
+    LAST_YEAR,
     MAX_AREA_COUNT,
     MAX_RESULT_VALUE,
+    RIKET_AREAS,
     SUPPRESSION_MARKERS,
 )
 from trygg.store import batches, schema
 from trygg.strings import t
-from trygg.tabular import parse_number
-from trygg.text import fold
+from trygg.tabular import (
+    SPREADSHEET_SUFFIXES,
+    Table,
+    decode,
+    parse_number,
+    read_table,
+    sniff_delimiter,
+)
+from trygg.text import fold, fold_accents, suffix
 
 RESULTS_KIND = batches.SURVEY_RESULTS_KIND
 
@@ -52,6 +71,26 @@ RESULT_SYNONYMS = {
 
 RESULT_META = {"plats", "ar", "n", "ki_lag", "ki_hog", "unit", "source", "indicator", "value"}
 
+#: NTU's published indicators (letters only, folded, accents dropped) → the indicator
+#: the dashboard knows; any other indicator is kept under its own name.
+NTU_INDICATORS = {
+    "otrygghetvidutevistelsesenkvall": "andel_otrygga",
+    "otryggvidutevistelsesenkvall": "andel_otrygga",
+    "andelotryggautesentpakvallen": "andel_otrygga",
+    "oroforbostadsinbrott": "oro_inbrott",
+    "oroforinbrott": "oro_inbrott",
+    "oroforoverfallmisshandel": "oro_overfall",
+    "oroforoverfall": "oro_overfall",
+    "oroforbilbrott": "oro_bilbrott",
+}
+
+#: At most this many title lines above the header are looked at.
+MAX_TITLE_LINES = 3
+#: A year in a title: four digits, 1900–2099, not part of a longer number.
+TITLE_YEAR = re.compile(r"(?<!\d)(19\d\d|20\d\d)(?!\d)")
+#: Reference levels stored in ``survey_result.reference``.
+LAN, RIKET = "län", "riket"
+
 
 def import_survey_results(
     engine: Engine,
@@ -62,38 +101,59 @@ def import_survey_results(
     source: str | None = None,
     actor: Actor | None,
     data: bytes | None = None,
+    year: int | None = None,
 ) -> dict:
     """Import area-level survey results in long or wide layout as one batch.
 
     Long: area, year, indicator, value, n, ki_lag, ki_hog. Wide: area, year and one
     column per indicator. Values may be a 0–6 index or percentages with decimal commas;
-    ``XX``, ``..``, ``–`` and ``Uppgift saknas`` mean missing, never zero.
+    ``XX``, ``..``, ``–`` and ``Uppgift saknas`` mean missing, never zero. ``year``
+    (``--year``) wins over a year in a title line, which wins over a year column.
 
     Returns
     -------
     dict
-        The same shape as :func:`import_survey`.
+        The same shape as :func:`import_survey`, plus ``year`` (the year given or read
+        from the title, else None), ``references`` (rows stored as län or riket
+        reference) and ``excluded`` (``{"andra_kommuner": n, "andra_lan": n}``).
     """
     require_write(actor, kommun)
-    upload = open_upload(engine, path, kommun, mapping=mapping, synonyms=RESULT_SYNONYMS, data=data)
-    table, locator, kommun_name = upload.table, upload.locator, upload.kommun_name
-    path = upload.path
+    if year is not None and not FIRST_YEAR <= year <= LAST_YEAR:
+        raise TryggError(t("err.year_range", year=year, first=FIRST_YEAR, last=LAST_YEAR))
+    reader = TitledReader()
+    upload = open_upload(
+        engine, path, kommun, mapping=mapping, synonyms=RESULT_SYNONYMS, data=data, reader=reader
+    )
+    table, path = upload.table, upload.path
+    year = year if year is not None else reader.year
     if "plats" not in table.columns:
         raise TryggError(t("err.results_no_area", file=path.name))
-    if "ar" not in table.columns:
-        raise TryggError(t("err.results_no_year", file=path.name))
+    if "ar" not in table.columns and year is None:
+        raise TryggError(t("references.err_no_year", file=path.name))
     long_layout = "indicator" in table.columns and "value" in table.columns
     indicators = [] if long_layout else [c for c in table.columns if c not in RESULT_META]
     if not long_layout and not indicators:
         raise TryggError(t("err.results_no_values", file=path.name))
+    areas = AreaKinds(table.column("plats"), kommun, upload.kommun_name, upload.locator)
     outcome = RowOutcome(rows=len(table.rows))
+    excluded = {"andra_kommuner": 0, "andra_lan": 0}
     for index, row in enumerate(table.rows):
+        kind = areas.kind(table.value(row, "plats"))
+        if kind in excluded:
+            excluded[kind] += 1
+            continue
         errors: list[RowError] = []
-        records = _result_records(table, row, index, locator, kommun_name, indicators, errors)
+        records = _result_records(table, row, index, upload.locator, kind, indicators, year, errors)
         if errors:
             outcome.reject(index, errors)
         else:
             outcome.records.extend(records)
+    if not outcome.records and not outcome.rejected:
+        raise TryggError(
+            t("references.err_nothing_for_kommun", file=path.name, kommun=upload.kommun_name)
+        )
+    stored = {r["row_number"] for r in outcome.records if r["reference"]}
+    outcome.extra = {"year": year, "references": len(stored), "excluded": excluded}
 
     def write(connection, batch_id: int) -> None:
         if outcome.records:
@@ -107,11 +167,126 @@ def import_survey_results(
     )
 
 
-def _result_records(table, row, index, locator, kommun_name, indicators, errors) -> list[dict]:
+class TitledReader:
+    """:func:`read_table` after any title lines above the header, keeping the title's
+    year: "Otrygghet och oro för brott, regionala resultat 2010" gives 2010."""
+
+    def __init__(self) -> None:
+        self.year: int | None = None
+
+    def __call__(self, path: Path, data: bytes) -> Table:
+        if suffix(path) in SPREADSHEET_SUFFIXES:
+            return self._drop_title_rows(read_table(path, data))
+        lines = decode(data).splitlines(keepends=True)
+        titles: list[str] = []
+        skipped = 0
+        while len(titles) < MAX_TITLE_LINES:
+            blank = 0
+            while skipped + blank < len(lines) and not lines[skipped + blank].strip():
+                blank += 1
+            following = (line for line in lines[skipped + blank + 1 :] if line.strip())
+            header = next(following, None)
+            if header is None or not _is_title(lines[skipped + blank], header):
+                break
+            titles.append(lines[skipped + blank])
+            skipped += blank + 1
+        if not titles:
+            return read_table(path, data)
+        self._note_year(titles)
+        table = read_table(path, "".join(lines[skipped:]).encode("utf-8"))
+        table.row_numbers = [number + skipped for number in table.row_numbers]
+        return table
+
+    def _drop_title_rows(self, table: Table) -> Table:
+        titles = []
+        while len(titles) < MAX_TITLE_LINES and len(table.rows) > 1:
+            if len(_filled(table.header)) > 1 or len(_filled(table.rows[0])) < 2:
+                break
+            titles.append(" ".join(table.header))
+            width = len(table.rows[0])
+            table.header = [cell.strip() for cell in table.rows[0]]
+            table.rows = [row + [""] * (width - len(row)) for row in table.rows[1:]]
+            table.row_numbers = table.row_numbers[1:]
+        self._note_year(titles)
+        return table
+
+    def _note_year(self, titles: list[str]) -> None:
+        years = [int(y) for title in titles for y in TITLE_YEAR.findall(title)]
+        self.year = years[-1] if years else None
+
+
+def _filled(cells: list[str]) -> list[str]:
+    return [cell for cell in cells if cell.strip()]
+
+
+def _is_title(line: str, header: str) -> bool:
+    """A line above the header: one or two cells where the next line has many more."""
+    delimiter = sniff_delimiter(header)
+    try:
+        cells = _filled(next(csv.reader([line], delimiter=delimiter), []))
+        wide = _filled(next(csv.reader([header], delimiter=delimiter), []))
+    except csv.Error:  # a cell over the csv module's limit: the table reader refuses it
+        return False
+    return 0 < len(cells) <= 2 and len(wide) >= 2 * len(cells) + 1
+
+
+def _lan_forms(name: str) -> tuple[str, str]:
+    """A län's name folded, in full and short ("hallands län", "halland")."""
+    full = fold(name)
+    return full, re.sub(r"s? län$", "", full)
+
+
+class AreaKinds:
+    """What each area of a file is for the kommun: its own row (``kommun``), a reference
+    (``län``, ``riket``), a place (``plats``), or, in a regional table, another län or
+    another kommun (``andra_lan``, ``andra_kommuner``), which are skipped.
+
+    A file is regional when it has a riket or a län row; there an area that is none of
+    the kommun's places is another kommun. Bare län names ("Halland") are län only in a
+    file without any "… län" row, where they cannot be kommuner.
+    """
+
+    def __init__(self, areas: list[str], kommun: str, kommun_name: str, locator):
+        self.locator = locator
+        folded = {fold(area) for area in areas}
+        forms = [_lan_forms(name) for name in LAN_NAMES.values()]
+        fulls = {full for full, _short in forms}
+        short_allowed = not folded & fulls
+        self.lan = fulls | ({short for _full, short in forms} if short_allowed else set())
+        own = LAN_NAMES.get(kommun[:2])
+        self.own_lan = set(_lan_forms(own)[: 2 if short_allowed else 1]) if own else set()
+        self.kommun = KOMMUN_LEVEL_AREAS | _kommun_forms(kommun_name)
+        if short_allowed:
+            self.kommun -= self.lan
+        self.regional = bool(folded & (RIKET_AREAS | self.lan))
+
+    def kind(self, area: str) -> str:
+        folded = fold(area)
+        if folded in self.kommun:
+            return "kommun"
+        if folded in RIKET_AREAS:
+            return RIKET
+        if folded in self.own_lan:
+            return LAN
+        if folded in self.lan:
+            return "andra_lan"
+        if self.regional and self.locator.match_name(area) is None:
+            return "andra_kommuner"
+        return "plats"
+
+
+def _kommun_forms(name: str) -> set[str]:
+    """The ways a table names the kommun: "Halmstad", "Halmstads kommun", "Halmstad kommun"."""
+    folded = fold(name)
+    genitive = folded if folded.endswith(("s", "x", "z")) else f"{folded}s"
+    return {folded, f"{folded} kommun", f"{genitive} kommun"}
+
+
+def _result_records(table, row, index, locator, kind, indicators, year, errors) -> list[dict]:
     number = table.row_numbers[index]
     area = table.value(row, "plats")
     place_id = None
-    if fold(area) not in KOMMUN_LEVEL_AREAS | {fold(kommun_name)}:
+    if kind == "plats":
         place_id = locator.match_name(area)
         if place_id is None:
             errors.append(
@@ -119,36 +294,48 @@ def _result_records(table, row, index, locator, kommun_name, indicators, errors)
                     number, table.source_header("plats"), area, unknown_place_message(locator, area)
                 )
             )
-    year = _year_value(table.value(row, "ar"))
-    if year is _INVALID:
-        errors.append(
-            RowError(number, table.source_header("ar"), table.value(row, "ar"), _year_message())
-        )
-        year = None
+    if year is None:
+        year = _year_value(table.value(row, "ar"))
+        if year is _INVALID:
+            errors.append(
+                RowError(number, table.source_header("ar"), table.value(row, "ar"), _year_message())
+            )
+            year = None
     cells = (
         [(table.value(row, "indicator"), "value")]
         if not indicators
         else [(table.source_header(name), name) for name in indicators]
     )
     records = []
-    for indicator, column in cells:
+    for written, column in cells:
         value, marker = _result_value(table, row, column, number, errors)
+        indicator = canonical_indicator(written)
         records.append(
             {
                 "row_number": number,
                 "area": area,
                 "place_id": place_id,
+                "reference": kind if kind in (LAN, RIKET) else None,
                 "year": year,
                 "indicator": indicator,
                 "value": value,
                 "missing_marker": marker,
-                "unit": _unit(table.value(row, "unit"), indicator, value),
+                "unit": "procent"
+                if indicator != written
+                else _unit(table.value(row, "unit"), written, value),
                 "n": _optional_int(table, row, "n", number, errors),
                 "ki_lag": _optional_number(table, row, "ki_lag", number, errors),
                 "ki_hog": _optional_number(table, row, "ki_hog", number, errors),
             }
         )
     return records
+
+
+def canonical_indicator(written: str) -> str:
+    """NTU's indicator as the dashboard knows it ("Otrygghet vid utevistelse sen kväll" →
+    ``andel_otrygga``); any other indicator as written."""
+    letters = "".join(c for c in fold_accents(written) if c.isalnum())
+    return NTU_INDICATORS.get(letters, written)
 
 
 def is_missing_marker(text: str) -> bool:

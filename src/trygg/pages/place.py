@@ -14,9 +14,16 @@ import geopandas as gpd
 import numpy as np
 
 from trygg import formatting
-from trygg.maps.metrics import item_label, vs_rest_text
+from trygg.maps.metrics import indicator_label, item_label, vs_rest_text
 from trygg.maps.palette import HATCH_LIGHT, MAX_CLASSES, PALETTE
-from trygg.scales import INCIDENT_CATEGORIES, ITEM_SCALES, MIN_INCIDENTS_PUBLIC, WEB_CRS
+from trygg.scales import (
+    INCIDENT_CATEGORIES,
+    ITEM_LABELS,
+    ITEM_SCALES,
+    LAN_NAMES,
+    MIN_INCIDENTS_PUBLIC,
+    WEB_CRS,
+)
 from trygg.stats.survey_figures import figure_of
 from trygg.strings import category_label, t
 
@@ -100,6 +107,22 @@ def trend_points(by_year: Mapping[int, Mapping], place: str) -> dict:
             hidden.append(year)
             continue
         fields = {key: figure[key] for key in ("andel", "ki_lag", "ki_hog", "n")}
+        points.append({"year": year, **fields})
+    return {"points": points, "hidden": hidden}
+
+
+def kommun_trend_points(by_year: Mapping[int, Mapping]) -> dict:
+    """The kommun's core share in every survey year: :func:`trend_points` of the whole
+    kommun (its ``kommun_total``) instead of a place."""
+    points, hidden = [], []
+    for year in sorted(by_year):
+        total = (by_year[year].get("kommun_total") or {}).get(CORE)
+        if not total or not total.get("n"):
+            continue
+        if total["suppressed"]:
+            hidden.append(year)
+            continue
+        fields = {key: total[key] for key in ("andel", "ki_lag", "ki_hog", "n")}
         points.append({"year": year, **fields})
     return {"points": points, "hidden": hidden}
 
@@ -190,13 +213,74 @@ def delivered_rows(by_year: Mapping[int, Mapping], place: str, lang: str | None 
             rows.append(
                 {
                     t("dash.year", lang): str(year),
-                    t("dash.col_item", lang): result["indicator"],
+                    t("dash.col_item", lang): result_label(result["indicator"], lang),
                     t("plats.col_value", lang): formatting.delivered(result, lang),
                     t("dash.col_n", lang): "" if result["n"] is None else str(result["n"]),
                     t("plats.col_source", lang): result["source"] or "",
                 }
             )
     return rows
+
+
+def result_label(indicator: str, lang: str | None = None) -> str:
+    """A delivered figure's name: a figure the dashboard knows in words ("Andel som känner
+    sig otrygga …", "Oro: Inbrott i bostaden"), any other as the file wrote it."""
+    prefix, _, slug = indicator.partition("_")
+    if indicator == CORE or (prefix in ITEM_SCALES and slug in ITEM_LABELS):
+        return indicator_label(indicator, lang)
+    return indicator
+
+
+def reference_sentences(
+    figures: Mapping, kommun: str, indicators: list[str] | None = None, lang: str | None = None
+) -> list[str]:
+    """The kommun's delivered figure beside its län's and the country's, one sentence per
+    indicator that has references: "Andel … 2010: Halmstad 17 %, Hallands län 15 %,
+    riket 15 %." The core share first; ``indicators`` limits the sentences to those."""
+    references = figures.get("references") or []
+    order = sorted(dict.fromkeys(r["indicator"] for r in references), key=lambda i: i != CORE)
+    own: dict[str, Mapping] = {}
+    for result in figures.get("kommun_results") or []:
+        own.setdefault(result["indicator"], result)
+    sentences = []
+    for indicator in order if indicators is None else [i for i in indicators if i in order]:
+        parts = []
+        if indicator in own:
+            result = own[indicator]
+            small = result["suppressed"] and not result["missing"]
+            value = None if result["suppressed"] else result["value"]
+            parts.append(_reference_part(kommun, value, result["unit"], lang, small))
+        for level in ("län", "riket"):
+            for row in references:
+                if row["indicator"] == indicator and row["level"] == level:
+                    area = (
+                        LAN_NAMES.get(str(figures.get("kommun", ""))[:2], row["area"])
+                        if level == "län"
+                        else t("references.riket", lang)
+                    )
+                    parts.append(_reference_part(area, row["value"], row["unit"], lang))
+        sentences.append(
+            t(
+                "references.sentence",
+                lang,
+                indicator=result_label(indicator, lang),
+                year=figures["year"],
+                parts=t("references.separator", lang).join(parts),
+            )
+        )
+    return sentences
+
+
+def _reference_part(area, value: float | None, unit: str, lang, small: bool = False) -> str:
+    if small:
+        shown = t("map.too_few_answers", lang)
+    elif value is None:
+        shown = t("fmt.result_missing", lang)
+    else:
+        text = formatting.decimal(value, 0 if float(value).is_integer() else 1, lang)
+        key = "fmt.result_index" if unit == "index" else "fmt.percent"
+        shown = t(key, lang, value=text)
+    return t("references.part", lang, area=area, value=shown)
 
 
 def category_change_rows(

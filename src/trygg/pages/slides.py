@@ -4,8 +4,9 @@ Pure: figures (:func:`trygg.stats.report.place_figures` with ``public=True``), t
 promises (:func:`trygg.commitments.store.load_promises`) and the commitments with their
 current status (:func:`trygg.commitments.listing.list_commitments`) in, a list of slides
 out. A title slide; one slide per designated place of the newest promise, in the order
-the promise lists them; a closing slide with every commitment's status. Every sentence
-is the Plats page's (:func:`trygg.pages.place.headline` …), so nothing is computed here.
+the promise lists them, then per place a coordinator added; a closing slide with every
+commitment's status. Every sentence is the Plats page's
+(:func:`trygg.pages.place.headline` …), so nothing is computed here.
 """
 
 from __future__ import annotations
@@ -40,8 +41,13 @@ def slides(
     promises: Sequence[Mapping],
     commitments: Sequence[Mapping],
     lang: str | None = None,
+    chosen: Sequence[str] = (),
 ) -> list[dict]:
     """Every slide of the kommun's presentation, in order.
+
+    The place slides are the newest promise's designated places in the document's
+    order, then the places a coordinator added (``chosen``,
+    :func:`trygg.pages.chosen.chosen_places`) in theirs; a place comes once.
 
     Returns
     -------
@@ -54,7 +60,7 @@ def slides(
     promise = current_promise(promises)
     known = {entry["place"] for entry in figures["places"]}
     designated = [] if promise is None else promise["designated_places"]
-    places = [name for name in dict.fromkeys(designated) if name in known]
+    places = [name for name in dict.fromkeys([*designated, *chosen]) if name in known]
     title = {
         "kind": TITLE,
         "promise": None if promise is None else promise["title"],

@@ -23,19 +23,19 @@ from trygg.scales import DEFAULT_PLACE_KIND, MAX_AREA_COUNT, STORE_CRS
 from trygg.store import batches, check_kommun_code, ensure_kommun, schema, write_transaction
 from trygg.strings import t
 from trygg.tabular import parse_number
-from trygg.text import fold, split_list
+from trygg.text import fold, fold_accents, split_list
 
 if TYPE_CHECKING:
     import geopandas as gpd
 
 BATCH_KIND = batches.PLACES_KIND
 
-#: Field names tried, ignoring case, when the caller names none.
+#: Field names tried, ignoring case and accents, when the caller names none.
 FIELD_GUESSES = {
-    "name": ("name", "namn", "plats", "omrade", "område"),
+    "name": ("name", "namn", "plats", "omrade", "delomrade", "basomrade", "stadsdel"),
     "alias": ("aliases", "alias", "alias_namn"),
     "kind": ("kind", "typ", "slag"),
-    "population": ("population", "invanare", "invånare", "befolkning", "folkmangd"),
+    "population": ("population", "invanare", "befolkning", "folkmangd"),
 }
 
 
@@ -98,7 +98,7 @@ def import_places(
     frame = geo.read_layer(path, layer, data=data)
     if frame.empty:
         raise TryggError(t("err.places_empty_layer", file=path.name))
-    fields = _resolve_fields(
+    fields = resolve_fields(
         frame,
         path.name,
         name=name_field,
@@ -147,9 +147,15 @@ def import_places(
     return {"kommun": kommun, "places": len(records), "warnings": warnings, "batch_id": batch_id}
 
 
-def _resolve_fields(frame: gpd.GeoDataFrame, file_name: str, **given: str | None) -> dict:
+def resolve_fields(frame: gpd.GeoDataFrame, file_name: str, **given: str | None) -> dict:
+    """The layer's field for each role (name, alias, kind, population): the given one
+    (any case), else the first of ``FIELD_GUESSES``; for the name then the one of
+    :func:`name_field_candidates` left by the other roles (:func:`_guess_name_field`).
+    A missing given field, or no field or several for the name, is refused.
+    """
     columns = [c for c in frame.columns if c != frame.geometry.name]
     by_folded = {fold(c): c for c in columns}
+    by_plain = {fold_accents(c): c for c in columns}
     resolved: dict[str, str | None] = {}
     for role, field in given.items():
         if field is not None:
@@ -166,13 +172,44 @@ def _resolve_fields(frame: gpd.GeoDataFrame, file_name: str, **given: str | None
                 field = by_folded[fold(field)]
             resolved[role] = field
             continue
-        guesses = (by_folded.get(guess) for guess in FIELD_GUESSES[role])
+        guesses = (by_plain.get(guess) for guess in FIELD_GUESSES[role])
         resolved[role] = next((g for g in guesses if g is not None), None)
+    if resolved["name"] is None:
+        taken = {field for role, field in resolved.items() if role != "name"}
+        free = [c for c in columns if c not in taken]
+        resolved["name"] = _guess_name_field(frame, free, file_name)
     if resolved["name"] is None:
         raise TryggError(
             t("err.places_no_field", field="name", file=file_name, fields=", ".join(columns))
         )
     return resolved
+
+
+def name_field_candidates(columns: list[str]) -> list[str]:
+    """The fields whose folded name contains ``namn`` or ``name`` (``kom_namn``); without
+    any, those ending in ``nm`` (the ONS style ``LSOA11NM``)."""
+    named = [c for c in columns if "namn" in fold(c) or "name" in fold(c)]
+    return named or [c for c in columns if fold(c).endswith("nm")]
+
+
+def _guess_name_field(frame: gpd.GeoDataFrame, columns: list[str], file_name: str) -> str | None:
+    """The one candidate field (:func:`name_field_candidates`), else the one candidate
+    whose values can all be place names (present and distinct, as :func:`_place_names`
+    requires); None without candidates. Several left: refused, naming them."""
+    candidates = name_field_candidates(columns)
+    if len(candidates) > 1:
+        usable = [c for c in candidates if _distinct_names(frame[c])]
+        if len(usable) != 1:
+            raise TryggError(
+                t("err.places_name_fields", file=file_name, fields=", ".join(candidates))
+            )
+        candidates = usable
+    return candidates[0] if candidates else None
+
+
+def _distinct_names(values: pd.Series) -> bool:
+    names = ["" if _is_missing(v) else fold(v) for v in values]
+    return all(names) and len(set(names)) == len(names)
 
 
 def _place_names(frame: gpd.GeoDataFrame, field: str, file_name: str) -> list[str]:

@@ -15,11 +15,38 @@ from pyproj import Transformer
 from sqlalchemy import Connection, select
 
 from trygg.errors import TryggError
+from trygg.filecheck import number
 from trygg.geo import parse_crs
-from trygg.scales import STORE_CRS, SWEDEN_BOUNDS
+from trygg.scales import KOMMUN_LEVEL_AREAS, STORE_CRS, SWEDEN_BOUNDS
 from trygg.store import schema
 from trygg.strings import t
 from trygg.text import fold, fold_accents
+
+#: An unknown name's message names at most this many places.
+MAX_SUGGESTIONS = 3
+
+#: How a table names the kommun itself, after its name: "Ale kommun", "Göteborgs kommun".
+KOMMUN_SUFFIXES = (" kommun", "s kommun", " stad", "s stad")
+
+
+def means_kommun(text: str, kommun: str, kommun_name: str) -> bool:
+    """True when an area in a table means the whole kommun, not a place in it.
+
+    The kommun's code, its name, its name with "kommun" or "stad" (BRÅ writes "Göteborg
+    kommun", the kommun itself "Göteborgs Stad"), "hela kommunen" and "totalt"
+    (:data:`~trygg.scales.KOMMUN_LEVEL_AREAS`) all do.
+
+    Examples
+    --------
+    >>> [means_kommun(a, "1480", "Göteborg") for a in ("Göteborg kommun", "Göteborgs Stad",
+    ...     " 1480 ", "Hela kommunen", "Hisingen")]
+    [True, True, True, True, False]
+    >>> means_kommun("Ale kommun", "1440", "Ale"), means_kommun("Alekommun", "1440", "Ale")
+    (True, False)
+    """
+    folded, name = fold(text), fold(kommun_name)
+    named = {f"{name}{suffix}" for suffix in KOMMUN_SUFFIXES} if name else set()
+    return folded in KOMMUN_LEVEL_AREAS or folded in {kommun, name} | named
 
 
 class NameIndex:
@@ -77,27 +104,50 @@ class NameIndex:
         place_id = self._by_bare.get(fold_accents(text))
         return None if place_id is None else (place_id, self.names[place_id])
 
-    def suggestions(self, text: str, count: int = 3) -> list[str]:
-        """The closest known place names, for a message; never used silently."""
-        close = difflib.get_close_matches(fold(text), self._by_name, count, 0.5)
-        return list(dict.fromkeys(self.names[self._by_name[c]] for c in close))
+    def suggestions(self, text: str, count: int = MAX_SUGGESTIONS) -> list[str]:
+        """The closest known place names (at most ``count``), for a message; never used
+        silently."""
+        close = difflib.get_close_matches(fold(text), self._by_name, count * 2, 0.5)
+        return list(dict.fromkeys(self.names[self._by_name[c]] for c in close))[:count]
 
     def known_names(self) -> list[str]:
         return sorted(self.names.values(), key=fold)
 
+    def unknown_reason(self, text: str, kommun: str) -> str:
+        """Why ``text`` names no place, for a row error: the closest names (at most
+        :data:`MAX_SUGGESTIONS`), else the kommun's places if they are that few, else where
+        to find them."""
+        close = self.suggestions(text)
+        if close:
+            return t("row.place_unknown_close", close=", ".join(close))
+        known = self.known_names()
+        if 0 < len(known) <= MAX_SUGGESTIONS:
+            return t("row.place_unknown", known=", ".join(known))
+        return t("row.place_unknown_see", kommun=kommun, count=number(len(known)))
+
     def resolve(self, text: str, kommun: str) -> tuple[int, str]:
-        """Like :meth:`find`, but refuse an unknown name in Swedish, listing the known ones."""
+        """Like :meth:`find`, but refuse an unknown name in Swedish, naming at most
+        :data:`MAX_SUGGESTIONS` places (see :meth:`unknown_reason`)."""
         found = self.find(text)
-        if found is None:
-            known = ", ".join(self.known_names()) or t("fmt.none_listed")
-            raise TryggError(t("err.place_unknown", name=text, kommun=kommun, known=known))
-        return found
+        if found is not None:
+            return found
+        close = self.suggestions(text)
+        if close:
+            raise TryggError(
+                t("err.place_unknown_close", name=text, kommun=kommun, close=", ".join(close))
+            )
+        known = self.known_names()
+        if len(known) <= MAX_SUGGESTIONS:
+            listed = ", ".join(known) or t("fmt.none_listed")
+            raise TryggError(t("err.place_unknown", name=text, kommun=kommun, known=listed))
+        raise TryggError(t("err.place_unknown_see", name=text, kommun=kommun))
 
 
 class Locator:
     """The kommun's places, ready for name look-ups and point-in-polygon queries."""
 
     def __init__(self, connection: Connection, kommun: str):
+        self.kommun = kommun
         rows = connection.execute(
             select(
                 schema.place.c.id,
@@ -119,11 +169,14 @@ class Locator:
         found = self.index.find(text)
         return None if found is None else found[0]
 
-    def suggestions(self, text: str, count: int = 3) -> list[str]:
+    def suggestions(self, text: str, count: int = MAX_SUGGESTIONS) -> list[str]:
         return self.index.suggestions(text, count)
 
     def known_names(self) -> list[str]:
         return self.index.known_names()
+
+    def unknown_reason(self, text: str) -> str:
+        return self.index.unknown_reason(text, self.kommun)
 
     def containing(self, xs: np.ndarray, ys: np.ndarray) -> list[list[int]]:
         """For each point (EPSG:3006), the ids of the places whose interior holds it."""

@@ -94,14 +94,16 @@ def gi_bins(z: np.ndarray, p: np.ndarray, fdr: bool = False) -> np.ndarray:
 def gi_star(values: np.ndarray, w, permutations: int = PERMUTATIONS, seed: int = SEED) -> dict:
     """Gi* for ``values`` with binary weights ``w`` (self included) → z, p, p_sim.
 
-    Degenerate input (all values equal, fewer than three units) gives z = 0, p = 1.
+    ``p_sim`` is esda's folded permutation p, (min(#perm ≥ Gi*, #perm ≤ Gi*) + 1) / (P + 1),
+    ties counted on both sides; NaN where no permutation lies below Gi* but some tie it (esda's
+    1 / (P + 1) there is an artefact of ties). All values equal or under 3 units: z 0, p 1.
     """
     import esda
 
     values = np.asarray(values, dtype=float)
     n = len(values)
     if n < 3 or np.ptp(values) == 0:
-        return {"z": np.zeros(n), "p": np.ones(n), "p_sim": np.ones(n)}
+        return {"z": np.zeros(n), "p": np.ones(n), "p_sim": np.full(n, np.nan)}
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         g = esda.G_Local(
@@ -109,8 +111,13 @@ def gi_star(values: np.ndarray, w, permutations: int = PERMUTATIONS, seed: int =
         )
     z = np.nan_to_num(np.asarray(g.Zs, dtype=float))
     p = 2 * norm.sf(np.abs(z))
-    p_sim = np.asarray(g.p_sim, dtype=float) if permutations else p
-    return {"z": z, "p": p, "p_sim": p_sim}
+    if not permutations:
+        return {"z": z, "p": p, "p_sim": p}
+    sims, observed = np.asarray(g.rGs, dtype=float), np.asarray(g.Gs, dtype=float)[:, None]
+    tie = np.isclose(sims, observed, rtol=1e-9, atol=1e-12)
+    low, ties = ((sims < observed) | tie).sum(axis=1), tie.sum(axis=1)
+    p_sim = (np.minimum(((sims > observed) | tie).sum(axis=1), low) + 1) / (permutations + 1)
+    return {"z": z, "p": p, "p_sim": np.where((low == ties) & (ties > 0), np.nan, p_sim)}
 
 
 class Grid:
@@ -305,7 +312,8 @@ def _padded(flags: np.ndarray, size: int) -> np.ndarray:
 
 
 def _plain(record: dict) -> dict:
-    return {k: v.item() if isinstance(v, np.generic) else v for k, v in record.items()}
+    plain = {k: v.item() if isinstance(v, np.generic) else v for k, v in record.items()}
+    return {k: None if isinstance(v, float) and np.isnan(v) else v for k, v in plain.items()}
 
 
 def place_neighbours(n: int) -> int:

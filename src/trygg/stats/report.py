@@ -45,6 +45,8 @@ from trygg.store.reads import (
 )
 from trygg.strings import t
 
+REFERENCE_KEYS = ("area", "indicator", "year", "value", "unit", "missing_marker")
+
 
 def compute_stats(engine: Engine, kommun: str, year: int | None = None, min_n: int = MIN_N) -> dict:
     """Survey figures for every place of ``kommun`` in ``year`` (default: the latest).
@@ -55,7 +57,9 @@ def compute_stats(engine: Engine, kommun: str, year: int | None = None, min_n: i
         ``{"kommun", "year", "years", "min_n", "places": [{"place", "place_id", "survey":
         {"n", "andel_otrygga", "ki_lag", "ki_hog", "suppressed", "problem": {...},
         "oro": {...}, "trend": {...}}, "results": [...]}], "kommun_total": {...},
-        "kommun_results": [...], "sources": [...], "synthetic"}``. ``sources`` are the
+        "kommun_results": [...], "references": [{"area", "level", "indicator", "year",
+        "value", "unit", "missing_marker"}], "sources": [...], "synthetic"}``: references
+        are the län and riket figures delivered beside the kommun's. ``sources`` are the
         active batches behind the year's figures, each with a ``synthetic`` flag;
         top-level ``synthetic`` is true when any is.
     """
@@ -71,6 +75,11 @@ def compute_stats(engine: Engine, kommun: str, year: int | None = None, min_n: i
         "kommun": kommun,
         **figures,
         "kommun_results": results.get(None, []),
+        "references": [
+            {"level": row["reference"], **{key: row[key] for key in REFERENCE_KEYS}}
+            | ({"value": None} if row["n"] is not None and row["n"] < min_n else {})
+            for row in reads.area_result_rows(engine, kommun, figures["year"], references=True)
+        ],
         "sources": sources,
         "synthetic": any(source["synthetic"] for source in sources),
     }
@@ -166,7 +175,8 @@ def place_figures(
     if year is not None:
         check_year(year)
     surveyed = survey_years(engine, kommun)
-    years = sorted({*surveyed, *incident_years(engine, kommun)})
+    delivered = reads.result_years(engine, kommun)
+    years = sorted({*surveyed, *incident_years(engine, kommun), *delivered})
     if year is None and years:
         year = (surveyed or years)[-1]
     if year is None and start is None and end is None:

@@ -153,14 +153,24 @@ def place_ids(engine: Engine, kommun: str) -> list[int]:
 
 
 def survey_years(engine: Engine, kommun: str) -> list[int]:
-    response, batch = schema.survey_response, schema.import_batch
+    """The years with active survey answers."""
+    return _active_years(engine, schema.survey_response, kommun)
+
+
+def result_years(engine: Engine, kommun: str) -> list[int]:
+    """The years with active area-level results (references included)."""
+    return _active_years(engine, schema.survey_result, kommun)
+
+
+def _active_years(engine: Engine, table, kommun: str) -> list[int]:
+    batch = schema.import_batch
     with engine.connect() as connection:
         return sorted(
             connection.execute(
-                select(response.c.year)
+                select(table.c.year)
                 .distinct()
-                .join(batch, batch.c.id == response.c.batch_id)
-                .where(response.c.kommun_kod == kommun, batch.c.status == ACTIVE)
+                .join(batch, batch.c.id == table.c.batch_id)
+                .where(table.c.kommun_kod == kommun, batch.c.status == ACTIVE)
             ).scalars()
         )
 
@@ -241,6 +251,16 @@ def load_incidents(
     return frame, link_frame
 
 
+def stored_source_ids(engine: Engine, kommun: str) -> set[str]:
+    """The source ids (polisen.se ``id``) of the kommun's incidents in active batches."""
+    incident = schema.incident
+    query = select(incident.c.source_id).where(
+        *_active(incident, kommun, None, None, None), incident.c.source_id.is_not(None)
+    )
+    with engine.connect() as connection:
+        return set(connection.execute(query).scalars())
+
+
 def incident_sums(
     engine: Engine,
     kommun: str,
@@ -276,10 +296,14 @@ def incident_sums(
     return frame.dropna(subset=["period"])
 
 
-def area_result_rows(engine: Engine, kommun: str, year: int | None) -> list:
-    """The active area-level results (Police index, NTU) of ``year``, in file order."""
+def area_result_rows(
+    engine: Engine, kommun: str, year: int | None, *, references: bool = False
+) -> list:
+    """The active area-level results (Police index, NTU) of ``year``, in file order: the
+    kommun's own areas, or with ``references`` only its län and riket reference rows."""
     result = schema.survey_result
     batch = schema.import_batch
+    level = result.c.reference.is_not(None) if references else result.c.reference.is_(None)
     with engine.connect() as connection:
         return list(
             connection.execute(
@@ -289,6 +313,7 @@ def area_result_rows(engine: Engine, kommun: str, year: int | None) -> list:
                     result.c.kommun_kod == kommun,
                     batch.c.status == ACTIVE,
                     result.c.year == year,
+                    level,
                 )
                 .order_by(result.c.id)
             )

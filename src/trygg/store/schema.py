@@ -213,6 +213,9 @@ survey_result = Table(
     Column("ki_lag", Float),
     Column("ki_hog", Float),
     Column("missing_marker", Text),
+    #: ``län`` or ``riket`` for a reference figure shown beside the kommun (not a place);
+    #: NULL for the kommun's own areas (migration 0010).
+    Column("reference", String(10)),
     Index("ix_survey_result_batch", "batch_id"),
 )
 
@@ -232,7 +235,13 @@ incident = Table(
     Column("y", Float),
     Column("place_text", Text),
     Column("beskrivning", Text),
+    #: ``punkt``, ``kommun`` or ``län`` (NULL: stored before migration 0010, a point).
+    #: Only a point is placed in places and grid cells.
+    Column("location_precision", String(10)),
+    #: The event's id at its source (polisen.se ``id``): counted once across snapshots.
+    Column("source_id", Text),
     Index("ix_incident_batch", "batch_id"),
+    Index("ix_incident_source_id", "kommun_kod", "source_id"),
 )
 
 #: One row per incident and place holding it (places overlap), with the facts figures
@@ -266,6 +275,16 @@ crime_stat = Table(
     Column("preliminary", Boolean),
     Column("missing_marker", Text),
     Index("ix_crime_stat_batch", "batch_id"),
+)
+
+#: Places a coordinator adds to the presentation after the löfte's designated places,
+#: in the order chosen (migration 0010).
+presentation_place = Table(
+    "presentation_place",
+    metadata,
+    Column("kommun_kod", String(4), ForeignKey("kommun.kod"), primary_key=True),
+    Column("place_id", Integer, ForeignKey("place.id", ondelete="CASCADE"), primary_key=True),
+    Column("position", Integer, nullable=False),
 )
 
 #: Coordinators who may log in to the dashboard (see trygg.auth). Only argon2 hashes.

@@ -3,7 +3,8 @@
 Every message a person reads (CLI errors, dashboard labels, month names) is looked up
 here with :func:`t`, so the interface is translated in one place. The catalogue is kept
 in parts, one per concern (``core``, ``maps``, ``pages``, ``loften``, ``context``,
-``hotspots``, ``presentation``, ``handout``, ``lagesbild``); a key lives in exactly one part.
+``hotspots``, ``presentation``, ``handout``, ``lagesbild``, and issue 12's ``sources``,
+``outcomes``, ``crimetables``, ``references``, ``outputs``); a key lives in exactly one part.
 
 The language of a sentence is ``t(..., lang=)`` when given, else the language of the
 current context (:func:`use_language`; the dashboard sets it from ``?lang=`` at the start
@@ -17,19 +18,39 @@ import contextvars
 from trygg.strings import (
     context,
     core,
+    crimetables,
     handout,
     hotspots,
     lagesbild,
     loften,
     maps,
+    outcomes,
+    outputs,
     pages,
     presentation,
+    references,
+    sources,
 )
 
 DEFAULT_LANG = "sv"
 #: The interface languages, the default first.
 LANGUAGES = ("sv", "en")
-_PARTS = (core, maps, pages, loften, context, hotspots, presentation, handout, lagesbild)
+_PARTS = (
+    core,
+    maps,
+    pages,
+    loften,
+    context,
+    hotspots,
+    presentation,
+    handout,
+    lagesbild,
+    sources,
+    outcomes,
+    crimetables,
+    references,
+    outputs,
+)
 _LANGUAGE: contextvars.ContextVar[str] = contextvars.ContextVar("trygg_lang", default=DEFAULT_LANG)
 
 
