@@ -8,21 +8,22 @@
    those events against ``gpd.sjoin`` + ``groupby`` counting the events per kommun.
    Target: at most 1.5×.
 
-Both sides run alternately in each round, so a busy moment slows both; they are
-compared by their fastest round, and the ratio is printed and kept in the benchmark's
-``extra_info``. The files are read from ``../shared/external/`` (skipped without them).
-Run with ``make bench``; the ratios are recorded in README.md.
+Both sides run alternately in each round (the harness in ``baselines.py``), so a busy
+moment slows both; they are compared by their fastest round, and the ratio is printed
+and kept in the benchmark's ``extra_info``. The files are read from
+``../shared/external/`` (skipped without them). Run with ``make bench``; the ratios are
+recorded in README.md.
 """
 
 from __future__ import annotations
 
 import sqlite3
-import time
 from pathlib import Path
 
 import geopandas as gpd
 import pandas as pd
 import pytest
+from baselines import compare, interleave
 
 from trygg import places, store
 from trygg.auth import local_admin
@@ -77,52 +78,33 @@ def baseline_stats(polygons: gpd.GeoDataFrame) -> pd.Series:
     return joined.groupby("index_right").size()
 
 
-def timed(function, *args):
-    start = time.perf_counter()
-    result = function(*args)
-    return time.perf_counter() - start, result
-
-
-def report_ratio(benchmark, label: str, times: dict[str, list[float]]) -> float:
-    best, baseline = min(times["trygg"]), min(times["baseline"])
-    ratio = best / baseline
-    benchmark.extra_info.update(seconds=best, baseline_seconds=baseline, ratio=ratio)
-    print(f"\n{label}: trygg {best:.2f} s, baseline {baseline:.2f} s, ratio {ratio:.2f}")
-    return ratio
-
-
 def test_polisen_csv_import_against_read_csv_sjoin_to_sql(benchmark, tmp_path):
     polygons = gpd.read_file(KOMMUNER)
-    engines = [fresh_store(tmp_path, f"trygg-{k}") for k in range(ROUNDS + 1)]
-    times: dict[str, list[float]] = {"trygg": [], "baseline": []}
-    rounds = iter(range(ROUNDS + 1))
+    engines = [fresh_store(tmp_path, f"trygg-{k}") for k in range(ROUNDS)]
 
-    def one_round():
-        number = next(rounds)
-        seconds, _rows = timed(baseline_import, tmp_path, polygons, number)
-        times["baseline"].append(seconds)
-        seconds, result = timed(
-            lambda: incidents.import_incidents(engines[number], EVENTS, SWEDEN, actor=ADMIN)
-        )
-        times["trygg"].append(seconds)
-        assert result["rejected"] == 0
+    def trygg(number):
+        return incidents.import_incidents(engines[number], EVENTS, SWEDEN, actor=ADMIN)
 
-    benchmark.pedantic(one_round, rounds=ROUNDS, iterations=1, warmup_rounds=1)
-    report_ratio(benchmark, "polisen.se CSV import", times)
+    runs = interleave(
+        benchmark,
+        {"trygg": trygg, "baseline": lambda n: baseline_import(tmp_path, polygons, n)},
+        ROUNDS,
+    )
+    compare(benchmark, "polisen.se CSV import", runs)
+    assert all(result["rejected"] == 0 for result in runs["trygg"]["results"])
 
 
 def test_stats_for_290_kommuner_against_sjoin_groupby(benchmark, tmp_path):
     polygons = gpd.read_file(KOMMUNER)
     engine = fresh_store(tmp_path, "stats")
     incidents.import_incidents(engine, EVENTS, SWEDEN, actor=ADMIN)
-    times: dict[str, list[float]] = {"trygg": [], "baseline": []}
-
-    def one_round():
-        seconds, _counts = timed(baseline_stats, polygons)
-        times["baseline"].append(seconds)
-        seconds, figures = timed(place_figures, engine, SWEDEN, 2024)
-        times["trygg"].append(seconds)
-        assert len(figures["places"]) == len(polygons)
-
-    benchmark.pedantic(one_round, rounds=ROUNDS, iterations=1, warmup_rounds=1)
-    report_ratio(benchmark, "stats, 290 kommuner", times)
+    runs = interleave(
+        benchmark,
+        {
+            "trygg": lambda n: place_figures(engine, SWEDEN, 2024),
+            "baseline": lambda n: baseline_stats(polygons),
+        },
+        ROUNDS,
+    )
+    compare(benchmark, "stats, 290 kommuner", runs)
+    assert len(runs["trygg"]["result"]["places"]) == len(polygons)

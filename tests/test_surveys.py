@@ -463,3 +463,10 @@ def test_coordinates_win_over_a_place_column(engine, tmp_path):
         for p in report.compute_stats(engine, "1381", min_n=1)["places"]
     }
     assert found == {"Byn": 0, "Parken": 1, "Torget": 1}
+
+
+def test_a_superscript_digit_is_not_a_code():
+    # "²".isdigit() is True but int("²") fails: it is simply not on the scale.
+    from trygg.scales import TRYGG_KVALL
+
+    assert TRYGG_KVALL.code_for("²") is None and TRYGG_KVALL.code_for("2") == 2

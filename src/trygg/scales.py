@@ -106,7 +106,7 @@ class AnswerScale:
     def code_for(self, answer: str) -> int | None:
         """The code of a text label or numeric code, or None when it is not on the scale."""
         folded = fold(answer)
-        if folded.isdigit():
+        if folded.isascii() and folded.isdigit():  # not "²", which isdigit() takes
             code = int(folded)
             return code if code in self.labels else None
         for code, label in self.labels.items():

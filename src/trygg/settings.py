@@ -152,7 +152,7 @@ def limits(environ: Mapping[str, str] | None = None) -> Limits:
     values = {}
     for name, (variable, unit) in LIMIT_ENV.items():
         text = (env.get(variable) or "").strip()
-        if text.isdigit() and int(text) > 0:
+        if text.isascii() and text.isdigit() and int(text) > 0:
             values[name] = int(text) * unit
     return Limits(**values)
 
@@ -187,6 +187,6 @@ def login_policy(environ: Mapping[str, str] | None = None) -> LoginPolicy:
     values = {}
     for name, variable in LOGIN_ENV.items():
         text = (env.get(variable) or "").strip()
-        if text.isdigit() and int(text) > 0:
+        if text.isascii() and text.isdigit() and int(text) > 0:
             values[name] = int(text)
     return LoginPolicy(**values)

@@ -362,6 +362,7 @@ def cmd_hotspots(engine, args) -> None:
         k=args.k,
         band=args.band,
         days=args.days,
+        permutations=args.permutations,
     )
     _print_json(result["grid"] if args.format == "geojson" else result, compact=True)
 

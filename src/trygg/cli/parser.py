@@ -90,6 +90,14 @@ def integer(value: str) -> int:
         raise argparse.ArgumentTypeError(t("cli.not_an_integer", value=value)) from None
 
 
+def non_negative(value: str) -> int:
+    """An argparse type: a whole number ≥ 0, refused in the catalogue's words."""
+    whole = integer(value)
+    if whole < 0:
+        raise argparse.ArgumentTypeError(t("cli.not_a_count", value=value))
+    return whole
+
+
 def number(value: str) -> float:
     """An argparse type: a number with a decimal point or comma (``100``, ``12,5``)."""
     try:
@@ -345,6 +353,13 @@ COMMANDS: tuple[Command, ...] = (
             opt("--days", choices=list(DAY_TYPES), help="cli.opt_days"),
             opt("--public", action="store_true", help="cli.opt_public_cells"),
             K,
+            opt(
+                "--permutations",
+                type=non_negative,
+                default=0,
+                help="cli.opt_permutations",
+                metavar="cli.mv_number",
+            ),
             opt("--format", choices=["geojson", "json"], default="geojson", help="cli.opt_format"),
         ),
     ),

@@ -41,7 +41,7 @@ from trygg.scales import (
     MAX_INCIDENT_COUNT,
     UNKNOWN_CATEGORY,
 )
-from trygg.store import batches, bulk_insert, schema
+from trygg.store import aggregates, batches, bulk_insert, schema
 from trygg.store.reads import stored_source_ids
 from trygg.strings import t
 from trygg.tabular import (
@@ -440,6 +440,7 @@ def _store_incidents(connection: Connection, kommun: str, batch_id: int, records
         ["incident_id", "place_id", "batch_id", "occurred_at", "category", "count"],
         links,
     )
+    aggregates.store_incident_aggregate(connection, kommun, batch_id, records)
 
 
 def datetime_param(connection: Connection):

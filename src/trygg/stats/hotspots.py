@@ -11,7 +11,9 @@ Method (documented for the council and a statistician):
   with the cell itself included (Gi*, ``star=True``), through libpysal and esda.
 - **Statistic**: esda's ``G_Local``; ``gi_z`` is the analytical z-score and ``gi_p`` its
   two-sided normal p-value, as in ArcGIS Hot Spot Analysis. A conditional permutation
-  test with a fixed seed is run as well and reported as ``gi_p_sim``.
+  test with a fixed seed runs only when asked (``permutations`` > 0, on every core for a
+  large grid) and is reported as ``gi_p_sim``; without it ``gi_p_sim`` is null. The bins
+  never use it. The statistic itself is in :mod:`trygg.stats.gistar`.
 - **Bins**: ±3, ±2, ±1 for 99, 95 and 90 % confidence, 0 not significant; with ``fdr``
   the critical p-values come from esda's false-discovery-rate correction instead.
 - **Places**: the same statistic on the places' counts, with k-nearest-neighbour
@@ -33,8 +35,6 @@ import numpy as np
 import pandas as pd
 import shapely
 from pyproj import Transformer
-from scipy import ndimage
-from scipy.stats import kendalltau, norm
 
 from trygg.errors import TryggError
 from trygg.formatting import integer
@@ -46,6 +46,7 @@ from trygg.scales import (
     WEB_CRS,
 )
 from trygg.stats import hotspots
+from trygg.stats.gistar import PERMUTATIONS, SEED, gi_bins, gi_star  # noqa: F401 (SEED: re-export)
 from trygg.strings import t
 
 #: Public density is smoothed from cells of this size that hold at least k incidents.
@@ -71,53 +72,7 @@ def public_points(incidents: pd.DataFrame, k: int) -> pd.DataFrame:
     )
 
 
-SEED = 12345
-
-PERMUTATIONS = 99
-
-CONFIDENCE = ((3, 0.01), (2, 0.05), (1, 0.10))
-
 EMERGING_CLASSES = ("new", "intensifying", "persistent", "diminishing", "sporadic", "none")
-
-
-def gi_bins(z: np.ndarray, p: np.ndarray, fdr: bool = False) -> np.ndarray:
-    """ArcGIS-style confidence bins (±3/±2/±1, 0) from z-scores and two-sided p-values."""
-    import esda  # with libpysal about a second to import: only where Gi* is computed
-
-    level = np.zeros(len(z), dtype=int)
-    for bin_value, alpha in CONFIDENCE:
-        critical = esda.fdr(p, alpha) if fdr else alpha
-        level = np.where((level == 0) & (p <= critical), bin_value, level)
-    return np.sign(z).astype(int) * level
-
-
-def gi_star(values: np.ndarray, w, permutations: int = PERMUTATIONS, seed: int = SEED) -> dict:
-    """Gi* for ``values`` with binary weights ``w`` (self included) → z, p, p_sim.
-
-    ``p_sim`` is esda's folded permutation p, (min(#perm ≥ Gi*, #perm ≤ Gi*) + 1) / (P + 1),
-    ties counted on both sides; NaN where no permutation lies below Gi* but some tie it (esda's
-    1 / (P + 1) there is an artefact of ties). All values equal or under 3 units: z 0, p 1.
-    """
-    import esda
-
-    values = np.asarray(values, dtype=float)
-    n = len(values)
-    if n < 3 or np.ptp(values) == 0:
-        return {"z": np.zeros(n), "p": np.ones(n), "p_sim": np.full(n, np.nan)}
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")
-        g = esda.G_Local(
-            values, w, transform="B", permutations=permutations, star=True, seed=seed, n_jobs=1
-        )
-    z = np.nan_to_num(np.asarray(g.Zs, dtype=float))
-    p = 2 * norm.sf(np.abs(z))
-    if not permutations:
-        return {"z": z, "p": p, "p_sim": p}
-    sims, observed = np.asarray(g.rGs, dtype=float), np.asarray(g.Gs, dtype=float)[:, None]
-    tie = np.isclose(sims, observed, rtol=1e-9, atol=1e-12)
-    low, ties = ((sims < observed) | tie).sum(axis=1), tie.sum(axis=1)
-    p_sim = (np.minimum(((sims > observed) | tie).sum(axis=1), low) + 1) / (permutations + 1)
-    return {"z": z, "p": p, "p_sim": np.where((low == ties) & (ties > 0), np.nan, p_sim)}
 
 
 class Grid:
@@ -172,10 +127,28 @@ class Grid:
         return np.bincount(self.index(x, y), weights=weights, minlength=self.size)
 
     def weights(self):
-        """Queen contiguity on the lattice (libpysal), row-major like :meth:`index`."""
-        import libpysal
+        """Queen contiguity on the lattice, each cell its own neighbour (Gi*), row-major
+        like :meth:`index`: a libpysal Graph from a sparse matrix. The same weights as
+        ``lat2W(rook=False)`` with the diagonal filled (what esda does for ``star=True``)
+        and the same Gi* bit for bit, without building a dict per cell on every call.
+        """
+        from libpysal.graph import Graph
+        from scipy import sparse
 
-        return libpysal.weights.lat2W(self.nrows, self.ncols, rook=False)
+        rows, cols = np.divmod(np.arange(self.size), self.ncols)
+        focal, neighbour = [], []
+        for dr in (-1, 0, 1):
+            for dc in (-1, 0, 1):
+                r, c = rows + dr, cols + dc
+                kept = (r >= 0) & (r < self.nrows) & (c >= 0) & (c < self.ncols)
+                focal.append(np.flatnonzero(kept))
+                neighbour.append((r * self.ncols + c)[kept])
+        focal, neighbour = np.concatenate(focal), np.concatenate(neighbour)
+        matrix = sparse.csr_matrix(
+            (np.ones(len(focal)), (focal, neighbour)), shape=(self.size, self.size)
+        )
+        matrix.sort_indices()
+        return Graph.from_sparse(matrix)
 
     def feature_collection(self, cells: np.ndarray, properties: pd.DataFrame) -> dict:
         """The cells as WGS84 square polygons with ``properties`` (one row per cell)."""
@@ -186,13 +159,17 @@ class Grid:
         ys = np.column_stack([miny, miny, miny + self.cell, miny + self.cell, miny])
         lon, lat = TO_WEB.transform(xs, ys)
         rings = np.stack([np.round(lon, 7), np.round(lat, 7)], axis=-1).tolist()
-        records = properties.to_dict("records")
+        names = list(properties.columns)
+        records = [
+            dict(zip(names, values, strict=True))
+            for values in zip(*(_plain_column(properties[n]) for n in names), strict=True)
+        ]
         return {
             "type": "FeatureCollection",
             "features": [
                 {
                     "type": "Feature",
-                    "properties": _plain(record),
+                    "properties": record,
                     "geometry": {"type": "Polygon", "coordinates": [ring]},
                 }
                 for ring, record in zip(rings, records, strict=True)
@@ -244,6 +221,9 @@ def grid_hotspots(
         Publish only cells with at least ``k`` incidents that ``hide`` keeps, and compute
         Gi* on those published counts alone (every other cell counts as empty), so that
         no z-score can be turned back into a hidden count.
+    permutations : int
+        Draws of the conditional permutation test for ``gi_p_sim`` (0: none, null);
+        :func:`trygg.stats.report.hotspots` asks for 0 unless told otherwise.
     emerging : (start, end), optional
         Also classify each cell's trend over quarterly slices of that period.
     hide : callable, optional
@@ -311,9 +291,14 @@ def _padded(flags: np.ndarray, size: int) -> np.ndarray:
     return out
 
 
-def _plain(record: dict) -> dict:
-    plain = {k: v.item() if isinstance(v, np.generic) else v for k, v in record.items()}
-    return {k: None if isinstance(v, float) and np.isnan(v) else v for k, v in plain.items()}
+def _plain_column(column: pd.Series) -> list:
+    """A column as plain Python values for JSON (NumPy scalars unboxed, NaN → None)."""
+    values = column.tolist()
+    if column.dtype.kind in "iub":
+        return values
+    if column.dtype.kind != "f":
+        values = [v.item() if isinstance(v, np.generic) else v for v in values]
+    return [None if isinstance(v, float) and v != v else v for v in values]
 
 
 def place_neighbours(n: int) -> int:
@@ -338,7 +323,7 @@ def place_hotspots(counts: pd.Series, centroids: list[shapely.Point], fdr: bool 
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         w = libpysal.weights.KNN(coords, k=place_neighbours(n))
-    result = gi_star(counts.to_numpy(dtype=float), w)
+    result = gi_star(counts.to_numpy(dtype=float), w, permutations=0)
     bins = gi_bins(result["z"], result["p"], fdr)
     return {
         int(place_id): {
@@ -378,6 +363,8 @@ def kernel_density(
     )
     raster = fine_grid.counts(x, y, points["count"].to_numpy(dtype=float))
     raster = raster.reshape(fine_grid.nrows, fine_grid.ncols)
+    from scipy import ndimage
+
     smooth = ndimage.gaussian_filter(raster, sigma=bandwidth / fine, mode="constant")
     coarse = smooth.reshape(grid.nrows, 5, grid.ncols, 5).sum(axis=(1, 3)).ravel()
     cells = np.flatnonzero(coarse >= k)
@@ -413,6 +400,8 @@ def emerging_classes(z_by_slice: np.ndarray, p_by_slice: np.ndarray) -> np.ndarr
     including the last, significant rising / falling trend), persistent (hot in ≥ 90 %,
     no trend), sporadic (hot now and then, under 90 %, never cold), none otherwise.
     """
+    from scipy.stats import kendalltau  # only here: scipy.stats is slow to import
+
     slices, cells = z_by_slice.shape
     hot = (z_by_slice > 0) & (p_by_slice <= 0.10)
     cold = (z_by_slice < 0) & (p_by_slice <= 0.10)

@@ -22,6 +22,9 @@ CATEGORY_INDEX = {category: number for number, category in enumerate(INCIDENT_CA
 
 TIMED_PRECISION = "minute"
 
+#: The kommun's key among place ids while grouping (no place has it).
+KOMMUN_KEY = -1
+
 
 @dataclass(frozen=True)
 class IncidentCube:
@@ -141,28 +144,29 @@ def cube_of(year: int, keys: tuple, incidents, links, k: int | None) -> Incident
     return IncidentCube(year, keys, counts, suppression.hide_incident_cube(nest, counts, k))
 
 
-def exact_blocks(places: pd.DataFrame, by_place: pd.DataFrame, kommun_sums: pd.DataFrame) -> dict:
-    """Exact incident blocks from summed counts per (place,) category and period (0 = the
-    period, 1 = the one before); by place id, and None for the kommun."""
-    groups = {key: frame for key, frame in by_place.groupby(["place_id", "period"])}
-    empty = by_place.iloc[0:0]
+def exact_blocks(places: pd.DataFrame, sums: pd.DataFrame) -> dict:
+    """Exact incident blocks from summed counts per place (NA: the kommun), category and
+    period (0 = the period, 1 = the one before), grouped once for all places; by place
+    id, and None for the kommun."""
+    keys = sums["place_id"].astype("Int64").fillna(KOMMUN_KEY).astype(np.int64)
+    totals = sums.groupby([keys, sums["period"], sums["category"]])["count"].sum()
+    found: dict = {}
+    for (place_id, period, category), count in totals.items():
+        found.setdefault((int(place_id), int(period)), {})[category] = int(count)
 
-    def block(now: pd.DataFrame, before: pd.DataFrame, area, population) -> dict:
-        sums = now.groupby("category")["count"].sum()
-        parts = {c: int(sums[c]) for c in INCIDENT_CATEGORIES if c in sums.index}
-        return incident_block(int(sums.sum()), parts, int(before["count"].sum()), area, population)
+    def block(place_id: int, area, population) -> dict:
+        now = found.get((place_id, 0), {})
+        parts = {c: now[c] for c in INCIDENT_CATEGORIES if c in now}
+        before = sum(found.get((place_id, 1), {}).values())
+        return incident_block(sum(now.values()), parts, before, area, population)
 
     figures = {
         int(p.place_id): block(
-            groups.get((p.place_id, 0), empty),
-            groups.get((p.place_id, 1), empty),
-            p.area_m2,
-            None if pd.isna(p.population) else int(p.population),
+            int(p.place_id), p.area_m2, None if pd.isna(p.population) else int(p.population)
         )
         for p in places.itertuples()
     }
-    now = kommun_sums["period"] == 0
-    figures[None] = block(kommun_sums[now], kommun_sums[kommun_sums["period"] == 1], None, None)
+    figures[None] = block(KOMMUN_KEY, None, None)
     return figures
 
 

@@ -111,9 +111,7 @@ def incident_blocks(
     if public:
         return _public_figures(engine, kommun, places, period, k)
     periods = [(period.start, period.end), (period.previous().start, period.previous().end)]
-    by_place = incident_sums(engine, kommun, periods, by_place=True)
-    kommun_sums = incident_sums(engine, kommun, periods, by_place=False)
-    return incident_figures.exact_blocks(places, by_place, kommun_sums)
+    return incident_figures.exact_blocks(places, reads.aggregate_sums(engine, kommun, periods))
 
 
 def _public_figures(engine, kommun, places: pd.DataFrame, period: Period, k: int) -> dict:
@@ -256,6 +254,7 @@ def hotspots(
     band: str | None = None,
     days: str | None = None,
     margin: float = HOTSPOT_MARGIN_M,
+    permutations: int = 0,
 ) -> dict:
     """Gi* on the grid and on the places, plus a public-safe density surface.
 
@@ -264,6 +263,10 @@ def hotspots(
     without places falls back to its incidents' bounds). ``band`` (dag, kvall, natt)
     and ``days`` (vardag, helg) keep only incidents with a time of day in that window,
     for the grid and the density; the places' Gi* stays on the whole period.
+
+    ``permutations`` > 0 also runs the grid's conditional permutation test (fixed seed)
+    for ``gi_p_sim``; by default none runs and ``gi_p_sim`` is null. z, p and the bins are
+    the same either way.
 
     In public output every count comes from the suppressed figures (the places' counts
     are those of ``trygg stats --public``), grid cells are protected against the kommun
@@ -280,6 +283,10 @@ def hotspots(
     """
     if cell <= 0:
         raise TryggError(t("err.cell_size", cell=cell))
+    if isinstance(permutations, bool) or not isinstance(permutations, int | np.integer):
+        raise TryggError(t("err.permutations", value=permutations))
+    if permutations < 0:
+        raise TryggError(t("err.permutations", value=permutations))
     if band is not None and band not in TIME_BANDS:
         raise TryggError(t("err.time_band", value=band))
     if days is not None and days not in DAY_TYPES:
@@ -318,6 +325,7 @@ def hotspots(
         emerging=emerging_span,
         hide=hide,
         area=area,
+        permutations=permutations,
     )
     incidents = grid_incidents
     place_rows = _place_hotspots(engine, kommun, places, period, category, fdr, cube)
@@ -341,7 +349,7 @@ def hotspots(
                 "other places), binary"
             ),
             "p_value": "two-sided normal p of the analytical z-score",
-            "permutations": hs.PERMUTATIONS,
+            "permutations": permutations,
             "seed": hs.SEED,
             "public": (
                 "counts under k and counts that subtraction would reveal are hidden; Gi* "

@@ -183,7 +183,7 @@ def ensure_kommun(connection, kod: str, namn: str | None = None) -> str:
 
 def check_kommun_code(code: str) -> str:
     """Return ``code`` if it is a 4-digit kommunkod, else refuse it in Swedish."""
-    if not (isinstance(code, str) and len(code) == 4 and code.isdigit()):
+    if not (isinstance(code, str) and len(code) == 4 and code.isascii() and code.isdigit()):
         raise TryggError(t("err.kommun_code", code=code))
     return code
 

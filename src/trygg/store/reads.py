@@ -15,6 +15,7 @@ import pandas as pd
 from sqlalchemy import Engine, String, Text, and_, case, func, select, type_coerce
 
 from trygg.store import batches, require_kommun, schema
+from trygg.store.aggregates import day_number
 from trygg.store.batches import ACTIVE, INCIDENTS_KIND, is_synthetic
 
 
@@ -230,24 +231,28 @@ def load_incidents(
     selected = [
         type_coerce(incident.c[c], String) if c == "occurred_at" else incident.c[c] for c in columns
     ]
+    # The driver's own tuples (no SQLAlchemy Row per incident): none of these columns has
+    # a result processor (occurred_at is read as text), so the values are the same.
     with engine.connect() as connection:
-        rows = connection.execute(
+        result = connection.execute(
             select(*selected).where(*_active(incident, kommun, start, end, category))
-        ).all()
+        )
+        rows = result.cursor.fetchall()
+        result.close()
         links = []
         if with_links:
-            links = connection.execute(
+            result = connection.execute(
                 select(link.c.incident_id, link.c.place_id).where(
                     *_active(link, kommun, start, end, category)
                 )
-            ).all()
-    frame = pd.DataFrame.from_records([tuple(r) for r in rows], columns=columns)
+            )
+            links = result.cursor.fetchall()
+            result.close()
+    frame = pd.DataFrame.from_records(rows, columns=columns)
     if with_times:
         frame["occurred_at"] = pd.to_datetime(frame["occurred_at"], format="ISO8601")
     frame["count"] = frame["count"].astype(np.int64)
-    link_frame = pd.DataFrame.from_records(
-        [tuple(r) for r in links], columns=["incident_id", "place_id"]
-    )
+    link_frame = pd.DataFrame.from_records(links, columns=["incident_id", "place_id"])
     return frame, link_frame
 
 
@@ -268,32 +273,68 @@ def incident_sums(
     by_place: bool,
     category: str | None = None,
 ) -> pd.DataFrame:
-    """Summed ``antal`` per period, category (and place), counted in one database pass.
+    """Summed ``antal`` per period, category (and place), from the incident aggregate.
 
     Columns: [place_id,] category, period (the index in ``periods``), count.
     """
-    table = schema.incident_place if by_place else schema.incident
+    sums = aggregate_sums(engine, kommun, periods, category)
+    if by_place:
+        placed = sums[sums["place_id"].notna()]
+        return placed.assign(place_id=placed["place_id"].astype(np.int64))
+    return sums[sums["place_id"].isna()].drop(columns="place_id")
+
+
+def aggregate_sums(
+    engine: Engine,
+    kommun: str,
+    periods: list[tuple[dt.datetime, dt.datetime]],
+    category: str | None = None,
+) -> pd.DataFrame:
+    """Summed ``antal`` per place, category and period of whole days, in one grouped
+    scan of the active batches' incident aggregate.
+
+    Columns: place_id (NA: the whole kommun), category, period (the index in
+    ``periods``), count.
+    """
+    table = schema.incident_aggregate
+    spans = [(_whole_day(first), _whole_day(last)) for first, last in periods]
     period = case(
         *(
-            (and_(table.c.occurred_at >= first, table.c.occurred_at < last), number)
-            for number, (first, last) in enumerate(periods)
+            (and_(table.c.day >= first, table.c.day < last), number)
+            for number, (first, last) in enumerate(spans)
         ),
         else_=None,
     ).label("period")
-    keys = [table.c.place_id] if by_place else []
-    keys += [table.c.category, period]
-    start = min(first for first, _last in periods)
-    end = max(last for _first, last in periods)
-    query = (
-        select(*keys, func.sum(table.c.count))
-        .where(*_active(table, kommun, start, end, category))
-        .group_by(*keys)
+    keys = [table.c.place_id, table.c.category, period]
+    batch = schema.import_batch
+    active = select(batch.c.id).where(
+        batch.c.kommun_kod == kommun, batch.c.kind == INCIDENTS_KIND, batch.c.status == ACTIVE
     )
+    conditions = [
+        table.c.kommun_kod == kommun,
+        table.c.day >= min(first for first, _last in spans),
+        table.c.day < max(last for _first, last in spans),
+        table.c.batch_id.in_(active),
+    ]
+    if category is not None:
+        conditions.append(table.c.category == category)
+    query = select(*keys, func.sum(table.c.count)).where(*conditions).group_by(*keys)
     with engine.connect() as connection:
         rows = [tuple(r) for r in connection.execute(query)]
-    names = ["place_id"] if by_place else []
-    frame = pd.DataFrame.from_records(rows, columns=[*names, "category", "period", "count"])
-    return frame.dropna(subset=["period"])
+    frame = pd.DataFrame.from_records(rows, columns=["place_id", "category", "period", "count"])
+    frame = frame.dropna(subset=["period"])
+    return frame.assign(
+        place_id=frame["place_id"].astype("Int64"),
+        period=frame["period"].astype(np.int64),
+        count=frame["count"].astype(np.int64),
+    )
+
+
+def _whole_day(moment: dt.datetime) -> int:
+    """The aggregate's day number of a period bound, which must fall on midnight."""
+    if moment != dt.datetime.combine(moment.date(), dt.time()):
+        raise ValueError(f"incident periods run over whole days, not from {moment}")
+    return day_number(moment)
 
 
 def area_result_rows(

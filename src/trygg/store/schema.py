@@ -257,6 +257,30 @@ incident_place = Table(
     Column("count", Integer, nullable=False),
 )
 
+#: Summed incident counts per batch, place (NULL: every incident of the kommun, placed or
+#: not), local day (days since 1970-01-01) and category, written with the incidents
+#: (migration 0011): figures for any period of whole days scan this, not every link.
+incident_aggregate = Table(
+    "incident_aggregate",
+    metadata,
+    Column("batch_id", Integer, ForeignKey("import_batch.id", ondelete="CASCADE"), nullable=False),
+    Column("kommun_kod", String(4), ForeignKey("kommun.kod"), nullable=False),
+    Column("place_id", Integer, ForeignKey("place.id", ondelete="CASCADE")),
+    Column("day", Integer, nullable=False),
+    Column("category", String(40), nullable=False),
+    Column("count", Integer, nullable=False),
+    #: Covering: a period's scan reads the index alone (no table lookup per row).
+    Index(
+        "ix_incident_aggregate_kommun_day",
+        "kommun_kod",
+        "day",
+        "batch_id",
+        "place_id",
+        "category",
+        "count",
+    ),
+)
+
 #: BRÅ-style aggregates: offence type × period × count (and per 100 000 inhabitants).
 crime_stat = Table(
     "crime_stat",

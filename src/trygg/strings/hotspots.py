@@ -57,6 +57,12 @@ CATALOGUE: dict[str, dict[str, str]] = {
         ),
         "cli.opt_band": "bara händelser på dagen (06–18), kvällen (18–24) eller natten (00–06)",
         "cli.opt_days": "bara händelser på vardagar (mån–fre) eller i helger (lör–sön)",
+        "cli.opt_permutations": (
+            "permutationer i Gi*-rutornas permutationstest, redovisat som gi_p_sim "
+            "(standard %(default)s: inget test, gi_p_sim är null)"
+        ),
+        "cli.not_a_count": "{value!r} är inte ett heltal ≥ 0",
+        "err.permutations": "Antalet permutationer ska vara ett heltal ≥ 0, inte {value!r}.",
     },
     "en": {
         **{f"cat.{slug}": CATEGORIES_EN[slug] for slug in INCIDENT_CATEGORIES},
@@ -91,5 +97,11 @@ CATALOGUE: dict[str, dict[str, str]] = {
         ),
         "cli.opt_band": "only incidents in the day (06–18), evening (18–24) or night (00–06)",
         "cli.opt_days": "only incidents on weekdays (Mon–Fri) or at weekends (Sat–Sun)",
+        "cli.opt_permutations": (
+            "permutations of the grid cells' Gi* permutation test, reported as gi_p_sim "
+            "(default %(default)s: no test, gi_p_sim is null)"
+        ),
+        "cli.not_a_count": "{value!r} is not a whole number ≥ 0",
+        "err.permutations": "The number of permutations must be a whole number ≥ 0, not {value!r}.",
     },
 }
