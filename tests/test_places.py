@@ -230,6 +230,20 @@ def test_second_import_without_replace_is_refused_and_changes_nothing(engine, tm
     assert_areas_within(engine)
 
 
+def test_a_refused_second_import_names_at_most_three_places(engine, tmp_path):
+    squares = [box(370_000 + 600 * k, 6_265_000, 370_500 + 600 * k, 6_265_500) for k in range(6)]
+    names = [f"Plats {k}" for k in range(6)]
+    path = tmp_path / "six.gpkg"
+    gpd.GeoDataFrame({"namn": names}, geometry=squares, crs="EPSG:3006").to_file(path)
+    places.import_places(engine, path, "1381", name_field="namn", actor=ADMIN)
+    again = tmp_path / "six_again.gpkg"  # the same names in another file
+    gpd.GeoDataFrame({"namn": names}, geometry=squares[::-1], crs="EPSG:3006").to_file(again)
+    with pytest.raises(TryggError) as refused:
+        places.import_places(engine, again, "1381", name_field="namn", actor=ADMIN)
+    assert "Plats 0, Plats 1, Plats 2 och 3 till" in str(refused.value)
+    assert "Plats 3" not in str(refused.value)
+
+
 def test_replace_keeps_ids_updates_geometry_and_drops_missing_places(engine, tmp_path):
     path = tmp_path / "places.gpkg"
     layer().to_file(path, driver="GPKG")

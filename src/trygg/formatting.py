@@ -434,3 +434,16 @@ def map_file_name(kommun_namn: str) -> str:
     'trygghetskartan-laholm.html'
     """
     return f"trygghetskartan-{fold(kommun_namn)}.html"
+
+
+def few(names: list[str], shown: int = 3, lang: str | None = None) -> str:
+    """The first ``shown`` names and how many more, so a message never lists hundreds.
+
+    Examples
+    --------
+    >>> few(["Ale", "Alingsås"]), few(["A", "B", "C", "D", "E"])
+    ('Ale, Alingsås', 'A, B, C och 2 till')
+    """
+    if len(names) <= shown:
+        return ", ".join(names)
+    return t("list.more", lang, names=", ".join(names[:shown]), count=len(names) - shown)

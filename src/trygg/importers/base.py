@@ -118,7 +118,10 @@ def refuse_if_nothing_accepted(outcome: RowOutcome, file_name: str) -> None:
         file=file_name,
         groups=t("outcomes.group_separator").join(parts),
     )
-    raise RefusedFile(" ".join([sentence, *outcome.warnings]), groups)
+    if outcome.warnings:  # a whole-file hint (e.g. the likely coordinate system) after it
+        end = " " if sentence.endswith((".", "…")) else ". "
+        sentence = sentence + end + " ".join(outcome.warnings)
+    raise RefusedFile(sentence, groups)
 
 
 @dataclass

@@ -10,7 +10,6 @@ resultat 2010"), else from the file's year column.
 
 from __future__ import annotations
 
-import csv
 import re
 from pathlib import Path
 
@@ -38,14 +37,11 @@ from trygg.scales import (
 from trygg.store import batches, schema
 from trygg.strings import t
 from trygg.tabular import (
-    SPREADSHEET_SUFFIXES,
     Table,
-    decode,
     parse_number,
     read_table,
-    sniff_delimiter,
 )
-from trygg.text import fold, fold_accents, suffix
+from trygg.text import fold, fold_accents
 
 RESULTS_KIND = batches.SURVEY_RESULTS_KIND
 
@@ -84,8 +80,6 @@ NTU_INDICATORS = {
     "oroforbilbrott": "oro_bilbrott",
 }
 
-#: At most this many title lines above the header are looked at.
-MAX_TITLE_LINES = 3
 #: A year in a title: four digits, 1900–2099, not part of a longer number.
 TITLE_YEAR = re.compile(r"(?<!\d)(19\d\d|20\d\d)(?!\d)")
 #: Reference levels stored in ``survey_result.reference``.
@@ -168,66 +162,18 @@ def import_survey_results(
 
 
 class TitledReader:
-    """:func:`read_table` after any title lines above the header, keeping the title's
-    year: "Otrygghet och oro för brott, regionala resultat 2010" gives 2010."""
+    """:func:`read_table` after any title lines above the header (``titled=True``),
+    keeping the title's year: "Otrygghet och oro för brott, regionala resultat 2010"
+    gives 2010."""
 
     def __init__(self) -> None:
         self.year: int | None = None
 
     def __call__(self, path: Path, data: bytes) -> Table:
-        if suffix(path) in SPREADSHEET_SUFFIXES:
-            return self._drop_title_rows(read_table(path, data))
-        lines = decode(data).splitlines(keepends=True)
-        titles: list[str] = []
-        skipped = 0
-        while len(titles) < MAX_TITLE_LINES:
-            blank = 0
-            while skipped + blank < len(lines) and not lines[skipped + blank].strip():
-                blank += 1
-            following = (line for line in lines[skipped + blank + 1 :] if line.strip())
-            header = next(following, None)
-            if header is None or not _is_title(lines[skipped + blank], header):
-                break
-            titles.append(lines[skipped + blank])
-            skipped += blank + 1
-        if not titles:
-            return read_table(path, data)
-        self._note_year(titles)
-        table = read_table(path, "".join(lines[skipped:]).encode("utf-8"))
-        table.row_numbers = [number + skipped for number in table.row_numbers]
-        return table
-
-    def _drop_title_rows(self, table: Table) -> Table:
-        titles = []
-        while len(titles) < MAX_TITLE_LINES and len(table.rows) > 1:
-            if len(_filled(table.header)) > 1 or len(_filled(table.rows[0])) < 2:
-                break
-            titles.append(" ".join(table.header))
-            width = len(table.rows[0])
-            table.header = [cell.strip() for cell in table.rows[0]]
-            table.rows = [row + [""] * (width - len(row)) for row in table.rows[1:]]
-            table.row_numbers = table.row_numbers[1:]
-        self._note_year(titles)
-        return table
-
-    def _note_year(self, titles: list[str]) -> None:
-        years = [int(y) for title in titles for y in TITLE_YEAR.findall(title)]
+        table = read_table(path, data, titled=True)
+        years = [int(y) for title in table.titles for y in TITLE_YEAR.findall(title)]
         self.year = years[-1] if years else None
-
-
-def _filled(cells: list[str]) -> list[str]:
-    return [cell for cell in cells if cell.strip()]
-
-
-def _is_title(line: str, header: str) -> bool:
-    """A line above the header: one or two cells where the next line has many more."""
-    delimiter = sniff_delimiter(header)
-    try:
-        cells = _filled(next(csv.reader([line], delimiter=delimiter), []))
-        wide = _filled(next(csv.reader([header], delimiter=delimiter), []))
-    except csv.Error:  # a cell over the csv module's limit: the table reader refuses it
-        return False
-    return 0 < len(cells) <= 2 and len(wide) >= 2 * len(cells) + 1
+        return table
 
 
 def _lan_forms(name: str) -> tuple[str, str]:

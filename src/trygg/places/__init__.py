@@ -16,7 +16,7 @@ import shapely
 import shapely.geometry
 from sqlalchemy import Connection, Engine, delete, select
 
-from trygg import filecheck
+from trygg import filecheck, formatting
 from trygg.auth import Actor, require_write
 from trygg.errors import TryggError
 from trygg.scales import DEFAULT_PLACE_KIND, MAX_AREA_COUNT, STORE_CRS
@@ -303,7 +303,7 @@ def _store_places(
     incoming = {r["name"] for r in records}
     clashes = sorted(incoming & existing.keys())
     if clashes and not replace:
-        raise TryggError(t("err.places_exists", kommun=kommun, names=", ".join(clashes)))
+        raise TryggError(t("err.places_exists", kommun=kommun, names=formatting.few(clashes)))
     warnings = []
     if replace:
         for name in sorted(existing.keys() - incoming):
