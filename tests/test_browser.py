@@ -138,7 +138,10 @@ def test_click_on_stadsparken_selects_it(app_url, browser, demo_db):
     page = offline.page
     page.goto(f"{app_url}/?kommun=1381&plats=Laholms%20centrum", wait_until="domcontentloaded")
     frame = page.wait_for_selector("iframe[title*='st_folium']", timeout=60_000).content_frame()
-    frame.wait_for_selector("path.leaflet-interactive", timeout=30_000)
+    # The map is zoomed to Laholms centrum: wait for its own path (a place outside the
+    # view is drawn as "M0 0" and never becomes visible).
+    centrum = "path.leaflet-interactive[aria-label='Laholms centrum']"
+    frame.wait_for_selector(centrum, timeout=30_000)
     page.get_by_text("Åtaganden för Laholms centrum", exact=True).wait_for(timeout=30_000)
     _click_the_park(page, frame)
     assert "plats=Stadsparken" in page.url
