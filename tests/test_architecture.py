@@ -31,6 +31,7 @@ FLOORS = {
         "strings",
         "text",
         "tabular",
+        "mappings",
         "geo",
         "geometry",
         "filecheck",

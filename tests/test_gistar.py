@@ -4,6 +4,7 @@ with or without the permutation test, ``gi_p_sim`` is null unless one is asked f
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import subprocess
 import sys
@@ -14,6 +15,7 @@ import esda
 import geopandas as gpd
 import libpysal
 import numpy as np
+import pandas as pd
 import pytest
 from scipy.stats import norm
 from shapely.geometry import box
@@ -25,6 +27,7 @@ from trygg.auth import local_admin
 from trygg.errors import TryggError
 from trygg.importers import incidents
 from trygg.stats import gistar, hotspots, report
+from trygg.store import reads
 
 ADMIN = local_admin()
 
@@ -203,3 +206,121 @@ def test_import_of_the_report_leaves_scipy_stats_alembic_and_esda_out():
         [sys.executable, "-c", code], capture_output=True, text=True, cwd=REPO, check=True
     )
     assert result.stdout.strip() == "[]"
+
+
+# --- the grid's fast paths against independent computations -----------------------------
+
+
+@pytest.mark.parametrize("shape", [(3, 4), (6, 6), (9, 5)])
+def test_analytical_z_of_the_lattice_is_esdas_z(shape):
+    nrows, ncols = shape
+    grid = hotspots.Grid.over((0, 0, ncols * 100 - 1, nrows * 100 - 1), 100)
+    w = libpysal.weights.lat2W(nrows, ncols, rook=False)
+    rng = np.random.default_rng(nrows * 100 + ncols)
+    for values in (rng.integers(0, 30, grid.size).astype(float), rng.uniform(0, 1e3, grid.size)):
+        z = np.asarray(_esda(values, w, 0).Zs, dtype=float)
+        found = gistar.gi_star(values, grid.adjacency(), permutations=0)
+        np.testing.assert_allclose(found["z"], z, rtol=0, atol=1e-12)
+        if values[0] == int(values[0]):  # counts: every sum is exact, so bit for bit
+            assert np.array_equal(found["z"], z)
+        assert np.array_equal(found["p"], 2 * norm.sf(np.abs(found["z"])))
+        assert np.isnan(found["p_sim"]).all()
+
+
+def test_analytical_z_by_hand_on_three_values():
+    # Each value its own only neighbour: G*_i = y_i / Σy, E = 1/3, and
+    # Var = 1 · (3 − 1) / (3 − 1) / 3² · s² / ȳ² with s² = mean(y²) − ȳ².
+    y = np.array([1.0, 2.0, 6.0])
+    mean, variance = 3.0, (1 + 4 + 36) / 3 - 9.0
+    by_hand = (y / 9 - 1 / 3) / np.sqrt(1 / 9 * variance / mean**2)
+    from scipy import sparse
+
+    found = gistar.analytical_z(y, sparse.csr_array(np.eye(3)))
+    np.testing.assert_allclose(found, by_hand, rtol=0, atol=1e-15)
+
+
+def test_a_sparse_matrix_with_permutations_still_runs_esdas_test():
+    side = 5
+    grid = hotspots.Grid.over((0, 0, side * 100 - 1, side * 100 - 1), 100)
+    values = np.random.default_rng(3).uniform(1, 1e6, side * side)
+    found = gistar.gi_star(values, grid.adjacency(), permutations=99)
+    g = _esda(values, libpysal.weights.lat2W(side, side, rook=False), 99)
+    assert np.array_equal(np.rint(found["p_sim"] * 100), np.rint(g.p_sim.astype(float) * 100))
+
+
+@pytest.mark.parametrize("cell", [100.0, 123.4])
+def test_feature_collection_rings_are_each_cells_corners_in_wgs84(cell):
+    from pyproj import Transformer
+
+    grid = hotspots.Grid.over((370_000.0, 6_265_000.0, 370_000 + 4 * cell - 1, 6_265_003), cell)
+    assert grid.ncols >= 4
+    cells = np.array([3, 0, 2])  # a subset, out of order: kept as given
+    properties = pd.DataFrame({"cell": cells, "gi_z": [1.5, np.nan, -0.25]})
+    found = grid.feature_collection(cells, properties)
+    to_web = Transformer.from_crs("EPSG:3006", "EPSG:4326", always_xy=True)
+    for feature, index in zip(found["features"], cells, strict=True):
+        row, col = divmod(int(index), grid.ncols)
+        x, y = grid.x0 + col * cell, grid.y0 + row * cell
+        ring = []
+        for cx, cy in ((x, y), (x + cell, y), (x + cell, y + cell), (x, y + cell), (x, y)):
+            lon, lat = to_web.transform(cx, cy)  # one corner at a time
+            ring.append([round(lon, 7), round(lat, 7)])
+        assert feature["geometry"] == {"type": "Polygon", "coordinates": [ring]}
+    assert [f["properties"] for f in found["features"]] == [
+        {"cell": 3, "gi_z": 1.5},
+        {"cell": 0, "gi_z": None},
+        {"cell": 2, "gi_z": -0.25},
+    ]
+    assert json.loads(json.dumps(found)) == found
+    assert grid.feature_collection(np.array([], dtype=int), properties.iloc[:0])["features"] == []
+
+
+def test_feature_collection_leaves_the_garbage_collector_as_it_found_it():
+    import gc
+
+    grid = hotspots.Grid.over((0, 0, 299, 299), 100)
+    cells = np.arange(grid.size)
+    properties = pd.DataFrame({"cell": cells})
+    assert gc.isenabled()
+    grid.feature_collection(cells, properties)
+    assert gc.isenabled()
+    gc.disable()
+    try:
+        grid.feature_collection(cells, properties)
+        assert not gc.isenabled()
+    finally:
+        gc.enable()
+
+
+def test_load_incidents_reads_only_the_columns_asked_for(small_grid, tmp_path):
+    engine, counts = small_grid
+    # One more incident without coordinates (a place name only) and one in 2023.
+    rows = [
+        {"datum": "2024-07-01 08:00", "kategori": CATEGORIES[1], "x": "", "y": "", "antal": 4},
+        {
+            "datum": "2023-07-01 08:00",
+            "kategori": CATEGORIES[1],
+            "x": X0 + 50,
+            "y": Y0 + 50,
+            "antal": 2,
+        },
+    ]
+    path = write_csv(tmp_path, rows, "fler.csv")
+    text = path.read_bytes().decode("cp1252").replace("Beskrivning", "Plats")
+    path.write_bytes(text.replace("hemlig text 0", "Rutan").encode("cp1252"))
+    incidents.import_incidents(engine, path, "1381", actor=ADMIN)
+    start, end = dt.datetime(2024, 1, 1), dt.datetime(2025, 1, 1)
+    full, _ = reads.load_incidents(engine, "1381", start, end)
+    points, links = reads.load_incidents(
+        engine, "1381", start, end, with_links=False, with_times=False, columns=("y", "x", "count")
+    )
+    assert list(points.columns) == ["count", "x", "y"] and links.empty
+    assert points["count"].dtype == np.int64 and points["x"].dtype == float
+    # By hand: the 36 cells' incidents and the one without coordinates, not the 2023 one.
+    assert len(points) == SIDE * SIDE + 1
+    assert points["count"].sum() == counts.sum() + 4
+    assert points["x"].isna().sum() == 1 and points["y"].isna().sum() == 1
+    pd.testing.assert_frame_equal(points, full[["count", "x", "y"]])
+    ids, _ = reads.load_incidents(engine, "1381", start, end, columns=("id", "count"))
+    assert ids["id"].dtype == np.int64
+    pd.testing.assert_frame_equal(ids, full[["id", "count"]])

@@ -29,8 +29,9 @@ LAHOLM = "1381"
 
 
 def _old_incident_sums(engine, kommun, periods, by_place):
-    """``reads.incident_sums`` before the aggregate: links or incidents, text CASE."""
-    table = schema.incident_place if by_place else schema.incident
+    """``reads.incident_sums`` before the aggregate: links or incidents, text CASE (the
+    links' time, category and count are their incident's)."""
+    table, link = schema.incident, schema.incident_place
     period = case(
         *(
             (and_(table.c.occurred_at >= first, table.c.occurred_at < last), number)
@@ -38,22 +39,21 @@ def _old_incident_sums(engine, kommun, periods, by_place):
         ),
         else_=None,
     ).label("period")
-    keys = ([table.c.place_id] if by_place else []) + [table.c.category, period]
+    keys = ([link.c.place_id] if by_place else []) + [table.c.category, period]
     batch = schema.import_batch
     active = select(batch.c.id).where(
         batch.c.kommun_kod == kommun,
         batch.c.kind == batches.INCIDENTS_KIND,
         batch.c.status == batches.ACTIVE,
     )
-    query = (
-        select(*keys, func.sum(table.c.count))
-        .where(
-            table.c.batch_id.in_(active),
-            table.c.occurred_at >= min(p[0] for p in periods),
-            table.c.occurred_at < max(p[1] for p in periods),
-        )
-        .group_by(*keys)
-    )
+    query = select(*keys, func.sum(table.c.count))
+    if by_place:
+        query = query.join(link, link.c.incident_id == table.c.id)
+    query = query.where(
+        table.c.batch_id.in_(active),
+        table.c.occurred_at >= min(p[0] for p in periods),
+        table.c.occurred_at < max(p[1] for p in periods),
+    ).group_by(*keys)
     with engine.connect() as connection:
         rows = [tuple(r) for r in connection.execute(query)]
     names = ["place_id"] if by_place else []
@@ -193,6 +193,7 @@ def _table(engine, name: str) -> pd.DataFrame:
 def test_aggregate_sums_equal_the_incidents_and_links_of_each_batch(demo_engine):
     aggregate = _table(demo_engine, "incident_aggregate")
     incident, link = _table(demo_engine, "incident"), _table(demo_engine, "incident_place")
+    link = link.merge(incident[["id", "count"]], left_on="incident_id", right_on="id")
     whole = aggregate[aggregate["place_id"].isna()]
     placed = aggregate[aggregate["place_id"].notna()].astype({"place_id": int})
     assert whole.groupby("batch_id")["count"].sum().to_dict() == (

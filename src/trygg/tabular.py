@@ -4,31 +4,42 @@ CSV in UTF-8 (with or without BOM) or Windows-1252, with ``;``, ``,`` or tab, CR
 decimal commas; Excel (.xlsx, .xlsm, .xls) and OpenDocument (.ods) through
 python-calamine, in a child process with capped memory and time (:mod:`trygg.sandbox`).
 Every read is bounded by :func:`trygg.settings.limits`: bytes, rows, columns, cells and
-characters per cell. Headers are matched ignoring case, surrounding whitespace and
-å/ä/ö; spaces and hyphens count as underscores. The survey and incident importers and
-the upload page all go through :func:`canonical_columns`.
+characters per cell. A CSV is read column-wise by pandas and kept as columns
+(:class:`Table`); one pandas cannot read as the ``csv`` module would goes row by row
+through the ``csv`` module, with the same cells and row numbers. Headers become
+canonical names in :mod:`trygg.mappings` (re-exported here); the survey and incident
+importers and the upload page all go through :func:`canonical_columns`.
 """
 
 from __future__ import annotations
 
 import csv
 import io
-import json
 import math
 import re
-from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
-import yaml
+import pyarrow as pa
+import pyarrow.compute as pc
 
 from trygg import filecheck, sandbox, settings
 from trygg.errors import TryggError
+from trygg.mappings import (  # noqa: F401  (read with the tables they map)
+    NESTED_MAPPINGS,
+    SYNONYMS,
+    ColumnNames,
+    canonical_columns,
+    column_mapping,
+    load_yaml,
+    mapping_key,
+    read_mapping,
+)
 from trygg.sandbox import cell_text as cell_text
 from trygg.settings import Limits
 from trygg.strings import t
-from trygg.text import fold_header, suffix
+from trygg.text import suffix
 
 DELIMITERS = (";", ",", "\t")
 SNIFF_CHARS = 65_536
@@ -36,49 +47,82 @@ SNIFF_CHARS = 65_536
 UTF16_BOMS = (b"\xff\xfe", b"\xfe\xff")
 SPREADSHEET_SUFFIXES = {".xlsx", ".xlsm", ".xlsb", ".xls", ".ods"}
 
-#: Built-in header synonyms shared by every importer: normalised header → canonical name.
-SYNONYMS: dict[str, str] = {
-    "omrade": "plats",
-    "delomrade": "plats",
-    "plats_namn": "plats",
-    "platsnamn": "plats",
-    "weight": "vikt",
-    "year": "ar",
-    "latitud": "lat",
-    "latitude": "lat",
-    "lng": "lon",
-    "longitud": "lon",
-    "longitude": "lon",
-    "easting": "x",
-    "e": "x",
-    "northing": "y",
-    "n": "y",
-}
 
-
-@dataclass
 class Table:
-    """A read table: the header and the data rows with their spreadsheet row numbers."""
+    """A read table: the header and the data rows with their spreadsheet row numbers.
 
-    file_name: str
-    header: list[str]
-    rows: list[list[str]]
-    row_numbers: list[int]
-    columns: dict[str, int] = field(default_factory=dict)
-    #: Title lines above the header (``read_table(titled=True)``), e.g. a table's name.
-    titles: list[str] = field(default_factory=list)
+    A large CSV is held column by column (:meth:`from_frame`); ``rows`` then builds the
+    row lists on first use. :meth:`series` and :meth:`numbers` give a whole column
+    stripped or as numbers, computed once.
+    """
+
+    def __init__(
+        self,
+        file_name: str,
+        header: list[str],
+        rows: list[list[str]] | None,
+        row_numbers: list[int],
+        columns: dict[str, int] | None = None,
+        titles: list[str] | None = None,
+    ):
+        self.file_name = file_name
+        self.header = header
+        self._rows = rows
+        self._frame: pd.DataFrame | None = None
+        self.row_numbers = row_numbers
+        self.columns: dict[str, int] = columns or {}
+        #: Title lines above the header (``read_table(titled=True)``), e.g. a table's name.
+        self.titles: list[str] = titles or []
+        self._series: dict[int, pd.Series] = {}
+        self._numbers: dict[int, np.ndarray] = {}
+
+    @classmethod
+    def from_frame(
+        cls, file_name: str, header: list[str], frame: pd.DataFrame, row_numbers: list[int]
+    ) -> Table:
+        """A table over ``frame``'s string columns, one per header cell, in order."""
+        table = cls(file_name, header, None, row_numbers)
+        table._frame = frame
+        return table
+
+    def __len__(self) -> int:
+        return len(self.row_numbers)
+
+    @property
+    def rows(self) -> list[list[str]]:
+        if self._rows is None:
+            self._rows = self._frame.to_numpy(dtype=object).tolist()
+        return self._rows
 
     def value(self, row: list[str], name: str) -> str:
         """The cell of canonical column ``name`` in ``row`` ('' when absent)."""
         index = self.columns.get(name)
         return row[index].strip() if index is not None and index < len(row) else ""
 
+    def series(self, name: str) -> pd.Series:
+        """Every row's stripped cell of canonical column ``name`` ('' when absent)."""
+        index = self.columns.get(name, -1)
+        if index not in self._series:
+            if index < 0:
+                found = pd.Series([""] * len(self), dtype="str")
+            elif self._frame is not None:
+                found = self._frame.iloc[:, index].str.strip()
+            else:
+                cells = [row[index].strip() if index < len(row) else "" for row in self.rows]
+                found = pd.Series(cells, dtype="str")
+            self._series[index] = found.reset_index(drop=True)
+        return self._series[index]
+
     def column(self, name: str) -> list[str]:
         """Every row's stripped cell of canonical column ``name`` ('' when absent)."""
-        index = self.columns.get(name)
-        if index is None:
-            return [""] * len(self.rows)
-        return [row[index].strip() for row in self.rows]
+        return self.series(name).tolist()
+
+    def numbers(self, name: str) -> np.ndarray:
+        """:func:`parse_numbers` of column ``name``, computed once."""
+        index = self.columns.get(name, -1)
+        if index not in self._numbers:
+            self._numbers[index] = parse_numbers(self.series(name))
+        return self._numbers[index]
 
     def source_header(self, name: str) -> str:
         """The header as written in the file, for messages."""
@@ -199,6 +243,9 @@ def read_table(
     else:
         if looks_binary(data) and not data.startswith(UTF16_BOMS):
             raise _binary_refusal(data, path)
+        fast = None if titled else _csv_frame(data, limits)
+        if fast is not None:
+            return _frame_table(path.name, *fast)
         records = _csv_records(data, path.name, limits, titled)
     records = [(n, row) for n, row in records if any(cell.strip() for cell in row)]
     if not records:
@@ -217,6 +264,65 @@ def read_table(
         row_numbers=[n for n, _row in body],
         titles=titles,
     )
+
+
+#: Characters that send a CSV to the ``csv`` module: NUL, and the separators Python's
+#: ``str.strip`` treats as white space but Arrow's does not.
+NOT_PLAIN = ("\x00", "\x1c", "\x1d", "\x1e", "\x1f")
+
+
+def _csv_frame(data: bytes, limits: Limits) -> tuple[pd.DataFrame, np.ndarray] | None:
+    """A CSV read column-wise by pandas' C parser (which quotes as the ``csv`` module
+    does): every record as strings, with its number. None when the file needs the
+    ``csv`` module's reading: NULs or lone carriage returns, a quote pandas cannot
+    parse, ragged rows, or near a limit (the ``csv`` path's refusal names the row).
+    """
+    text = decode(data)
+    if any(mark in text for mark in NOT_PLAIN) or text.count("\r") != text.count("\r\n"):
+        return None
+    delimiter = sniff_delimiter(text)
+    lines = text.count("\n") + 1  # at least the records: checked before pandas holds them
+    width = text[:SNIFF_CHARS].split("\n", 1)[0].count(delimiter) + 1
+    if lines > limits.max_rows or width > limits.max_columns or lines * width > limits.max_cells:
+        return None
+    try:
+        frame = pd.read_csv(
+            io.StringIO(text),
+            sep=delimiter,
+            header=None,
+            dtype="str",
+            keep_default_na=False,
+            skip_blank_lines=False,
+            engine="c",
+        )
+    except (pd.errors.ParserError, pd.errors.EmptyDataError, ValueError):
+        return None
+    height, width = frame.shape
+    longest = max((int(frame[c].str.len().max() or 0) for c in frame.columns), default=0)
+    if (
+        height > limits.max_rows
+        or width > limits.max_columns
+        or height * width > limits.max_cells
+        or longest > limits.max_cell_chars
+    ):
+        return None
+    numbers = np.arange(1, height + 1)
+    filled = np.zeros(height, dtype=bool)
+    for column in frame.columns:
+        filled |= (frame[column].str.strip() != "").to_numpy(dtype=bool)
+    return frame.iloc[filled].reset_index(drop=True), numbers[filled]
+
+
+def _frame_table(file_name: str, frame: pd.DataFrame, numbers: np.ndarray) -> Table:
+    """The table of a column-wise read: the first filled record is the header."""
+    if len(frame) == 0:
+        raise TryggError(t("err.table_empty", file=file_name))
+    if len(frame) == 1:
+        raise TryggError(t("err.table_no_rows", file=file_name))
+    header = [cell.strip() for cell in frame.iloc[0].tolist()]
+    body = frame.iloc[1:].reset_index(drop=True)
+    body.columns = range(body.shape[1])
+    return Table.from_frame(file_name, header, body, numbers[1:].tolist())
 
 
 #: What a file that is no text table looks like, by its first bytes.
@@ -260,166 +366,6 @@ def _spreadsheet_records(
     raise TryggError(t("err.table_unreadable", file=file_name))
 
 
-class ColumnNames(dict):
-    """An importer's header synonyms (folded header → canonical name) and the mapping keys
-    it accepts, written as the README names them (``område``, ``brottstyp``, ``antal`` …)."""
-
-    def __init__(self, synonyms: dict[str, str], accepted: tuple[str, ...]):
-        super().__init__(synonyms)
-        self.accepted = accepted
-
-
-def canonical_columns(
-    header: list[str], mapping: dict[str, str] | None = None, synonyms: dict | None = None
-) -> dict[str, int]:
-    """Map canonical column names to their index in ``header``.
-
-    ``mapping`` (column name → header as written) wins over the built-in synonyms;
-    ``synonyms`` adds importer-specific ones on top of :data:`SYNONYMS`. A mapping key is
-    folded and read through the same synonyms, so ``område``, ``Per 100 000`` and the
-    internal ``plats``, ``per_100k`` all work. With importer ``synonyms`` a key that names
-    no column of that importer is refused, listing the accepted keys.
-    """
-    table = {**SYNONYMS, **(synonyms or {})}
-    by_normalised = {fold_header(h): i for i, h in reversed(list(enumerate(header)))}
-    columns: dict[str, int] = {}
-    for index, name in enumerate(header):
-        key = fold_header(name)
-        canonical = table.get(key, key)
-        if key and canonical not in columns:
-            columns[canonical] = index
-    for key, written in column_mapping(mapping or {}).items():
-        canonical = mapping_key(key, table, synonyms)
-        index = by_normalised.get(fold_header(str(written)))
-        if index is None:
-            raise TryggError(
-                t(
-                    "err.mapping_header_missing",
-                    header=written,
-                    canonical=key,
-                    headers=", ".join(header),
-                )
-            )
-        columns = {k: v for k, v in columns.items() if v != index}
-        columns[canonical] = index
-    return columns
-
-
-def mapping_key(key: str, table: dict[str, str], synonyms: dict | None) -> str:
-    """The canonical column a mapping key names; refused when the importer has none such."""
-    folded = fold_header(key)
-    canonical = table.get(folded, folded)
-    if synonyms is None:
-        return canonical
-    if isinstance(synonyms, ColumnNames):
-        listed = list(synonyms.accepted)
-        known = {table.get(fold_header(name), fold_header(name)) for name in listed}
-    else:
-        known = set(table.values())
-        listed = sorted(known)
-    if canonical not in known:
-        raise TryggError(t("err.mapping_key_unknown", name=key, accepted=", ".join(listed)))
-    return canonical
-
-
-def read_mapping(path: str | Path | None) -> dict:
-    """A mapping file (JSON or YAML): canonical column name → header in the data file.
-
-    An incident mapping may also hold ``kategorier``: source category → canonical one.
-    """
-    if path is None:
-        return {}
-    path = Path(path)
-    data = filecheck.read_bounded(path, limit="max_document_bytes")
-    try:
-        text = data.decode("utf-8-sig")
-        mapping = json.loads(text) if suffix(path) == ".json" else load_yaml(text, path.name)
-    except (ValueError, RecursionError) as err:
-        raise TryggError(t("err.mapping_unreadable", file=path.name, reason=err)) from None
-    if not isinstance(mapping, dict) or not all(
-        isinstance(k, str) and (isinstance(v, str) or (k in NESTED_MAPPINGS and _str_dict(v)))
-        for k, v in mapping.items()
-    ):
-        raise TryggError(
-            t("err.mapping_unreadable", file=path.name, reason="ska vara namn: rubrik-par")
-        )
-    return mapping
-
-
-NESTED_MAPPINGS = {"kategorier", "categories"}
-
-
-def load_yaml(text: str, file_name: str, limits: Limits | None = None):
-    """``yaml.safe_load`` for files from users: no aliases, at most ``max_nesting`` levels.
-
-    The events are scanned first, without building anything, so a billion-laughs file
-    (aliases of aliases) or a thousand nested lists is refused before it can grow.
-
-    Raises
-    ------
-    TryggError
-        Naming the line of the alias, the nesting or the syntax error.
-    """
-    limits = limits or settings.limits()
-    depth = 0
-    try:
-        for event in yaml.parse(text, Loader=yaml.CSafeLoader):
-            line = event.start_mark.line + 1 if event.start_mark else 0
-            if isinstance(event, yaml.AliasEvent):
-                raise TryggError(t("err.yaml_alias", file=file_name, line=line))
-            if isinstance(event, yaml.CollectionStartEvent):
-                depth += 1
-                if depth > limits.max_nesting:
-                    raise filecheck.limit_refusal(
-                        "err.nesting", "max_nesting", "", limits, file=file_name, line=line
-                    )
-            elif isinstance(event, yaml.CollectionEndEvent):
-                depth -= 1
-        return yaml.load(text, Loader=UserYamlLoader)
-    except yaml.YAMLError as err:
-        mark = getattr(err, "problem_mark", None)
-        line = mark.line + 1 if mark is not None else 1
-        reason = getattr(err, "problem", None) or type(err).__name__
-        raise TryggError(
-            t("err.yaml_unreadable", file=file_name, line=line, reason=reason)
-        ) from None
-
-
-class UserYamlLoader(yaml.CSafeLoader):
-    """The safe loader; a bad date or number is a YAML error at its line, not a ValueError."""
-
-
-def _marked(construct):
-    def constructor(loader, node):
-        try:
-            return construct(loader, node)
-        except (ValueError, OverflowError):
-            raise yaml.constructor.ConstructorError(
-                None, None, t("err.yaml_value", value=node.value[:40]), node.start_mark
-            ) from None
-
-    return constructor
-
-
-for _tag, _construct in (
-    ("tag:yaml.org,2002:timestamp", yaml.constructor.SafeConstructor.construct_yaml_timestamp),
-    ("tag:yaml.org,2002:int", yaml.constructor.SafeConstructor.construct_yaml_int),
-    ("tag:yaml.org,2002:float", yaml.constructor.SafeConstructor.construct_yaml_float),
-):
-    UserYamlLoader.add_constructor(_tag, _marked(_construct))
-
-
-def _str_dict(value) -> bool:
-    return isinstance(value, dict) and all(
-        isinstance(k, str) and isinstance(v, str) for k, v in value.items()
-    )
-
-
-def column_mapping(mapping: dict) -> dict[str, str]:
-    """Only the column part of a mapping (canonical name → header)."""
-    return {k: v for k, v in mapping.items() if isinstance(v, str)}
-
-
 def parse_number(text: str) -> float | None:
     """A number with decimal comma or point and optional space thousands separators.
 
@@ -430,7 +376,7 @@ def parse_number(text: str) -> float | None:
     >>> parse_number("1 234,5")
     1234.5
     """
-    cleaned = text.strip().replace("\u00a0", "").replace(" ", "").replace(",", ".")
+    cleaned = "".join(text.split()).replace(",", ".")  # every space, as parse_numbers
     try:
         value = float(cleaned)
     except ValueError:
@@ -440,10 +386,22 @@ def parse_number(text: str) -> float | None:
     return value
 
 
-def parse_numbers(texts: list[str]) -> np.ndarray:
-    """Vectorised :func:`parse_number`: NaN where a text is not a finite number."""
-    series = pd.Series(texts, dtype="string")
-    cleaned = series.str.replace(r"[\s\u00a0]", "", regex=True).str.replace(",", ".")
-    valid = cleaned.str.fullmatch(r"[-+]?(\d+\.?\d*|\.\d+)([eE][-+]?\d+)?").fillna(False)
-    numbers = pd.to_numeric(cleaned.where(valid), errors="coerce").to_numpy(dtype=float)
-    return np.where(np.isfinite(numbers), numbers, np.nan)
+#: White space as Python's ``str.isspace`` knows it, in Arrow's (RE2) syntax.
+_SPACE = r"[\t\n\v\f\r\x{1c}-\x{1f}\x{85}\pZ]"
+_NUMBER = r"^[-+]?(\d+\.?\d*|\.\d+)([eE][-+]?\d+)?$"
+
+
+def parse_numbers(texts: list[str] | pd.Series) -> np.ndarray:
+    """Vectorised :func:`parse_number` (through Arrow): NaN where a text is not a finite
+    number."""
+    cells = pa.array(pd.Series(texts, dtype="str"))
+    if len(cells) == 0:
+        return np.array([], dtype=float)
+    if pc.any(pc.match_substring_regex(cells, _SPACE)).as_py():
+        cells = pc.replace_substring_regex(cells, _SPACE, "")
+    if pc.any(pc.match_substring(cells, ",")).as_py():
+        cells = pc.replace_substring(cells, ",", ".")
+    valid = pc.fill_null(pc.match_substring_regex(cells, _NUMBER), False)
+    numbers = pc.cast(pc.if_else(valid, cells, None), pa.float64())
+    values = np.asarray(numbers.to_numpy(zero_copy_only=False), dtype=float)
+    return np.where(np.isfinite(values), values, np.nan)

@@ -13,17 +13,21 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import numpy as np
 from sqlalchemy import Connection, Engine
 
 from trygg.errors import RowError, TryggError
 from trygg.filecheck import number, read_bounded
-from trygg.importers import coordinates
-from trygg.places.lookup import Locator, in_sweden, to_store_xy
-from trygg.scales import STORE_CRS, WEB_CRS
+from trygg.importers.placing import (  # noqa: F401  (the importers' shared names)
+    Placement,
+    Placements,
+    location_mode,
+    place_rows,
+    unknown_place_message,
+)
+from trygg.places.lookup import Locator
 from trygg.store import batches, check_kommun_code, require_kommun, write_transaction
 from trygg.strings import t
-from trygg.tabular import Table, canonical_columns, parse_numbers, read_mapping, read_table
+from trygg.tabular import Table, canonical_columns, read_mapping, read_table
 
 #: A batch keeps at most this many row errors in its summary (all are counted).
 MAX_STORED_ERRORS = 5000
@@ -270,179 +274,3 @@ def open_upload(
         kommun_name = require_kommun(connection, kommun)
         locator = Locator(connection, kommun)
     return Upload(kommun, kommun_name, path, data, mapping, table, locator)
-
-
-@dataclass
-class Placement:
-    """Where one row is: its places (possibly several), its point in EPSG:3006, its text."""
-
-    place_ids: list[int] = field(default_factory=list)
-    x: float | None = None
-    y: float | None = None
-    place_text: str | None = None
-
-
-@dataclass
-class Placements:
-    """The outcome of placing every row: placements, row errors and unresolved rows."""
-
-    rows: list[Placement | None]
-    errors: dict[int, list[RowError]]
-    unresolved: set[int]
-    #: Rows without coordinates when a place is not required: kept (no point) with this
-    #: one error each ("koordinat saknas"); they count for the kommun total.
-    missing: dict[int, RowError] = field(default_factory=dict)
-    #: Whole-file warnings (e.g. coordinates that look like another system, with --force).
-    warnings: list[str] = field(default_factory=list)
-
-
-def location_mode(columns: dict[str, int]) -> str | None:
-    """Which location columns a table has: ``wgs84`` (lat+lon), ``xy``, ``plats`` or None.
-
-    Coordinates win over a place column when a file has both: a point is the more exact
-    location, and it counts for every place that holds it.
-    """
-    if "lat" in columns and "lon" in columns:
-        return "wgs84"
-    if "x" in columns and "y" in columns:
-        return "xy"
-    if "plats" in columns:
-        return "plats"
-    return None
-
-
-def place_rows(
-    table: Table,
-    locator: Locator,
-    mode: str,
-    crs: str | None,
-    require_place: bool = True,
-    *,
-    force: bool = False,
-    only: np.ndarray | None = None,
-) -> Placements:
-    """Place every row of ``table`` by name or by point.
-
-    With ``require_place`` a row that no place holds is an error (an *unresolved* row);
-    without it, a point outside every place is kept with its coordinates only. ``only``
-    (a boolean array, one per row) limits placing to those rows: the others get an empty
-    :class:`Placement` and no error (an incident known only to its kommun). ``force``
-    turns a refusal of implausible coordinates into a warning.
-    """
-    if mode == "plats":
-        return _place_by_name(table, locator)
-    placed = _place_by_point(table, locator, mode, crs, require_place, force, only)
-    if only is not None:
-        for index in np.flatnonzero(~np.asarray(only, dtype=bool)).tolist():
-            placed.rows[index] = Placement()
-            placed.errors.pop(index, None)
-            placed.missing.pop(index, None)
-            placed.unresolved.discard(index)
-    return placed
-
-
-def _place_by_name(table: Table, locator: Locator) -> Placements:
-    rows: list[Placement | None] = []
-    errors: dict[int, list[RowError]] = {}
-    unresolved: set[int] = set()
-    header = table.source_header("plats")
-    for index, row in enumerate(table.rows):
-        text = table.value(row, "plats")
-        place_id = locator.match_name(text) if text else None
-        if place_id is None:
-            unresolved.add(index)
-            errors[index] = [
-                RowError(
-                    table.row_numbers[index], header, text, unknown_place_message(locator, text)
-                )
-            ]
-            rows.append(None)
-        else:
-            rows.append(Placement([place_id], place_text=text))
-    return Placements(rows, errors, unresolved)
-
-
-def unknown_place_message(locator: Locator, text: str) -> str:
-    """Why a place name did not match, naming at most three places (see
-    :meth:`~trygg.places.lookup.NameIndex.unknown_reason`)."""
-    if not text:
-        return t("row.place_missing")
-    return locator.unknown_reason(text)
-
-
-def _place_by_point(
-    table: Table,
-    locator: Locator,
-    mode: str,
-    crs: str | None,
-    require_place: bool,
-    force: bool = False,
-    only: np.ndarray | None = None,
-) -> Placements:
-    first, second = ("lon", "lat") if mode == "wgs84" else ("x", "y")
-    source = WEB_CRS if mode == "wgs84" else (crs or STORE_CRS)
-    rows: list[Placement | None] = [None] * len(table.rows)
-    errors: dict[int, list[RowError]] = {}
-    missing: dict[int, RowError] = {}
-    texts = {name: table.column(name) for name in (first, second)}
-    numbers = {name: parse_numbers(texts[name]) for name in (first, second)}
-    pair = f"{table.source_header(first)}/{table.source_header(second)}"
-    message = t("row.coordinate", crs=source)
-    valid = ~np.isnan(numbers[first]) & ~np.isnan(numbers[second])
-    if mode == "wgs84":
-        lon, lat = numbers[first], numbers[second]
-        in_range = (np.abs(lon) <= 180) & (np.abs(lat) <= 90)
-    else:
-        in_range = np.ones(len(valid), dtype=bool)
-    for index in np.flatnonzero(~(valid & in_range)).tolist():
-        number = table.row_numbers[index]
-        if not texts[first][index] and not texts[second][index]:
-            if require_place:
-                errors[index] = [RowError(number, pair, "", t("outcomes.coordinate_missing"))]
-            else:
-                missing[index] = RowError(number, pair, "", t("outcomes.coordinate_missing_kept"))
-                rows[index] = Placement()
-            continue
-        bad = [name for name in (first, second) if np.isnan(numbers[name][index])] or ["lat"]
-        errors[index] = [
-            RowError(number, table.source_header(name), texts[name][index], message) for name in bad
-        ]
-    good = np.flatnonzero(valid & in_range).tolist()
-    xs = numbers[first][good]
-    ys = numbers[second][good]
-    store_x, store_y = to_store_xy(xs, ys, source)
-    inside = in_sweden(store_x, store_y)
-    found = locator.containing(np.where(inside, store_x, 0.0), np.where(inside, store_y, 0.0))
-    held = inside & np.array([bool(ids) for ids in found], dtype=bool)
-    judged = np.ones(len(good), dtype=bool)
-    if only is not None:
-        judged = np.asarray(only, dtype=bool)[np.asarray(good, dtype=np.int64)]
-    headers = (table.source_header(first), table.source_header(second))
-    verdict = coordinates.judge(
-        *(values[judged] for values in (xs, ys, store_x, store_y, held)),
-        locator,
-        source,
-        headers,
-    )
-    if verdict.refuse and not force:
-        raise TryggError(verdict.message)
-    unresolved: set[int] = set()
-    for position, index in enumerate(good):
-        value = f"{texts[first][index]}; {texts[second][index]}"
-        if not inside[position] and not require_place:
-            errors[index] = [
-                RowError(
-                    table.row_numbers[index], pair, value, t("row.coordinate_range", crs=source)
-                )
-            ]
-            continue
-        ids = found[position] if inside[position] else []
-        if require_place and not ids:
-            unresolved.add(index)
-            errors[index] = [
-                RowError(table.row_numbers[index], pair, value, t("row.outside_places"))
-            ]
-            continue
-        rows[index] = Placement(ids, float(store_x[position]), float(store_y[position]))
-    warnings = [verdict.message] if verdict.message else []
-    return Placements(rows, errors, unresolved, missing, warnings)

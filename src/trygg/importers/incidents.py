@@ -11,22 +11,18 @@ to its län is not stored. Descriptions are stored but never published.
 
 from __future__ import annotations
 
-import datetime as dt
 import re
-from collections import Counter
 from pathlib import Path
 
 import numpy as np
-from sqlalchemy import Connection, Engine, select
+import pandas as pd
+from sqlalchemy import Connection, Engine, func, select
 
 from trygg import geo
 from trygg.auth import Actor, require_write
-from trygg.errors import RowError, TryggError
-from trygg.filecheck import number as number_text
-from trygg.importers import polisen
+from trygg.errors import TryggError
+from trygg.importers import incident_rows, polisen
 from trygg.importers.base import (
-    Placement,
-    Placements,
     RowOutcome,
     location_mode,
     open_upload,
@@ -35,20 +31,16 @@ from trygg.importers.base import (
 from trygg.places.lookup import Locator
 from trygg.scales import (
     CATEGORY_SYNONYMS,
-    FIRST_YEAR,
     INCIDENT_CATEGORIES,
-    LAST_YEAR,
-    MAX_INCIDENT_COUNT,
     UNKNOWN_CATEGORY,
 )
-from trygg.store import aggregates, batches, bulk_insert, schema
+from trygg.store import PLACEHOLDERS, aggregates, batches, bulk_insert, schema
 from trygg.store.reads import stored_source_ids
 from trygg.strings import t
 from trygg.tabular import (
     NESTED_MAPPINGS,
     Table,
     cell_text,
-    parse_number,
     read_table,
 )
 from trygg.text import fold, suffix
@@ -85,7 +77,7 @@ INCIDENT_SYNONYMS = {
 }
 
 #: Why an accepted row is not stored; every key is always in the summary.
-EXCLUDED_REASONS = ("sammanfattning", "dubblett", "annan_kommun")
+EXCLUDED_REASONS = incident_rows.EXCLUDED_REASONS
 
 
 def canonical_category(text: str, extra: dict[str, str] | None = None) -> tuple[str, bool]:
@@ -222,23 +214,21 @@ def parse_incident_rows(
     stored_ids: set[str] | frozenset[str] = frozenset(),
     force: bool = False,
 ) -> RowOutcome:
-    """Turn every row into an incident record, row errors, or a reason not to store it.
+    """Turn the rows into incident records (:class:`IncidentRecords`), row errors, or a
+    reason not to store them, column by column.
 
     Only rows located to a point are placed; a row without coordinates is kept for the
     kommun total (precision ``kommun``) with its "koordinat saknas". Summary posts, ids
     seen before (in the file or in an active batch of the kommun), län-only events and
     events named for another kommun are accepted but not stored, and counted.
     """
-    outcome = RowOutcome(rows=len(table.rows))
-    kinds = table.column("kategori")
-    summary_cache = {kind: polisen.is_summary_post(kind) for kind in set(kinds)}
-    summaries = np.array([summary_cache[kind] for kind in kinds], dtype=bool)
+    outcome = RowOutcome(rows=len(table))
+    kinds = table.series("kategori")
+    summaries = incident_rows.distinct(kinds, polisen.is_summary_post).astype(bool)
     precisions, precision_errors = polisen.row_precisions(table, mode)
-    points = ~summaries & np.array([p in (None, "punkt") for p in precisions], dtype=bool)
-    placed = _unplace(
-        place_rows(table, locator, mode, crs, require_place=False, force=force, only=points),
-        points,
-    )
+    points = ~summaries & ((precisions == None) | (precisions == "punkt"))  # noqa: E711
+    placed = place_rows(table, locator, mode, crs, require_place=False, force=force, only=points)
+    placed.clear(np.flatnonzero(~points))
     outcome.warnings.extend(placed.warnings)
     if mode in polisen.COORDINATE_COLUMNS:
         outcome.warnings.extend(
@@ -248,139 +238,83 @@ def parse_incident_rows(
     errors = {index: list(found) for index, found in placed.errors.items()}
     for index, found in precision_errors.items():
         errors.setdefault(index, []).extend(found)
-    dates, times = table.column("datum"), table.column("tid")
-    counts, descriptions = table.column("antal"), table.column("beskrivning")
-    source_ids, locations = table.column("kalla_id"), table.column("kalla_plats")
-    parsed = polisen.parse_dates(dates, times)
-    category_cache: dict[str, tuple[str, bool]] = {}
-    count_cache: dict[str, int | None] = {}
-    kommun_cache: dict[str, tuple[bool, list[int]]] = {}
-    tally = _Tally()
-    seen: set[str] = set()
-    for index in range(len(table.rows)):
-        if summaries[index]:
-            tally.excluded["sammanfattning"] += 1
-            continue
-        number = table.row_numbers[index]
-        row_errors = errors.get(index, [])
-        when = parsed[index]
-        if when is None or not FIRST_YEAR <= when[0].year <= LAST_YEAR:
-            row_errors.append(
-                RowError(number, table.source_header("datum"), dates[index], _date_message(when))
-            )
-        if counts[index] not in count_cache:
-            count_cache[counts[index]] = _count(counts[index])
-        count = count_cache[counts[index]]
-        if count is None:
-            row_errors.append(
-                RowError(
-                    number,
-                    table.source_header("antal"),
-                    counts[index],
-                    t("row.count_range", max=number_text(MAX_INCIDENT_COUNT)),
-                )
-            )
-        if row_errors:
-            outcome.reject(index, [*filter(None, [placed.missing.get(index)]), *row_errors])
-            continue
-        if index in placed.missing:
-            outcome.note([placed.missing[index]])
-        source_id = source_ids[index]
-        if source_id and (source_id in seen or source_id in stored_ids):
-            tally.excluded["dubblett"] += 1
-            continue
-        seen.add(source_id)
-        placement: Placement = placed.rows[index] or Placement()
-        located = placement.x is not None or bool(placement.place_ids)
-        precision = precisions[index] or ("punkt" if located else "kommun")
-        precision = "kommun" if precision == "punkt" and not located else precision
-        tally.precision[precision] += 1
-        if precision == "län":
-            continue
-        location = locations[index]
-        if location not in kommun_cache:
-            kommun_cache[location] = polisen.kommun_of(location, kommun_name, locator)
-        counted, kommun_place = kommun_cache[location]
-        if not counted:
-            tally.excluded["annan_kommun"] += 1
-            continue
-        if kinds[index] not in category_cache:
-            category_cache[kinds[index]] = canonical_category(kinds[index], categories)
-        category, known = category_cache[kinds[index]]
-        if not known:
-            tally.unknown[kinds[index]] += 1
-        tally.outside += precision == "punkt" and not placement.place_ids
-        outcome.records.append(
-            {
-                "row_number": number,
-                "occurred_at": when[0],
-                "precision": when[1],
-                "category": category,
-                "source_category": kinds[index] or None,
-                "count": count,
-                "x": placement.x,
-                "y": placement.y,
-                "place_text": placement.place_text or location or None,
-                "beskrivning": descriptions[index] or None,
-                "place_ids": placement.place_ids or kommun_place * (precision == "kommun"),
-                "location_precision": precision,
-                "source_id": source_id or None,
-            }
+    dates = polisen.parse_date_column(table.series("datum"), table.series("tid"))
+    counts = incident_rows.distinct(table.series("antal"), incident_rows.count_value)
+    rejected = incident_rows.row_errors(table, outcome, placed, errors, summaries, dates, counts)
+    candidates = ~summaries & ~rejected
+    source_ids = table.series("kalla_id")
+    doubled = incident_rows.duplicates(source_ids, candidates, stored_ids)
+    kept = candidates & ~doubled
+    arrays = placed.arrays
+    linked = np.bincount(arrays["link_rows"], minlength=len(table)) > 0
+    located = ~np.isnan(arrays["x"]) | linked
+    precision = np.where(precisions == None, np.where(located, "punkt", "kommun"), precisions)  # noqa: E711
+    precision = np.where((precision == "punkt") & ~located, "kommun", precision).astype(object)
+    tally = {name: int(np.sum(kept & (precision == name))) for name in polisen.PRECISIONS}
+    kept &= precision != "län"
+    locations = table.series("kalla_plats")
+    where = incident_rows.distinct(
+        locations, lambda text: polisen.kommun_of(text, kommun_name, locator)
+    )
+    counted = np.array([found[0] for found in where.tolist()], dtype=bool)
+    final = kept & counted
+    chosen = np.flatnonzero(final)
+    mapped = incident_rows.distinct(kinds[final], lambda kind: canonical_category(kind, categories))
+    known = np.array([found[1] for found in mapped.tolist()], dtype=bool)
+    in_link = final[arrays["link_rows"]]
+    kommun_rows = chosen[precision[chosen] == "kommun"]
+    kommun_places = [(index, where[index][1]) for index in kommun_rows.tolist() if where[index][1]]
+    link_rows = np.concatenate(
+        [arrays["link_rows"][in_link], [i for i, ids in kommun_places for _ in ids]]
+    ).astype(np.int64)
+    link_places = np.concatenate(
+        [arrays["link_places"][in_link], [p for _i, ids in kommun_places for p in ids]]
+    ).astype(np.int64)
+    order = np.argsort(link_rows, kind="stable")
+    texts = arrays.get("texts")
+    place_text = locations.to_numpy(dtype=object)[chosen]
+    if texts is not None:
+        place_text = np.where(
+            pd.isna(texts[chosen]) | (texts[chosen] == ""), place_text, texts[chosen]
         )
-    outcome.extra = tally.summary(outcome.records)
+    x, y = arrays["x"][chosen], arrays["y"][chosen]
+    descriptions = table.series("beskrivning").to_numpy(dtype=object)[chosen]
+    own_kinds = kinds.to_numpy(dtype=object)[chosen]
+    ids = source_ids.to_numpy(dtype=object)[chosen]
+    outcome.records = incident_rows.IncidentRecords(
+        {
+            "row_number": np.asarray(table.row_numbers, dtype=np.int64)[chosen],
+            "occurred_at": dates[0][chosen],
+            "precision": dates[1][chosen],
+            "category": np.array([found[0] for found in mapped.tolist()], dtype=object),
+            "source_category": incident_rows.none_where(own_kinds, own_kinds == ""),
+            "count": np.array(counts[chosen].tolist(), dtype=np.int64),
+            "x": incident_rows.none_where(x, np.isnan(x)),
+            "y": incident_rows.none_where(y, np.isnan(y)),
+            "place_text": incident_rows.none_where(place_text, place_text == ""),
+            "beskrivning": incident_rows.none_where(descriptions, descriptions == ""),
+            "location_precision": precision[chosen],
+            "source_id": incident_rows.none_where(ids, ids == ""),
+        },
+        np.searchsorted(chosen, link_rows[order]),
+        link_places[order],
+    )
+    outside = final & (precision == "punkt") & ~linked
+    outcome.extra = {
+        "precision": tally,
+        "excluded": {
+            "sammanfattning": int(summaries.sum()),
+            "dubblett": int(doubled.sum()),
+            "annan_kommun": int(np.sum(kept & ~counted)),
+        },
+        "counted": len(outcome.records),
+        "unknown_categories": incident_rows.unknown_categories(
+            kinds[final].reset_index(drop=True), known
+        ),
+        "outside_places": int(outside.sum()),
+        "years": outcome.records.years(),
+    }
     return outcome
-
-
-class _Tally:
-    """What the rows of one import add up to, beyond accepted and rejected."""
-
-    def __init__(self) -> None:
-        self.precision: Counter[str] = Counter(dict.fromkeys(polisen.PRECISIONS, 0))
-        self.excluded: Counter[str] = Counter(dict.fromkeys(EXCLUDED_REASONS, 0))
-        self.unknown: Counter[str] = Counter()
-        self.outside = 0
-
-    def summary(self, records: list[dict]) -> dict:
-        return {
-            "precision": {name: self.precision[name] for name in polisen.PRECISIONS},
-            "excluded": {reason: self.excluded[reason] for reason in EXCLUDED_REASONS},
-            "counted": len(records),
-            "unknown_categories": dict(self.unknown.most_common()),
-            "outside_places": self.outside,
-            "years": _year_span(records),
-        }
-
-
-def _unplace(placed: Placements, points: np.ndarray) -> Placements:
-    """Forget where the rows that are not points are (also when placed by name)."""
-    for index in np.flatnonzero(~points).tolist():
-        placed.rows[index] = Placement()
-        placed.errors.pop(index, None)
-        placed.missing.pop(index, None)
-        placed.unresolved.discard(index)
-    return placed
-
-
-def _year_span(records: list[dict]) -> list[int]:
-    """[first year, last year] of the records (empty without records)."""
-    years = [record["occurred_at"].year for record in records]
-    return [min(years), max(years)] if years else []
-
-
-def _date_message(when: tuple[dt.datetime, str] | None) -> str:
-    if when is None:
-        return t("row.date")
-    return t("row.date_range", min=FIRST_YEAR, max=LAST_YEAR)
-
-
-def _count(text: str) -> int | None:
-    """``antal``: blank means 1; otherwise a whole number 1–:data:`MAX_INCIDENT_COUNT`."""
-    if not text:
-        return 1
-    value = parse_number(text)
-    if value is None or not 1 <= value <= MAX_INCIDENT_COUNT or not value.is_integer():
-        return None
-    return int(value)
 
 
 INCIDENT_COLUMNS = (
@@ -399,52 +333,93 @@ INCIDENT_COLUMNS = (
 )
 
 
-def _store_incidents(connection: Connection, kommun: str, batch_id: int, records) -> None:
+#: Incidents and links are written this many at a time (bounded memory).
+CHUNK = 100_000
+
+
+def _store_incidents(
+    connection: Connection, kommun: str, batch_id: int, records: incident_rows.IncidentRecords
+) -> None:
     if not records:
         return
-    stamp = datetime_param(connection)
-    bulk_insert(
-        connection,
-        schema.incident,
-        [*INCIDENT_COLUMNS, "batch_id", "kommun_kod"],
-        [
-            (
-                *(stamp(r[c]) if c == "occurred_at" else r[c] for c in INCIDENT_COLUMNS),
-                batch_id,
-                kommun,
-            )
-            for r in records
-        ],
-    )
-    table = schema.incident
-    ids = dict(
-        connection.execute(
-            select(table.c.row_number, table.c.id).where(table.c.batch_id == batch_id)
-        ).all()
-    )
-    links = [
-        (
-            ids[record["row_number"]],
-            place_id,
-            batch_id,
-            stamp(record["occurred_at"]),
-            record["category"],
-            record["count"],
+    columns = records.columns
+    stamps = datetime_texts(connection, columns["occurred_at"])
+    for start in range(0, len(records), CHUNK):
+        part = slice(start, start + CHUNK)
+        values = [
+            stamps[part] if name == "occurred_at" else columns[name][part].tolist()
+            for name in INCIDENT_COLUMNS
+        ]
+        size = len(values[0])
+        bulk_insert(
+            connection,
+            schema.incident,
+            [*INCIDENT_COLUMNS, "batch_id", "kommun_kod"],
+            list(zip(*values, [batch_id] * size, [kommun] * size, strict=True)),
         )
-        for record in records
-        for place_id in dict.fromkeys(record["place_ids"])
-    ]
-    bulk_insert(
-        connection,
-        schema.incident_place,
-        ["incident_id", "place_id", "batch_id", "occurred_at", "category", "count"],
-        links,
-    )
+    ids = _stored_ids(connection, batch_id, columns["row_number"])
+    rows, places = records.link_rows, records.link_places
+    for start in range(0, len(rows), CHUNK):
+        part = rows[start : start + CHUNK]
+        bulk_insert(
+            connection,
+            schema.incident_place,
+            ["incident_id", "place_id", "batch_id"],
+            list(
+                zip(
+                    ids[part].tolist(),
+                    places[start : start + CHUNK].tolist(),
+                    [batch_id] * len(part),
+                    strict=True,
+                )
+            ),
+        )
     aggregates.store_incident_aggregate(connection, kommun, batch_id, records)
 
 
-def datetime_param(connection: Connection):
-    """How a datetime goes to the driver: SQLAlchemy's SQLite text form, else as is."""
-    if connection.dialect.name == "sqlite":
-        return lambda value: value.strftime("%Y-%m-%d %H:%M:%S.%f")
-    return lambda value: value
+def _stored_ids(connection: Connection, batch_id: int, row_numbers: np.ndarray) -> np.ndarray:
+    """The ids the batch's incidents got, in the order of ``row_numbers`` (as inserted).
+
+    Inserted in one transaction, they are one run of consecutive ids in row order when
+    the batch's smallest and largest id and its first and last row say so; otherwise
+    every (row, id) pair is read."""
+    table = schema.incident
+    first, last, size = connection.execute(
+        select(func.min(table.c.id), func.max(table.c.id), func.count()).where(
+            table.c.batch_id == batch_id
+        )
+    ).one()
+    ends = (
+        connection.execute(
+            select(table.c.row_number).where(table.c.id.in_([first, last])).order_by(table.c.id)
+        )
+        .scalars()
+        .all()
+    )
+    if (
+        size == len(row_numbers)
+        and last - first + 1 == size
+        and ends
+        == [
+            int(row_numbers[0]),
+            int(row_numbers[-1]),
+        ]
+        and bool(np.all(np.diff(row_numbers) > 0))
+    ):
+        return np.arange(first, last + 1, dtype=np.int64)
+    mark = PLACEHOLDERS.get(connection.dialect.paramstyle, "?")
+    cursor = connection.connection.cursor()  # the driver's rows: plain tuples
+    cursor.execute(f"SELECT row_number, id FROM incident WHERE batch_id = {mark}", (batch_id,))
+    stored = np.array(cursor.fetchall(), dtype=np.int64).reshape(-1, 2)
+    cursor.close()
+    stored = stored[np.argsort(stored[:, 0])]
+    return stored[np.searchsorted(stored[:, 0], row_numbers), 1]
+
+
+def datetime_texts(connection: Connection, stamps: np.ndarray) -> list:
+    """How datetimes go to the driver: SQLAlchemy's SQLite text form, else as datetimes."""
+    if connection.dialect.name != "sqlite":
+        return stamps.astype("datetime64[us]").tolist()
+    distinct, positions = np.unique(stamps.astype("datetime64[us]"), return_inverse=True)
+    texts = [text.replace("T", " ") for text in np.datetime_as_string(distinct, unit="us")]
+    return np.asarray(texts, dtype=object)[positions].tolist()

@@ -21,17 +21,18 @@ from __future__ import annotations
 import datetime as dt
 import json
 import re
-from collections import Counter
 from zoneinfo import ZoneInfo
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 
 from trygg.errors import RowError, TryggError
 from trygg.sandbox import GEOJSON_TYPES
 from trygg.scales import LAN_NAMES, SUMMARY_POST_TYPES
 from trygg.strings import t
-from trygg.tabular import Table, parse_numbers
+from trygg.tabular import Table
 from trygg.text import fold, fold_accents
 
 #: Incidents are stored naive, in Swedish local time.
@@ -254,28 +255,48 @@ def parse_when(text: str, time_text: str = "") -> tuple[dt.datetime, str] | None
 
 
 FAST_FORMATS = (("%Y-%m-%d %H:%M", "minute"), ("%Y-%m-%d", "day"))
+#: A text that may end in a UTC offset (the only ones :func:`offset_times` is given).
+_MAY_HAVE_OFFSET = r"(?:z|[+-]\d{2}(?::?\d{2})?)\s*$"
+
+
+def parse_date_column(dates: pd.Series, times: pd.Series) -> tuple[np.ndarray, np.ndarray]:
+    """:func:`parse_when` for a whole column → (datetime64[us], NaT where unreadable;
+    precision, None there). The common ISO forms and offsets are parsed vectorised."""
+    dates = pd.Series(dates, dtype="str").reset_index(drop=True)
+    size = len(dates)
+    stamps = np.full(size, np.datetime64("NaT"), dtype="datetime64[us]")
+    precision = np.full(size, None, dtype=object)
+    times = pd.Series(times, dtype="str").reset_index(drop=True)
+    pending = (times == "").to_numpy(dtype=bool).copy()
+    offset = pc.match_substring_regex(pa.array(dates), _MAY_HAVE_OFFSET, ignore_case=True)
+    offset = np.asarray(offset.to_numpy(zero_copy_only=False), dtype=bool)
+    forms = [(None, "minute"), *FAST_FORMATS]
+    for form, label in forms:
+        chosen = pending & offset if form is None else pending
+        if not chosen.any():
+            continue
+        if form is None:
+            found = offset_times(dates[chosen])
+        else:
+            found = pd.to_datetime(dates[chosen], format=form, errors="coerce")
+        hits = np.flatnonzero(chosen)[found.notna().to_numpy()]
+        stamps[hits] = found.dropna().to_numpy().astype("datetime64[us]")
+        precision[hits] = label
+        pending[hits] = False
+    for index in np.flatnonzero(np.isnat(stamps) & (dates != "").to_numpy(bool)).tolist():
+        when = parse_when(dates.iat[index], times.iat[index])
+        if when is not None:
+            stamps[index], precision[index] = np.datetime64(when[0], "us"), when[1]
+    return stamps, precision
 
 
 def parse_dates(dates: list[str], times: list[str]) -> list[tuple[dt.datetime, str] | None]:
-    """:func:`parse_when` for a whole column; the common ISO forms are parsed vectorised."""
-    series = pd.Series(dates, dtype="string")
-    result: list[tuple[dt.datetime, str] | None] = [None] * len(dates)
-    pending = np.array([not time for time in times], dtype=bool)
-    local = offset_times(series.where(pending))
-    hits = np.flatnonzero(pending & local.notna().to_numpy())
-    for index, stamp in zip(hits.tolist(), local.iloc[hits].dt.to_pydatetime(), strict=True):
-        result[index] = (stamp, "minute")
-    pending[hits] = False
-    for form, precision in FAST_FORMATS:
-        stamps = pd.to_datetime(series.where(pending), format=form, errors="coerce")
-        hits = np.flatnonzero(pending & stamps.notna().to_numpy())
-        for index, stamp in zip(hits.tolist(), stamps.iloc[hits].dt.to_pydatetime(), strict=True):
-            result[index] = (stamp, precision)
-        pending[hits] = False
-    for index in np.flatnonzero(np.array([r is None for r in result])).tolist():
-        if dates[index]:
-            result[index] = parse_when(dates[index], times[index])
-    return result
+    """:func:`parse_date_column` as one (datetime, precision) or None per row."""
+    stamps, precision = parse_date_column(pd.Series(dates, dtype="str"), times)
+    return [
+        None if label is None else (stamp, label)
+        for stamp, label in zip(stamps.tolist(), precision.tolist(), strict=True)
+    ]
 
 
 # --- Where an event is ---------------------------------------------------------------
@@ -335,72 +356,74 @@ def mapped_precision(text: str) -> str | None:
 def polisen_precisions(names: list[str], lat: np.ndarray, lon: np.ndarray) -> list[str]:
     """Each polisen.se event's precision: ``län`` for a län's name; ``punkt`` for a name
     with more than a kommun and a point no other event shares; else ``kommun``."""
-    pairs = _pairs(lat, lon)
-    shared = Counter(pairs)
+    shared = _pair_counts(lat, lon)
     return [
-        "län"
-        if is_lan(name)
-        else "punkt"
-        if "," in name and pair is not None and shared[pair] == 1
-        else "kommun"
-        for name, pair in zip(names, pairs, strict=True)
+        "län" if is_lan(name) else "punkt" if "," in name and count == 1 else "kommun"
+        for name, count in zip(names, shared.tolist(), strict=True)
     ]
 
 
-def _pairs(first: np.ndarray, second: np.ndarray) -> list[tuple[float, float] | None]:
+def _pair_counts(first: np.ndarray, second: np.ndarray) -> np.ndarray:
+    """How many rows share each row's point (to 7 decimals); 0 for a row without one."""
     valid = ~np.isnan(first) & ~np.isnan(second)
-    return [
-        (round(float(a), 7), round(float(b), 7)) if ok else None
-        for a, b, ok in zip(first, second, valid, strict=True)
-    ]
+    pairs = pd.DataFrame({"a": np.round(first, 7), "b": np.round(second, 7)})[valid]
+    counts = np.zeros(len(first), dtype=np.int64)
+    counts[valid] = pairs.groupby(["a", "b"], sort=False)["a"].transform("size").to_numpy()
+    return counts
 
 
 def shared_point_warnings(table: Table, first: str, second: str) -> list[str]:
     """A sentence for every coordinate pair that more than 5 % of the rows (and at least
     three) share: a published centre point rather than where things happened."""
-    texts = table.column(first), table.column(second)
-    pairs = _pairs(parse_numbers(texts[0]), parse_numbers(texts[1]))
-    counts = Counter(pair for pair in pairs if pair is not None)
-    rows = len(table.rows)
-    warnings = []
-    for pair, count in counts.most_common():
-        if count < 3 or count * 20 <= rows:
-            break
-        index = pairs.index(pair)
-        warnings.append(
-            t(
-                "src.shared_point",
-                pair=f"{texts[0][index]}, {texts[1][index]}",
-                columns=f"{table.source_header(first)}/{table.source_header(second)}",
-                count=count,
-                share=round(100 * count / rows),
-            )
+    counts = _pair_counts(table.numbers(first), table.numbers(second))
+    rows = len(table)
+    common = np.flatnonzero((counts >= 3) & (counts * 20 > rows))
+    if len(common) == 0:
+        return []
+    texts = table.series(first), table.series(second)
+    firsts = pd.DataFrame(
+        {
+            "a": np.round(table.numbers(first)[common], 7),
+            "b": np.round(table.numbers(second)[common], 7),
+        }
+    ).drop_duplicates()
+    order = sorted(firsts.index.tolist(), key=lambda i: -counts[common[i]])
+    return [
+        t(
+            "src.shared_point",
+            pair=f"{texts[0].iat[index]}, {texts[1].iat[index]}",
+            columns=f"{table.source_header(first)}/{table.source_header(second)}",
+            count=int(counts[index]),
+            share=round(100 * counts[index] / rows),
         )
-    return warnings
+        for index in (int(common[i]) for i in order)
+    ]
 
 
-def row_precisions(table: Table, mode: str) -> tuple[list[str | None], dict[int, list[RowError]]]:
-    """Each row's location precision before it is placed, and the rows whose mapped
-    precision cannot be read. None: decided by the row itself (a point or only the kommun).
+def row_precisions(table: Table, mode: str) -> tuple[np.ndarray, dict[int, list[RowError]]]:
+    """Each row's location precision before it is placed (an object array), and the rows
+    whose mapped precision cannot be read. None: decided by the row itself (a point or
+    only the kommun).
 
     A mapped ``precision`` column wins; a polisen.se table follows :func:`polisen_precisions`.
     """
-    found: list[str | None] = [None] * len(table.rows)
+    found = np.full(len(table), None, dtype=object)
     if is_polisen_table(table.columns) and mode in COORDINATE_COLUMNS:
         first, second = COORDINATE_COLUMNS[mode]
-        found = polisen_precisions(
-            table.column("kalla_plats"),
-            parse_numbers(table.column(second)),
-            parse_numbers(table.column(first)),
+        found[:] = polisen_precisions(
+            table.column("kalla_plats"), table.numbers(second), table.numbers(first)
         )
     errors: dict[int, list[RowError]] = {}
     if "precision" not in table.columns:
         return found, errors
     header = table.source_header("precision")
-    for index, text in enumerate(table.column("precision")):
-        if not text:
-            continue
-        found[index] = mapped_precision(text)
-        if found[index] is None:
-            errors[index] = [RowError(table.row_numbers[index], header, text, t("row.precision"))]
+    texts = table.series("precision")
+    codes, uniques = pd.factorize(texts)
+    mapped = np.array([mapped_precision(text) for text in uniques] + [None], dtype=object)
+    written = (texts != "").to_numpy(dtype=bool)
+    found[written] = mapped[codes][written]
+    for index in np.flatnonzero(written & (mapped[codes] == None)).tolist():  # noqa: E711
+        errors[index] = [
+            RowError(table.row_numbers[index], header, texts.iat[index], t("row.precision"))
+        ]
     return found, errors

@@ -8,34 +8,26 @@ original bytes; answers already stored in another file are held back until confi
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 
-from sqlalchemy import Connection, Engine, Text, select, type_coerce
+import numpy as np
+import pandas as pd
+from sqlalchemy import Connection, Engine, select
 
 from trygg.auth import Actor, require_write
-from trygg.errors import RowError, TryggError
-from trygg.filecheck import number as number_text
-from trygg.importers.base import (
-    Placement,
-    RowOutcome,
-    location_mode,
-    open_upload,
-    place_rows,
-)
-from trygg.places.lookup import Locator
-from trygg.scales import (
-    FIRST_YEAR,
-    ITEM_SCALES,
-    LAST_YEAR,
-    MAX_SURVEY_WEIGHT,
-    TRYGG_KVALL,
-    AnswerScale,
+from trygg.errors import TryggError
+from trygg.importers.base import RowOutcome, location_mode, open_upload
+from trygg.importers.survey_rows import (  # the year rules, shared with survey_results
+    _INVALID,  # noqa: F401
+    RESPONSE_COLUMNS,
+    Responses,
+    _year_message,  # noqa: F401
+    _year_value,  # noqa: F401
+    parse_survey_rows,
 )
 from trygg.store import batches, bulk_insert, schema
 from trygg.store.batches import ACTIVE
 from trygg.strings import t
-from trygg.tabular import Table, parse_number
 from trygg.text import fold
 
 BATCH_KIND = batches.SURVEY_KIND
@@ -107,7 +99,7 @@ def import_survey(
     if mode is not None and not kommun_wide and len(locator) == 0:
         raise TryggError(t("err.survey_no_places", kommun=kommun))
     outcome = parse_survey_rows(table, locator, mode, crs, year, kommun_wide, force)
-    outcome.extra["years"] = sorted({r["year"] for r in outcome.records})
+    outcome.extra["years"] = outcome.records.years()
     return upload.store(
         engine,
         outcome,
@@ -118,187 +110,75 @@ def import_survey(
     )
 
 
-def parse_survey_rows(
-    table: Table,
-    locator: Locator,
-    mode: str | None,
-    crs: str | None,
-    year: int | None,
-    kommun_wide: bool,
-    force: bool = False,
-) -> RowOutcome:
-    """Read every row into a record, or into row errors. Works column by column."""
-    if year is not None and not FIRST_YEAR <= year <= LAST_YEAR:
-        raise TryggError(t("err.year_range", year=year, first=FIRST_YEAR, last=LAST_YEAR))
-    outcome = RowOutcome(rows=len(table.rows))
-    if mode is not None and not kommun_wide:
-        placed = place_rows(table, locator, mode, crs, force=force)
-        outcome.warnings.extend(placed.warnings)
-        placements = placed.rows
-        errors = {index: list(found) for index, found in placed.errors.items()}
-        outcome.unresolved = placed.unresolved
-    else:
-        placements = [Placement(place_text=text or None) for text in table.column("plats")]
-        errors = {}
-    columns = {
-        "year": _parse_column(table, "ar", _year_value, _year_message(), errors, year),
-        "weight": _parse_column(table, "vikt", _weight_value, _weight_message(), errors, 1.0),
-        "trygg_kvall": _coded_column(table, "trygg_kvall", TRYGG_KVALL, errors),
-    }
-    items = {
-        name: _coded_column(table, name, ITEM_SCALES[name.split("_", 1)[0]], errors)
-        for name in table.columns
-        if "_" in name and name.split("_", 1)[0] in ITEM_SCALES
-    }
-    texts = {name: table.column(name) for name in ("respondent_id", "alder", "kon", "kommentar")}
-    for index, placement in enumerate(placements):
-        if index in errors:
-            outcome.reject(index, errors[index])
-            continue
-        outcome.records.append(
-            {
-                "row_number": table.row_numbers[index],
-                **{name: values[index] for name, values in columns.items()},
-                **{name: values[index] or None for name, values in texts.items()},
-                "answers": {
-                    name: codes[index] for name, codes in items.items() if codes[index] is not None
-                },
-                "place_ids": placement.place_ids,
-                "x": placement.x,
-                "y": placement.y,
-                "place_text": placement.place_text,
-            }
-        )
-    return outcome
-
-
-_INVALID = object()
-
-
-def _parse_column(table: Table, name: str, parse, message: str, errors: dict, default) -> list:
-    """Parse a column with ``parse`` (text → value or ``_INVALID``); blanks get ``default``.
-
-    A blank with no default is an error too. Distinct texts are parsed once.
-    """
-    cache: dict[str, object] = {}
-    values = []
-    header = table.source_header(name)
-    for index, text in enumerate(table.column(name)):
-        if not text:
-            value = default if default is not None else _INVALID
-        else:
-            value = cache.get(text)
-            if value is None:
-                value = cache[text] = parse(text)
-        if value is _INVALID:
-            errors.setdefault(index, []).append(
-                RowError(table.row_numbers[index], header, text, message)
-            )
-            value = None
-        values.append(value)
-    return values
-
-
-def _coded_column(table: Table, name: str, scale: AnswerScale, errors: dict) -> list:
-    if name not in table.columns:
-        return [None] * len(table.rows)
-    message = t("row.answer", expected=_expected(scale))
-    values = []
-    cache: dict[str, int | None] = {}
-    header = table.source_header(name)
-    for index, text in enumerate(table.column(name)):
-        if not text:
-            values.append(None)
-            continue
-        if text not in cache:
-            cache[text] = scale.code_for(text)
-        code = cache[text]
-        if code is None:
-            errors.setdefault(index, []).append(
-                RowError(table.row_numbers[index], header, text, message)
-            )
-        values.append(code)
-    return values
-
-
-def _expected(scale: AnswerScale) -> str:
-    return t(
-        "row.answer_expected",
-        first=min(scale.labels),
-        last=max(scale.labels),
-        labels=", ".join(scale.labels.values()),
-    )
-
-
-def _year_message() -> str:
-    return t("row.year_range", min=FIRST_YEAR, max=LAST_YEAR)
-
-
-def _weight_message() -> str:
-    return t("row.weight_range", max=number_text(MAX_SURVEY_WEIGHT))
-
-
-def _year_value(text: str):
-    value = parse_number(text)
-    if value is None or not value.is_integer() or not FIRST_YEAR <= value <= LAST_YEAR:
-        return _INVALID
-    return int(value)
-
-
-def _weight_value(text: str):
-    value = parse_number(text)
-    return _INVALID if value is None or not 0 < value <= MAX_SURVEY_WEIGHT else value
-
-
-RESPONSE_COLUMNS = (
-    "row_number",
-    "respondent_id",
-    "year",
-    "weight",
-    "trygg_kvall",
-    "alder",
-    "kon",
-    "kommentar",
-    "place_text",
-    "x",
-    "y",
-)
+#: Rows per ``executemany``: the tuples of one chunk die before the next is built, so a
+#: large import keeps few of them alive (and the garbage collector has little to scan).
+CHUNK = 5000
 
 
 def _store_responses(connection: Connection, kommun: str, batch_id: int, records) -> None:
-    """Insert the responses in bulk, then their place links (found by row number)."""
-    if not records:
+    """Insert the responses in bulk, then their answers and place links (by row number)."""
+    if not len(records):
         return
+    frame = records.frame
+    size = len(frame)
+    # A column that no row fills is left to its default (NULL): binding nothing is faster.
+    names = [name for name in RESPONSE_COLUMNS if frame[name].notna().any()]
+    columns = [_cells(frame[name]) for name in names] + [[batch_id] * size, [kommun] * size]
+    _insert(connection, schema.survey_response, [*names, "batch_id", "kommun_kod"], columns)
     table = schema.survey_response
-    encoded: dict[tuple, str] = {}
-
-    def encode(answers: dict) -> str:
-        """Answers repeat a lot (few items, few codes): serialise each pattern once."""
-        key = tuple(answers.items())
-        if key not in encoded:
-            encoded[key] = json.dumps(answers)
-        return encoded[key]
-
-    bulk_insert(
+    result = connection.execute(
+        select(table.c.row_number, table.c.id).where(table.c.batch_id == batch_id)
+    )
+    stored = np.array(result.cursor.fetchall(), dtype=np.int64).reshape(-1, 2)
+    result.close()
+    stored = stored[np.argsort(stored[:, 0])]
+    ids = stored[np.searchsorted(stored[:, 0], frame["row_number"].to_numpy()), 1]
+    _insert(
+        connection, schema.survey_answer, ["response_id", "item", "code"], _answers(ids, records)
+    )
+    links = records.links
+    _insert(
         connection,
-        table,
-        [*RESPONSE_COLUMNS, "answers", "batch_id", "kommun_kod"],
-        [
-            (*(r[key] for key in RESPONSE_COLUMNS), encode(r["answers"]), batch_id, kommun)
-            for r in records
-        ],
+        schema.survey_response_place,
+        ["response_id", "place_id"],
+        [ids[links["position"].to_numpy()].tolist(), links["place_id"].tolist()],
     )
-    ids = dict(
-        connection.execute(
-            select(table.c.row_number, table.c.id).where(table.c.batch_id == batch_id)
-        ).all()
-    )
-    links = [
-        (ids[record["row_number"]], place_id)
-        for record in records
-        for place_id in dict.fromkeys(record["place_ids"])
-    ]
-    bulk_insert(connection, schema.survey_response_place, ["response_id", "place_id"], links)
+
+
+def _insert(connection: Connection, table, names: list[str], columns: list[list]) -> None:
+    """Insert rows given column by column (Python values), :data:`CHUNK` rows at a time."""
+    size = len(columns[0])
+    for first in range(0, size, CHUNK):
+        rows = list(zip(*(column[first : first + CHUNK] for column in columns), strict=True))
+        bulk_insert(connection, table, names, rows)
+
+
+def _answers(ids: np.ndarray, records) -> list[list]:
+    """Response ids, items and codes of every item answered, in key order (columns)."""
+    items = sorted(records.answers.columns)
+    if not items:
+        return [[], [], []]
+    parts = []
+    for rank, item in enumerate(items):
+        codes = records.answers[item].to_numpy()
+        answered = ~np.isnan(codes)
+        parts.append((ids[answered], np.full(answered.sum(), rank), codes[answered]))
+    response, item, code = (np.concatenate(values) for values in zip(*parts, strict=True))
+    order = np.lexsort((item, response))
+    names = np.array(items, dtype=object)[item[order]]
+    return [response[order].tolist(), names.tolist(), code[order].astype(np.int64).tolist()]
+
+
+def _cells(column: pd.Series) -> list:
+    """A column as the driver takes it: Python values, None where missing (codes as int)."""
+    missing = column.isna().to_numpy()
+    if column.name == "trygg_kvall":
+        values = column.fillna(0).astype(np.int64).tolist()
+    else:
+        values = column.tolist()
+    for index in np.flatnonzero(missing).tolist():
+        values[index] = None
+    return values
 
 
 #: Identical rows count as the same respondents only when they are at least this share
@@ -345,7 +225,7 @@ def _response_writer(kommun: str, file_name: str, outcome: RowOutcome, allow_dup
     return write
 
 
-def find_duplicates(connection: Connection, kommun: str, records: list[dict]) -> dict | None:
+def find_duplicates(connection: Connection, kommun: str, records: Responses) -> dict | None:
     """The respondents of ``records`` that an active survey batch of ``kommun`` holds.
 
     A record is the same respondent as a stored one with the same respondent id in the
@@ -358,64 +238,108 @@ def find_duplicates(connection: Connection, kommun: str, records: list[dict]) ->
     dict or None
         ``{"count": N, "batch_ids": [ids], "by": "id" | "row"}``, or None.
     """
-    years = sorted({record["year"] for record in records})
-    with_id = [record for record in records if record["respondent_id"]]
-    loose = [record for record in records if not record["respondent_id"]]
-    found = _same_ids(connection, kommun, years, with_id) if with_id else None
-    if found is None and loose:
+    frame = records.frame
+    years = sorted(int(year) for year in pd.unique(frame["year"]))
+    has_id = frame["respondent_id"].notna().to_numpy()
+    found = None
+    if has_id.any():
+        found = _same_ids(connection, kommun, years, frame[has_id])
+    if found is None and not has_id.all():
+        loose = Responses(frame[~has_id], records.answers[~has_id])
         found = _same_rows(connection, kommun, years, loose)
     return found
 
 
-def _stored(connection: Connection, kommun: str, years: list[int], *columns):
-    """``columns`` of the responses in the kommun's active survey batches of ``years``."""
+def _stored_ids(kommun: str, years: list[int]):
+    """The ids of the responses in the kommun's active survey batches of ``years``."""
     table, batch = schema.survey_response, schema.import_batch
+    active = select(batch.c.id).where(
+        batch.c.kommun_kod == kommun, batch.c.kind == BATCH_KIND, batch.c.status == ACTIVE
+    )
+    return select(table.c.id).where(table.c.batch_id.in_(active), table.c.year.in_(years))
+
+
+def _stored(connection: Connection, kommun: str, years: list[int], *columns) -> list[tuple]:
+    """``columns`` of those responses (after their batch id), in the order they were stored."""
+    table = schema.survey_response
     query = (
         select(table.c.batch_id, *columns)
-        .join(batch, batch.c.id == table.c.batch_id)
-        .where(batch.c.kommun_kod == kommun, batch.c.kind == BATCH_KIND)
-        .where(batch.c.status == ACTIVE, table.c.year.in_(years))
+        .where(table.c.id.in_(_stored_ids(kommun, years)))
+        .order_by(table.c.id)
     )
-    return connection.execute(query)
+    return _fetch(connection, query)
 
 
-def _same_ids(connection: Connection, kommun: str, years: list[int], records) -> dict | None:
+def _fetch(connection: Connection, query) -> list[tuple]:
+    """The driver's own tuples (none of the columns read has a result processor)."""
+    result = connection.execute(query)
+    rows = result.cursor.fetchall()
+    result.close()
+    return rows
+
+
+def _same_ids(connection: Connection, kommun: str, years: list[int], frame) -> dict | None:
     table = schema.survey_response
     stored = _stored(connection, kommun, years, table.c.year, table.c.respondent_id)
     known = {(year, rid.strip()): batch_id for batch_id, year, rid in stored if rid}
-    found = [
-        known[key]
-        for record in records
-        if (key := (record["year"], record["respondent_id"].strip())) in known
-    ]
+    keys = zip(frame["year"].tolist(), frame["respondent_id"].str.strip().tolist(), strict=True)
+    found = [known[key] for key in keys if key in known]
     return _duplicates(found, "id")
 
 
+FACTS = ("year", "place_text", "x", "y", "trygg_kvall")
+
+
 def _same_rows(connection: Connection, kommun: str, years: list[int], records) -> dict | None:
+    """Rows saying the same as stored rows (:func:`_fingerprints`), each stored row
+    matched once: the last stored of equal rows first."""
     table = schema.survey_response
-    columns = [table.c[name] for name in ("year", "place_text", "x", "y", "trygg_kvall")]
-    stored = _stored(connection, kommun, years, *columns, type_coerce(table.c.answers, Text))
-    decoded: dict[str, dict] = {}
-    available: dict[tuple, list[int]] = {}
-    for batch_id, *facts, answers in stored:
-        if answers not in decoded:
-            decoded[answers] = json.loads(answers)
-        available.setdefault(_fingerprint(*facts, decoded[answers]), []).append(batch_id)
-    found = []
-    for r in records:
-        key = _fingerprint(
-            r["year"], r["place_text"], r["x"], r["y"], r["trygg_kvall"], r["answers"]
-        )
-        if available.get(key):
-            found.append(available[key].pop())
+    stored = _stored(connection, kommun, years, table.c.id, *(table.c[name] for name in FACTS))
+    if not stored:
+        return None
+    facts = pd.DataFrame.from_records(stored, columns=["batch_id", "id", *FACTS])
+    answer = schema.survey_answer
+    query = select(answer.c.response_id, answer.c.item, answer.c.code).where(
+        answer.c.response_id.in_(_stored_ids(kommun, years))
+    )
+    long = pd.DataFrame.from_records(
+        _fetch(connection, query), columns=["response_id", "item", "code"]
+    )
+    wide = long.pivot(index="response_id", columns="item", values="code")
+    answers = wide.reindex(facts["id"]).set_axis(facts.index).astype(float)
+    keys = _fingerprints(
+        pd.concat([facts[list(FACTS)], records.frame[list(FACTS)]], ignore_index=True),
+        pd.concat([answers, records.answers.set_axis(range(len(records)))], ignore_index=True),
+    )
+    mine, theirs = keys[len(facts) :], keys[: len(facts)]
+    wanted = pd.Series(mine).value_counts()
+    # Stored rows of a key, counted from the last: the first `wanted` of them are matched.
+    from_last = pd.Series(theirs).groupby(theirs).cumcount(ascending=False).to_numpy()
+    matched = from_last < pd.Series(theirs).map(wanted).fillna(0).to_numpy()
+    found = facts.loc[matched, "batch_id"].tolist()
     return _duplicates(found, "row") if len(found) >= SAME_ROWS_SHARE * len(records) else None
 
 
-def _fingerprint(year, place_text, x, y, code, answers: dict) -> tuple:
-    """What a row says, whatever the file format: centimetres, folded text, sorted answers."""
-    place = fold(place_text or "")
-    point = tuple(None if v is None else round(v, 2) for v in (x, y))
-    return (year, place, point, code, tuple(sorted(answers.items())))
+def _fingerprints(facts: pd.DataFrame, answers: pd.DataFrame) -> np.ndarray:
+    """What each row says, whatever the file format, as one number per distinct content:
+    year, folded place text, the point in centimetres, the core code and the answers
+    (an item not answered is NaN, so equal answer sets are equal rows)."""
+    places = pd.Series(facts["place_text"].fillna("").astype(object))
+    folded = {text: fold(text) for text in pd.unique(places)}
+    key = pd.DataFrame(
+        {
+            "year": facts["year"].astype(np.int64).to_numpy(),
+            "place": places.map(folded).to_numpy(dtype=object),
+            **{
+                name: [None if v != v or v is None else round(v, 2) for v in facts[name].tolist()]
+                for name in ("x", "y")
+            },
+            "code": facts["trygg_kvall"].astype(float).to_numpy(),
+        }
+    )
+    key = pd.concat([key, answers.reset_index(drop=True).astype(float)], axis=1)
+    key.columns = range(key.shape[1])
+    return key.groupby(list(key.columns), dropna=False, sort=False).ngroup().to_numpy()
 
 
 def _duplicates(batch_ids: list[int], by: str) -> dict | None:

@@ -159,7 +159,8 @@ class Locator:
         self.ids = np.array([r.id for r in rows], dtype=np.int64)
         self.index = NameIndex((r.id, r.name, r.aliases) for r in rows)
         self.names = self.index.names
-        self._tree = shapely.STRtree(shapely.from_wkb([r.geom_wkb for r in rows]))
+        self._shapes = shapely.from_wkb([r.geom_wkb for r in rows])
+        self._tree = shapely.STRtree(self._shapes)
 
     def __len__(self) -> int:
         return len(self.ids)
@@ -180,12 +181,53 @@ class Locator:
 
     def containing(self, xs: np.ndarray, ys: np.ndarray) -> list[list[int]]:
         """For each point (EPSG:3006), the ids of the places whose interior holds it."""
-        points = shapely.points(xs, ys)
-        point_index, place_index = self._tree.query(points, predicate="within")
+        point_index, place_ids = self.containing_pairs(xs, ys)
         found: list[list[int]] = [[] for _ in range(len(xs))]
-        for p, g in zip(point_index.tolist(), place_index.tolist(), strict=True):
-            found[p].append(int(self.ids[g]))
+        for p, g in zip(point_index.tolist(), place_ids.tolist(), strict=True):
+            found[p].append(g)
         return found
+
+    def containing_pairs(self, xs: np.ndarray, ys: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """(point index, place id) for every place whose interior holds a point, in point
+        order and, within a point, in the places' order: :meth:`containing` as two arrays.
+
+        Many points (a large import): each place tests only the points inside its bounds,
+        found in the points sorted by x, with ``contains_xy`` on the prepared shape (no
+        point geometries). Few points: one STRtree query.
+        """
+        xs, ys = np.asarray(xs, dtype=float), np.asarray(ys, dtype=float)
+        if len(xs) < POINTS_PER_PLACE * len(self._shapes):
+            point_index, place_index = self._tree.query(shapely.points(xs, ys), predicate="within")
+        else:
+            point_index, place_index = _by_place(xs, ys, self._shapes)
+        order = np.lexsort((place_index, point_index))
+        return point_index[order], self.ids[place_index[order]]
+
+
+#: From this many points per place on, points are located place by place (see
+#: :meth:`Locator.containing_pairs`).
+POINTS_PER_PLACE = 50
+
+
+def _by_place(xs: np.ndarray, ys: np.ndarray, shapes: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """(point index, place index) of every point in the interior of every shape."""
+    order = np.argsort(xs, kind="stable")
+    sorted_x, sorted_y = xs[order], ys[order]
+    shapely.prepare(shapes)
+    points, places = [], []
+    for index, (x0, y0, x1, y1) in enumerate(shapely.bounds(shapes).tolist()):
+        low = int(np.searchsorted(sorted_x, x0, side="left"))
+        high = int(np.searchsorted(sorted_x, x1, side="right"))
+        column = sorted_y[low:high]
+        candidates = low + np.flatnonzero((column >= y0) & (column <= y1))
+        inside = candidates[
+            shapely.contains_xy(shapes[index], sorted_x[candidates], sorted_y[candidates])
+        ]
+        points.append(order[inside])
+        places.append(np.full(len(inside), index, dtype=np.int64))
+    if not points:
+        return np.array([], dtype=np.int64), np.array([], dtype=np.int64)
+    return np.concatenate(points).astype(np.int64), np.concatenate(places)
 
 
 def in_sweden(xs: np.ndarray, ys: np.ndarray) -> np.ndarray:

@@ -10,10 +10,13 @@ Method (documented for the council and a statistician):
 - **Spatial weights**: queen contiguity on the grid (the 8 surrounding cells), binary,
   with the cell itself included (Gi*, ``star=True``), through libpysal and esda.
 - **Statistic**: esda's ``G_Local``; ``gi_z`` is the analytical z-score and ``gi_p`` its
-  two-sided normal p-value, as in ArcGIS Hot Spot Analysis. A conditional permutation
-  test with a fixed seed runs only when asked (``permutations`` > 0, on every core for a
-  large grid) and is reported as ``gi_p_sim``; without it ``gi_p_sim`` is null. The bins
-  never use it. The statistic itself is in :mod:`trygg.stats.gistar`.
+  two-sided normal p-value, as in ArcGIS Hot Spot Analysis. Without a permutation test
+  the grid's z-scores are esda's formula as sparse matrix products (the same numbers,
+  without building libpysal weights). A conditional permutation test with a fixed seed
+  runs only when asked (``permutations`` > 0, on every core for a large grid) and is
+  reported as ``gi_p_sim``; without it ``gi_p_sim`` is null. The bins never use it. The
+  statistic itself is in :mod:`trygg.stats.gistar`, the grid in
+  :mod:`trygg.stats.grid_cells`.
 - **Bins**: ±3, ±2, ±1 for 99, 95 and 90 % confidence, 0 not significant; with ``fdr``
   the critical p-values come from esda's false-discovery-rate correction instead.
 - **Places**: the same statistic on the places' counts, with k-nearest-neighbour
@@ -34,20 +37,11 @@ from collections.abc import Callable
 import numpy as np
 import pandas as pd
 import shapely
-from pyproj import Transformer
 
-from trygg.errors import TryggError
-from trygg.formatting import integer
-from trygg.scales import (
-    HOTSPOT_CELL_SIZES,
-    MAX_HOTSPOT_CELLS,
-    MIN_INCIDENTS_PUBLIC,
-    STORE_CRS,
-    WEB_CRS,
-)
+from trygg.scales import MIN_INCIDENTS_PUBLIC
 from trygg.stats import hotspots
 from trygg.stats.gistar import PERMUTATIONS, SEED, gi_bins, gi_star  # noqa: F401 (SEED: re-export)
-from trygg.strings import t
+from trygg.stats.grid_cells import Grid, larger_cell  # noqa: F401 (larger_cell: re-export)
 
 #: Public density is smoothed from cells of this size that hold at least k incidents.
 PUBLIC_DENSITY_CELL = 100.0
@@ -73,125 +67,6 @@ def public_points(incidents: pd.DataFrame, k: int) -> pd.DataFrame:
 
 
 EMERGING_CLASSES = ("new", "intensifying", "persistent", "diminishing", "sporadic", "none")
-
-
-class Grid:
-    """A regular grid in EPSG:3006 covering points, with row-major cell numbering."""
-
-    def __init__(self, x: np.ndarray, y: np.ndarray, cell: float):
-        self.cell = float(cell)
-        self.x0 = np.floor(x.min() / cell) * cell
-        self.y0 = np.floor(y.min() / cell) * cell
-        self.ncols = int(np.floor((x.max() - self.x0) / cell)) + 1
-        self.nrows = int(np.floor((y.max() - self.y0) / cell)) + 1
-
-    def refuse_if_large(self) -> Grid:
-        """The grid itself, or a Swedish refusal proposing a larger cell when it has more
-        than ``MAX_HOTSPOT_CELLS`` cells (Gi* on it would take too long and too much memory).
-        """
-        if self.size > MAX_HOTSPOT_CELLS:
-            raise TryggError(
-                t(
-                    "err.hotspot_cells",
-                    cells=integer(self.size),
-                    limit=integer(MAX_HOTSPOT_CELLS),
-                    cell=int(self.cell),
-                    larger=larger_cell(self.cell, self.size),
-                )
-            )
-        return self
-
-    @classmethod
-    def over(cls, bounds: tuple[float, float, float, float], cell: float) -> Grid:
-        """The grid over ``(minx, miny, maxx, maxy)``."""
-        minx, miny, maxx, maxy = bounds
-        return cls(np.array([minx, maxx]), np.array([miny, maxy]), cell)
-
-    def inside(self, x: np.ndarray, y: np.ndarray) -> np.ndarray:
-        """Which points fall in a cell of the grid."""
-        with np.errstate(invalid="ignore"):
-            cols = np.floor((x - self.x0) / self.cell)
-            rows = np.floor((y - self.y0) / self.cell)
-        return (cols >= 0) & (cols < self.ncols) & (rows >= 0) & (rows < self.nrows)
-
-    @property
-    def size(self) -> int:
-        return self.nrows * self.ncols
-
-    def index(self, x: np.ndarray, y: np.ndarray) -> np.ndarray:
-        cols = np.floor((x - self.x0) / self.cell).astype(int)
-        rows = np.floor((y - self.y0) / self.cell).astype(int)
-        return rows * self.ncols + cols
-
-    def counts(self, x: np.ndarray, y: np.ndarray, weights: np.ndarray) -> np.ndarray:
-        return np.bincount(self.index(x, y), weights=weights, minlength=self.size)
-
-    def weights(self):
-        """Queen contiguity on the lattice, each cell its own neighbour (Gi*), row-major
-        like :meth:`index`: a libpysal Graph from a sparse matrix. The same weights as
-        ``lat2W(rook=False)`` with the diagonal filled (what esda does for ``star=True``)
-        and the same Gi* bit for bit, without building a dict per cell on every call.
-        """
-        from libpysal.graph import Graph
-        from scipy import sparse
-
-        rows, cols = np.divmod(np.arange(self.size), self.ncols)
-        focal, neighbour = [], []
-        for dr in (-1, 0, 1):
-            for dc in (-1, 0, 1):
-                r, c = rows + dr, cols + dc
-                kept = (r >= 0) & (r < self.nrows) & (c >= 0) & (c < self.ncols)
-                focal.append(np.flatnonzero(kept))
-                neighbour.append((r * self.ncols + c)[kept])
-        focal, neighbour = np.concatenate(focal), np.concatenate(neighbour)
-        matrix = sparse.csr_matrix(
-            (np.ones(len(focal)), (focal, neighbour)), shape=(self.size, self.size)
-        )
-        matrix.sort_indices()
-        return Graph.from_sparse(matrix)
-
-    def feature_collection(self, cells: np.ndarray, properties: pd.DataFrame) -> dict:
-        """The cells as WGS84 square polygons with ``properties`` (one row per cell)."""
-        rows, cols = np.divmod(np.asarray(cells), self.ncols)
-        minx = self.x0 + cols * self.cell
-        miny = self.y0 + rows * self.cell
-        xs = np.column_stack([minx, minx + self.cell, minx + self.cell, minx, minx])
-        ys = np.column_stack([miny, miny, miny + self.cell, miny + self.cell, miny])
-        lon, lat = TO_WEB.transform(xs, ys)
-        rings = np.stack([np.round(lon, 7), np.round(lat, 7)], axis=-1).tolist()
-        names = list(properties.columns)
-        records = [
-            dict(zip(names, values, strict=True))
-            for values in zip(*(_plain_column(properties[n]) for n in names), strict=True)
-        ]
-        return {
-            "type": "FeatureCollection",
-            "features": [
-                {
-                    "type": "Feature",
-                    "properties": record,
-                    "geometry": {"type": "Polygon", "coordinates": [ring]},
-                }
-                for ring, record in zip(rings, records, strict=True)
-            ],
-        }
-
-
-def larger_cell(cell: float, cells: int) -> int:
-    """The smallest offered cell size (else a round one) that keeps a grid under the limit.
-
-    Examples
-    --------
-    >>> larger_cell(100, 4_000_000)
-    500
-    >>> larger_cell(5000, 4_000_000)
-    23000
-    """
-    needed = cell * np.sqrt(cells / MAX_HOTSPOT_CELLS)
-    offered = [size for size in HOTSPOT_CELL_SIZES if size >= needed]
-    if offered:
-        return offered[0]
-    return int(np.ceil(needed / 1000) * 1000)
 
 
 def study_area(bounds: tuple[float, float, float, float], margin: float) -> tuple:
@@ -249,7 +124,7 @@ def grid_hotspots(
     counts = grid.counts(
         points["x"].to_numpy(), points["y"].to_numpy(), points["count"].to_numpy(dtype=float)
     )
-    weights = grid.weights()
+    weights = grid.weights() if permutations else grid.adjacency()
     cells = np.arange(grid.size)
     if public:
         hidden = counts < k
@@ -281,24 +156,11 @@ def grid_hotspots(
     }
 
 
-TO_WEB = Transformer.from_crs(STORE_CRS, WEB_CRS, always_xy=True)
-
-
 def _padded(flags: np.ndarray, size: int) -> np.ndarray:
     """Per-cell flags for every cell of the grid (cells past the last incident: False)."""
     out = np.zeros(size, dtype=bool)
     out[: len(flags)] = flags[:size]
     return out
-
-
-def _plain_column(column: pd.Series) -> list:
-    """A column as plain Python values for JSON (NumPy scalars unboxed, NaN → None)."""
-    values = column.tolist()
-    if column.dtype.kind in "iub":
-        return values
-    if column.dtype.kind != "f":
-        values = [v.item() if isinstance(v, np.generic) else v for v in values]
-    return [None if isinstance(v, float) and v != v else v for v in values]
 
 
 def place_neighbours(n: int) -> int:

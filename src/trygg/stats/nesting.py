@@ -234,21 +234,30 @@ def _taken(node: int, value: int, below: dict, options: dict) -> list[int]:
 
 
 def _general_leak(structure: Structure, w, shown, threshold: int):
+    apart = None  # each member's disjoint members, as sets (built when first needed)
+    counts = [int(value) for value in w]
+    present = np.asarray(shown, dtype=bool) & (w > 0)
     for node in range(structure.size):
-        if not shown[node] or w[node] <= 0:
+        if not present[node]:
             continue
-        members = [int(m) for m in structure.inside[node] if shown[m] and w[m] > 0]
+        inside = structure.inside[node]
+        members = inside[present[inside]].tolist()
         if not members:
             continue
-        for collection in _maximal_collections(members, structure.disjoint):
-            left = int(w[node]) - sum(int(w[m]) for m in collection)
+        if apart is None:
+            apart = [set(np.flatnonzero(row).tolist()) for row in structure.disjoint]
+        for collection in _maximal_collections(members, apart):
+            left = counts[node] - sum(counts[m] for m in collection)
             if 0 < left < threshold:
                 return node, collection
     return None
 
 
-def _maximal_collections(members: list[int], disjoint: np.ndarray):
-    """Maximal sets of pairwise disjoint members (Bron–Kerbosch with a pivot), capped."""
+def _maximal_collections(members: list[int], apart: list[set[int]]):
+    """Maximal sets of pairwise disjoint members (Bron–Kerbosch with a pivot), capped.
+
+    ``apart[u]`` is the set of figures disjoint from ``u``.
+    """
     found = 0
     stack = [([], set(members), set())]
     while stack and found < MAX_COLLECTIONS:
@@ -257,10 +266,12 @@ def _maximal_collections(members: list[int], disjoint: np.ndarray):
             found += 1
             yield chosen
             continue
-        pivot = max(candidates | excluded, key=lambda u: sum(disjoint[u, v] for v in candidates))
-        for v in [v for v in candidates if not disjoint[pivot, v] or v == pivot]:
-            apart = {u for u in candidates if disjoint[v, u]}
-            stack.append(([*chosen, v], apart, {u for u in excluded if disjoint[v, u]}))
+        pivot = max(candidates | excluded, key=lambda u: len(apart[u] & candidates))
+        away = apart[pivot]
+        for v in [v for v in candidates if v not in away or v == pivot]:
+            mine = apart[v]
+            disjoint = {u for u in candidates if u in mine}
+            stack.append(([*chosen, v], disjoint, {u for u in excluded if u in mine}))
             candidates = candidates - {v}
             excluded = excluded | {v}
 

@@ -293,6 +293,7 @@ def hotspots(
         raise TryggError(t("err.day_type", value=days))
     windowed = band is not None or days is not None
     period = resolve_period(engine, kommun, year, start, end, public)
+    ids = ("id",) if public or windowed else ()  # to link incidents and places
     incidents, links = load_incidents(
         engine,
         kommun,
@@ -301,6 +302,7 @@ def hotspots(
         category,
         with_links=public,
         with_times=emerging or windowed,
+        columns=("x", "y", "count", "occurred_at", "precision", *ids),
     )
     places = load_places(engine, kommun)
     area = hs.study_area(tuple(places.total_bounds), margin) if len(places) else None

@@ -86,24 +86,37 @@ def _year_figures(flagged: pd.DataFrame, links: pd.DataFrame, place_ids, min_n: 
         ]
     )
     keys = [-1, *place_ids]
+    rows = _rows(sums)
+    position_of = {key: position for position, key in enumerate(keys)}
+    number_of = {indicator: number for number, indicator in enumerate(indicators)}
     counts = np.zeros((len(keys), len(indicators)), dtype=np.int64)
     for (indicator, key), n in sums["n"].items():
-        counts[keys.index(key), indicators.index(indicator)] = n
+        counts[position_of[key], number_of[indicator]] = n
     hidden = suppression.hide_survey_figures(nest, counts, min_n)
     figures = {}
     for position, key in enumerate(keys):
         for number, indicator in enumerate(indicators):
-            row = sums.loc[(indicator, key)] if (indicator, key) in sums.index else None
-            figure = _figure(row, min_n)
+            figure = _figure(rows.get((indicator, key)), min_n)
             if hidden[position, number] and not figure.is_hidden:
                 figure = figure.hidden()
             figures[(None if key == -1 else key, indicator)] = figure
-    total = {i: sums.loc[(i, -1)] for i in indicators if (i, -1) in sums.index}
+    total = {i: rows[(i, -1)] for i in indicators if (i, -1) in rows}
     for (place_id, indicator), figure in list(figures.items()):
         if place_id is not None and indicator in total:
-            row = sums.loc[(indicator, place_id)] if (indicator, place_id) in sums.index else None
+            row = rows.get((indicator, place_id))
             figures[(place_id, indicator)] = _with_vs_rest(figure, total[indicator], row, min_n)
     return figures
+
+
+def _rows(sums: pd.DataFrame) -> dict:
+    """Each (indicator, key) row of ``sums`` as {"n", "w", "hw", "w2"}: float64 values,
+    as a row of the frame reads (its columns share one dtype there)."""
+    names = ["n", "w", "hw", "w2"]
+    values = sums[names].to_numpy(dtype=float)
+    return {
+        (indicator, int(key)): dict(zip(names, row, strict=True))
+        for (indicator, key), row in zip(sums.index, values, strict=True)
+    }
 
 
 def _with_vs_rest(figure: ShareFigure, total, row, min_n: int) -> ShareFigure:

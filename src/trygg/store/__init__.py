@@ -45,6 +45,7 @@ def _sqlite_pragmas(dbapi_connection, _record) -> None:
     cursor.execute(f"PRAGMA busy_timeout={settings.limits().lock_timeout_s * 1000}")
     # Safe with WAL: a crash loses at most the last commit, never corrupts the file.
     cursor.execute("PRAGMA synchronous=NORMAL")
+    cursor.execute("PRAGMA cache_size=-131072")
     cursor.close()
 
 

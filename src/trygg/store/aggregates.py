@@ -8,7 +8,6 @@ instead of every link. A batch switches in or out by its status alone.
 from __future__ import annotations
 
 import datetime as dt
-from itertools import chain
 
 import numpy as np
 import pandas as pd
@@ -27,50 +26,45 @@ def day_number(moment: dt.date) -> int:
     return moment.toordinal() - EPOCH.toordinal()
 
 
-def store_incident_aggregate(
-    connection: Connection, kommun: str, batch_id: int, records: list[dict]
-) -> None:
-    """Sum ``records`` (occurred_at, category, count, place_ids) per kommun and per
+def store_incident_aggregate(connection: Connection, kommun: str, batch_id: int, records) -> None:
+    """Sum ``records`` (:class:`~trygg.importers.incident_rows.IncidentRecords`: the
+    columns occurred_at, category and count, and the place links) per kommun and per
     place × day × category, and insert the sums; each place counts once per record."""
     if not records:
         return
-    size = len(records)
-    codes, categories = pd.factorize(pd.Series([r["category"] for r in records], dtype=object))
+    columns = records.columns
+    codes, categories = pd.factorize(pd.Series(columns["category"], dtype=object), sort=True)
+    day = columns["occurred_at"].astype("datetime64[D]").astype(np.int64)
+    count = np.asarray(columns["count"], dtype=np.int64)
+    links = pd.DataFrame({"row": records.link_rows, "place": records.link_places})
+    links = links.drop_duplicates()
+    rows = links["row"].to_numpy()
     frame = pd.DataFrame(
         {
-            "day": np.fromiter((day_number(r["occurred_at"]) for r in records), np.int64, size),
-            "category": codes,
-            "count": np.fromiter((r["count"] for r in records), np.int64, size),
+            "day": np.concatenate([day, day[rows]]),
+            "place": np.concatenate([np.full(len(day), -1), links["place"].to_numpy()]),
+            "category": np.concatenate([codes, codes[rows]]),
+            "count": np.concatenate([count, count[rows]]),
         }
     )
-    sizes = np.fromiter((len(r["place_ids"]) for r in records), np.int64, size)
-    links = pd.DataFrame(
-        {
-            "row": np.repeat(np.arange(size), sizes),
-            "place_id": np.fromiter(
-                chain.from_iterable(r["place_ids"] for r in records), np.int64, int(sizes.sum())
-            ),
-        }
-    ).drop_duplicates()
-    placed = frame.iloc[links["row"].to_numpy()].assign(place_id=links["place_id"].to_numpy())
-    rows = [
-        *_rows(batch_id, kommun, frame, ["day", "category"], categories),
-        *_rows(batch_id, kommun, placed, ["day", "place_id", "category"], categories),
-    ]
-    bulk_insert(connection, schema.incident_aggregate, COLUMNS, rows)
-
-
-def _rows(batch_id: int, kommun: str, frame: pd.DataFrame, keys: list[str], categories):
-    """The rows to insert: ``frame``'s counts summed by ``keys`` (no place_id: the
-    kommun), in the order of the index, which makes inserting them twice as fast."""
-    sums = frame.groupby(keys)["count"].sum().reset_index()
-    places = sums["place_id"].tolist() if "place_id" in keys else [None] * len(sums)
-    return zip(
-        [batch_id] * len(sums),
-        [kommun] * len(sums),
-        places,
-        sums["day"].tolist(),
-        categories[sums["category"].to_numpy()].tolist(),
-        sums["count"].tolist(),
-        strict=True,
+    # Summed in the index's order (day, kommun first, place, category): inserting in
+    # that order appends to the index instead of splitting its pages.
+    sums = frame.groupby(["day", "place", "category"], sort=True)["count"].sum().reset_index()
+    places = sums["place"].to_numpy()
+    size = len(sums)
+    bulk_insert(
+        connection,
+        schema.incident_aggregate,
+        COLUMNS,
+        list(
+            zip(
+                [batch_id] * size,
+                [kommun] * size,
+                np.where(places < 0, None, places).tolist(),
+                sums["day"].tolist(),
+                np.asarray(categories, dtype=object)[sums["category"].to_numpy()].tolist(),
+                sums["count"].tolist(),
+                strict=True,
+            )
+        ),
     )

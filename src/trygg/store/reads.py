@@ -8,11 +8,10 @@ in the same transaction). Caches key on it instead of on a clock.
 from __future__ import annotations
 
 import datetime as dt
-import json
 
 import numpy as np
 import pandas as pd
-from sqlalchemy import Engine, String, Text, and_, case, func, select, type_coerce
+from sqlalchemy import Engine, String, and_, case, func, select, type_coerce
 
 from trygg.store import batches, require_kommun, schema
 from trygg.store.aggregates import day_number
@@ -30,36 +29,28 @@ def data_version(engine: Engine, kommun: str | None = None) -> int:
 
 
 def survey_answers(engine: Engine, kommun: str) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
-    """Active responses (long by indicator), their place links, and the kommun's places."""
-    response = schema.survey_response
-    batch = schema.import_batch
+    """Active responses (long by indicator: the core question's rows, then the items',
+    each in response order), their place links, and the kommun's places."""
+    response, answer = schema.survey_response, schema.survey_answer
+    link, batch = schema.survey_response_place, schema.import_batch
+    # A batch's responses are its kommun's: the batch index alone finds them.
+    batch_ids = select(batch.c.id).where(batch.c.kommun_kod == kommun, batch.c.status == ACTIVE)
+    active = response.c.batch_id.in_(batch_ids)
+    core = [response.c.id, response.c.year, response.c.weight, response.c.trygg_kvall]
     with engine.connect() as connection:
         require_kommun(connection, kommun)
-        rows = connection.execute(
-            select(
-                response.c.id,
-                response.c.year,
-                response.c.weight,
-                response.c.trygg_kvall,
-                type_coerce(response.c.answers, Text),
-            )
-            .join(batch, batch.c.id == response.c.batch_id)
-            .where(response.c.kommun_kod == kommun, batch.c.status == ACTIVE)
-        ).all()
-        links = pd.DataFrame.from_records(
-            map(
-                tuple,
-                connection.execute(
-                    select(
-                        schema.survey_response_place.c.response_id,
-                        schema.survey_response_place.c.place_id,
-                    )
-                    .join(response, response.c.id == schema.survey_response_place.c.response_id)
-                    .join(batch, batch.c.id == response.c.batch_id)
-                    .where(response.c.kommun_kod == kommun, batch.c.status == ACTIVE)
-                ).all(),
-            ),
-            columns=["response_id", "place_id"],
+        responses = _fetch(connection, select(*core).where(active))
+        items = _fetch(
+            connection,
+            select(answer.c.response_id, answer.c.item, answer.c.code)
+            .join(response, response.c.id == answer.c.response_id)
+            .where(active),
+        )
+        pairs = _fetch(
+            connection,
+            select(link.c.response_id, link.c.place_id)
+            .join(response, response.c.id == link.c.response_id)
+            .where(active),
         )
         places = pd.DataFrame(
             connection.execute(
@@ -74,20 +65,39 @@ def survey_answers(engine: Engine, kommun: str) -> tuple[pd.DataFrame, pd.DataFr
             ).all(),
             columns=["place_id", "place", "kind", "population"],
         )
-    long = [(r[0], r[1], r[2], "andel_otrygga", r[3]) for r in rows if r[3] is not None] + [
-        (r[0], r[1], r[2], item, code)
-        for r, items in zip(rows, _decode_all([r[4] for r in rows]), strict=True)
-        for item, code in items.items()
-    ]
-    answers = pd.DataFrame(long, columns=["response_id", "year", "weight", "indicator", "code"])
-    return answers, links, places
+    links = np.array(pairs, dtype=np.int64).reshape(-1, 2)
+    links = pd.DataFrame({"response_id": links[:, 0], "place_id": links[:, 1]})
+    return _long_answers(responses, items), links, places
 
 
-def _decode_all(values: list) -> list[dict]:
-    """Decode many JSON texts in one parse (a driver may already return dicts)."""
-    if not values or not isinstance(values[0], str):
-        return [value or {} for value in values]
-    return json.loads("[" + ",".join(value or "{}" for value in values) + "]")
+def _fetch(connection, query) -> list[tuple]:
+    """The driver's own tuples: none of the columns read this way has a result processor."""
+    result = connection.execute(query)
+    rows = result.cursor.fetchall()
+    result.close()
+    return rows
+
+
+def _long_answers(responses: list[tuple], items: list[tuple]) -> pd.DataFrame:
+    """One row per response and indicator answered, from the driver's rows."""
+    core = np.array(responses, dtype=float).reshape(-1, 4)  # id, year, weight, code or NaN
+    core = core[np.argsort(core[:, 0], kind="stable")]
+    ids = core[:, 0].astype(np.int64)
+    item_ids = np.array([row[0] for row in items], dtype=np.int64)
+    by_response = np.argsort(item_ids, kind="stable")  # a response's items stay in key order
+    answered = np.flatnonzero(~np.isnan(core[:, 3]))
+    rows = np.concatenate([answered, np.searchsorted(ids, item_ids[by_response])])
+    codes = np.array([row[2] for row in items], dtype=np.int64)[by_response]
+    return pd.DataFrame(
+        {
+            "response_id": ids[rows],
+            "year": core[rows, 1].astype(np.int64),
+            "weight": core[rows, 2],
+            "indicator": ["andel_otrygga"] * len(answered)
+            + [items[i][1] for i in by_response.tolist()],
+            "code": np.concatenate([core[answered, 3].astype(np.int64), codes]),
+        }
+    )
 
 
 def figure_sources(engine: Engine, kommun: str, year: int | None) -> list[dict]:
@@ -194,8 +204,8 @@ def _active(
     end: dt.datetime | None,
     category: str | None,
 ) -> list:
-    """Conditions on ``table`` (incident or incident_place): the kommun's active incident
-    batches, [start, end) and a category."""
+    """Conditions on ``table`` (incident; incident_place for the batches only): the
+    kommun's active incident batches, [start, end) and a category."""
     batch = schema.import_batch
     active = select(batch.c.id).where(
         batch.c.kommun_kod == kommun, batch.c.kind == INCIDENTS_KIND, batch.c.status == ACTIVE
@@ -210,6 +220,10 @@ def _active(
     return conditions
 
 
+_INCIDENT_COLUMNS = ("id", "occurred_at", "precision", "category", "count", "x", "y")
+_NUMERIC = {"id": np.int64, "count": np.int64, "x": float, "y": float}
+
+
 def load_incidents(
     engine: Engine,
     kommun: str,
@@ -218,14 +232,16 @@ def load_incidents(
     category: str | None = None,
     with_links: bool = True,
     with_times: bool = True,
+    columns: tuple[str, ...] | None = None,
 ) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Active incidents in [start, end) and their place links, as two DataFrames.
 
-    Incidents: id, [occurred_at, precision,] category, count, x, y. Never published as is.
+    Incidents: id, [occurred_at, precision,] category, count, x, y, or only ``columns``
+    of those (in that order). Never published as is.
     """
     incident = schema.incident
     link = schema.incident_place
-    columns = ["id", "occurred_at", "precision", "category", "count", "x", "y"]
+    columns = [c for c in _INCIDENT_COLUMNS if columns is None or c in columns]
     if not with_times:
         columns = [c for c in columns if c not in {"occurred_at", "precision"}]
     selected = [
@@ -241,18 +257,29 @@ def load_incidents(
         result.close()
         links = []
         if with_links:
-            result = connection.execute(
-                select(link.c.incident_id, link.c.place_id).where(
-                    *_active(link, kommun, start, end, category)
+            query = select(link.c.incident_id, link.c.place_id)
+            if "id" in columns or (start, end, category) == (None, None, None):
+                query = query.where(*_active(link, kommun, None, None, None))
+            else:
+                query = query.join(incident, incident.c.id == link.c.incident_id).where(
+                    *_active(incident, kommun, start, end, category)
                 )
-            )
+            result = connection.execute(query)
             links = result.cursor.fetchall()
             result.close()
-    frame = pd.DataFrame.from_records(rows, columns=columns)
-    if with_times:
+    if rows and set(columns) <= _NUMERIC.keys():  # one float array: ids, counts ≪ 2**53
+        values = np.array(rows, dtype=float)
+        frame = pd.DataFrame({c: values[:, i].astype(_NUMERIC[c]) for i, c in enumerate(columns)})
+    else:
+        frame = pd.DataFrame.from_records(rows, columns=columns)
+    if "occurred_at" in columns:
         frame["occurred_at"] = pd.to_datetime(frame["occurred_at"], format="ISO8601")
-    frame["count"] = frame["count"].astype(np.int64)
+    if "count" in columns:
+        frame["count"] = frame["count"].astype(np.int64)
     link_frame = pd.DataFrame.from_records(links, columns=["incident_id", "place_id"])
+    if "id" in columns and (start, end, category) != (None, None, None):
+        link_frame = link_frame[link_frame["incident_id"].isin(frame["id"])]
+        link_frame = link_frame.reset_index(drop=True)
     return frame, link_frame
 
 

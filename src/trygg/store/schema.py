@@ -172,7 +172,6 @@ survey_response = Table(
     Column("year", Integer, nullable=False),
     Column("weight", Float, nullable=False),
     Column("trygg_kvall", Integer),
-    Column("answers", JSON, nullable=False),
     Column("alder", Text),
     Column("kon", Text),
     Column("kommentar", Text),
@@ -180,6 +179,23 @@ survey_response = Table(
     Column("x", Float),
     Column("y", Float),
     Index("ix_survey_response_batch", "batch_id"),
+)
+
+#: One row per response and item answered (problem_*, oro_*; the core question is
+#: ``survey_response.trygg_kvall``), so that figures are a plain scan (migration 0012).
+#: In SQLite the table is its own key order: a response's answers lie together.
+survey_answer = Table(
+    "survey_answer",
+    metadata,
+    Column(
+        "response_id",
+        Integer,
+        ForeignKey("survey_response.id", ondelete="CASCADE"),
+        primary_key=True,
+    ),
+    Column("item", Text, primary_key=True),
+    Column("code", Integer, nullable=False),
+    sqlite_with_rowid=False,
 )
 
 #: A respondent counts for every place that holds their point (places overlap).
@@ -241,20 +257,26 @@ incident = Table(
     #: The event's id at its source (polisen.se ``id``): counted once across snapshots.
     Column("source_id", Text),
     Index("ix_incident_batch", "batch_id"),
-    Index("ix_incident_source_id", "kommun_kod", "source_id"),
+    #: Only the incidents with a source id (polisen.se events) are in it.
+    Index(
+        "ix_incident_source_id",
+        "kommun_kod",
+        "source_id",
+        sqlite_where=text("source_id IS NOT NULL"),
+        postgresql_where=text("source_id IS NOT NULL"),
+    ),
 )
 
-#: One row per incident and place holding it (places overlap), with the facts figures
-#: need, so counting per place is one scan of this table.
+#: One row per incident and place holding it (places overlap). Counts per period come
+#: from :data:`incident_aggregate`; a period's links are those of its incidents.
 incident_place = Table(
     "incident_place",
     metadata,
     Column("incident_id", Integer, ForeignKey("incident.id", ondelete="CASCADE"), primary_key=True),
     Column("place_id", Integer, ForeignKey("place.id", ondelete="CASCADE"), primary_key=True),
     Column("batch_id", Integer, ForeignKey("import_batch.id", ondelete="CASCADE"), nullable=False),
-    Column("occurred_at", DateTime, nullable=False),
-    Column("category", String(40), nullable=False),
-    Column("count", Integer, nullable=False),
+    #: Clustered on its key: a large import appends to one tree (migration 0013).
+    sqlite_with_rowid=False,
 )
 
 #: Summed incident counts per batch, place (NULL: every incident of the kommun, placed or
