@@ -57,7 +57,7 @@ ADMIN = local_admin()
 INCIDENTS = 1_000_000
 SIDE_M = 20_000
 X0, Y0 = 360_000, 6_250_000
-ROUNDS = {"import": 2, "figures": 3, "hotspots": 2}
+ROUNDS = {"import": 2, "figures": 3, "hotspots": 4}
 #: The store a trygg import round left behind, reused by the later benchmarks.
 IMPORTED: dict = {}
 

@@ -328,3 +328,24 @@ def test_migration_0013_keeps_every_link_and_gives_back_the_copies(demo_engine):
     store.upgrade(demo_engine)
     with demo_engine.connect() as connection:
         assert sorted(connection.execute(schema.incident_place.select()).all()) == before
+
+
+def test_bulk_insert_writes_safe_constants_once_and_binds_any_other(engine):
+    """Constants are written into the statement only as whole numbers or plain words;
+    a text with a quote is bound like any value, and stored as it is."""
+    from trygg.store import _literal, bulk_insert, write_transaction
+
+    assert (_literal(7), _literal("1381"), _literal("x'y"), _literal(True)) == (
+        "7",
+        "'1381'",
+        None,
+        None,
+    )
+    hostile = "x'); DROP TABLE kommun; --"
+    with write_transaction(engine) as connection:
+        bulk_insert(connection, schema.kommun, ["kod"], [("1111",)], constants={"namn": "Ett"})
+        bulk_insert(connection, schema.kommun, ["kod"], [("2222",)], constants={"namn": hostile})
+    with engine.connect() as connection:
+        names = dict(connection.execute(schema.kommun.select()).all())
+    assert names["1111"] == "Ett"
+    assert names["2222"] == hostile

@@ -324,3 +324,23 @@ def test_load_incidents_reads_only_the_columns_asked_for(small_grid, tmp_path):
     ids, _ = reads.load_incidents(engine, "1381", start, end, columns=("id", "count"))
     assert ids["id"].dtype == np.int64
     pd.testing.assert_frame_equal(ids, full[["id", "count"]])
+
+
+@pytest.mark.parametrize("size", [5, 40, 500])
+def test_place_hot_spots_equal_esda_with_the_same_nearest_neighbours(size):
+    """Places: z from the k-nearest-neighbour matrix with the diagonal set equals
+    ``esda.G_Local(..., star=True)`` on libpysal's KNN weights, to the bit."""
+    import shapely
+
+    from trygg.stats.hotspots import place_hotspots, place_neighbours
+
+    rng = np.random.default_rng(size)
+    coords = rng.uniform(0, 5000, (size, 2))
+    counts = pd.Series(rng.integers(0, 40, size), index=np.arange(100, 100 + size))
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        w = libpysal.weights.KNN(coords, k=place_neighbours(size))
+        g = esda.G_Local(counts.to_numpy(dtype=float), w, transform="B", star=True, permutations=0)
+    found = place_hotspots(counts, [shapely.Point(x, y) for x, y in coords])
+    expected = np.round(np.nan_to_num(np.asarray(g.Zs, dtype=float)), 4)
+    assert [found[i]["gi_z"] for i in counts.index] == expected.tolist()

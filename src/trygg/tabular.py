@@ -310,6 +310,8 @@ def _csv_frame(data: bytes, limits: Limits) -> tuple[pd.DataFrame, np.ndarray] |
     filled = np.zeros(height, dtype=bool)
     for column in frame.columns:
         filled |= (frame[column].str.strip() != "").to_numpy(dtype=bool)
+    if filled.all():
+        return frame, numbers
     return frame.iloc[filled].reset_index(drop=True), numbers[filled]
 
 
@@ -321,7 +323,6 @@ def _frame_table(file_name: str, frame: pd.DataFrame, numbers: np.ndarray) -> Ta
         raise TryggError(t("err.table_no_rows", file=file_name))
     header = [cell.strip() for cell in frame.iloc[0].tolist()]
     body = frame.iloc[1:].reset_index(drop=True)
-    body.columns = range(body.shape[1])
     return Table.from_frame(file_name, header, body, numbers[1:].tolist())
 
 

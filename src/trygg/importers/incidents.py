@@ -248,10 +248,17 @@ def parse_incident_rows(
     arrays = placed.arrays
     linked = np.bincount(arrays["link_rows"], minlength=len(table)) > 0
     located = ~np.isnan(arrays["x"]) | linked
-    precision = np.where(precisions == None, np.where(located, "punkt", "kommun"), precisions)  # noqa: E711
-    precision = np.where((precision == "punkt") & ~located, "kommun", precision).astype(object)
-    tally = {name: int(np.sum(kept & (precision == name))) for name in polisen.PRECISIONS}
-    kept &= precision != "län"
+    # Precision as codes: 1 punkt, 2 kommun, 3 län (polisen.PRECISIONS); 0 undecided.
+    precision = np.zeros(len(table), dtype=np.int8)
+    for code, name in enumerate(polisen.PRECISIONS, start=1):
+        precision[precisions == name] = code
+    precision = np.where(precision == 0, np.where(located, 1, 2), precision)
+    precision = np.where((precision == 1) & ~located, 2, precision)
+    tally = {
+        name: int(np.sum(kept & (precision == code)))
+        for code, name in enumerate(polisen.PRECISIONS, start=1)
+    }
+    kept &= precision != 3
     locations = table.series("kalla_plats")
     where = incident_rows.distinct(
         locations, lambda text: polisen.kommun_of(text, kommun_name, locator)
@@ -262,7 +269,7 @@ def parse_incident_rows(
     mapped = incident_rows.distinct(kinds[final], lambda kind: canonical_category(kind, categories))
     known = np.array([found[1] for found in mapped.tolist()], dtype=bool)
     in_link = final[arrays["link_rows"]]
-    kommun_rows = chosen[precision[chosen] == "kommun"]
+    kommun_rows = chosen[precision[chosen] == 2]
     kommun_places = [(index, where[index][1]) for index in kommun_rows.tolist() if where[index][1]]
     link_rows = np.concatenate(
         [arrays["link_rows"][in_link], [i for i, ids in kommun_places for _ in ids]]
@@ -293,13 +300,13 @@ def parse_incident_rows(
             "y": incident_rows.none_where(y, np.isnan(y)),
             "place_text": incident_rows.none_where(place_text, place_text == ""),
             "beskrivning": incident_rows.none_where(descriptions, descriptions == ""),
-            "location_precision": precision[chosen],
+            "location_precision": np.array(polisen.PRECISIONS, dtype=object)[precision[chosen] - 1],
             "source_id": incident_rows.none_where(ids, ids == ""),
         },
         np.searchsorted(chosen, link_rows[order]),
         link_places[order],
     )
-    outside = final & (precision == "punkt") & ~linked
+    outside = final & (precision == 1) & ~linked
     outcome.extra = {
         "precision": tally,
         "excluded": {
@@ -344,18 +351,20 @@ def _store_incidents(
         return
     columns = records.columns
     stamps = datetime_texts(connection, columns["occurred_at"])
+    # A column no incident fills (descriptions, source ids …) is left to its NULL.
+    written = [name for name in INCIDENT_COLUMNS if not pd.isna(columns[name]).all()]
     for start in range(0, len(records), CHUNK):
         part = slice(start, start + CHUNK)
         values = [
             stamps[part] if name == "occurred_at" else columns[name][part].tolist()
-            for name in INCIDENT_COLUMNS
+            for name in written
         ]
-        size = len(values[0])
         bulk_insert(
             connection,
             schema.incident,
-            [*INCIDENT_COLUMNS, "batch_id", "kommun_kod"],
-            list(zip(*values, [batch_id] * size, [kommun] * size, strict=True)),
+            written,
+            list(zip(*values, strict=True)),
+            constants={"batch_id": batch_id, "kommun_kod": kommun},
         )
     ids = _stored_ids(connection, batch_id, columns["row_number"])
     rows, places = records.link_rows, records.link_places
@@ -364,15 +373,9 @@ def _store_incidents(
         bulk_insert(
             connection,
             schema.incident_place,
-            ["incident_id", "place_id", "batch_id"],
-            list(
-                zip(
-                    ids[part].tolist(),
-                    places[start : start + CHUNK].tolist(),
-                    [batch_id] * len(part),
-                    strict=True,
-                )
-            ),
+            ["incident_id", "place_id"],
+            list(zip(ids[part].tolist(), places[start : start + CHUNK].tolist(), strict=True)),
+            constants={"batch_id": batch_id},
         )
     aggregates.store_incident_aggregate(connection, kommun, batch_id, records)
 
@@ -421,5 +424,5 @@ def datetime_texts(connection: Connection, stamps: np.ndarray) -> list:
     if connection.dialect.name != "sqlite":
         return stamps.astype("datetime64[us]").tolist()
     distinct, positions = np.unique(stamps.astype("datetime64[us]"), return_inverse=True)
-    texts = [text.replace("T", " ") for text in np.datetime_as_string(distinct, unit="us")]
-    return np.asarray(texts, dtype=object)[positions].tolist()
+    texts = np.strings.replace(np.datetime_as_string(distinct, unit="us"), "T", " ")
+    return texts.astype(object)[positions].tolist()

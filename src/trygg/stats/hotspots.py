@@ -180,12 +180,15 @@ def place_hotspots(counts: pd.Series, centroids: list[shapely.Point], fdr: bool 
             for i, c in counts.items()
         }
     import libpysal
+    from scipy import sparse
 
     coords = np.array([(p.x, p.y) for p in centroids])
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         w = libpysal.weights.KNN(coords, k=place_neighbours(n))
-    result = gi_star(counts.to_numpy(dtype=float), w, permutations=0)
+    matrix = sparse.csr_array(w.sparse)
+    matrix.setdiag(1.0)  # Gi*: each place its own neighbour, as esda's star=True sets it
+    result = gi_star(counts.to_numpy(dtype=float), matrix, permutations=0)
     bins = gi_bins(result["z"], result["p"], fdr)
     return {
         int(place_id): {

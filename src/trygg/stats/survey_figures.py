@@ -71,6 +71,8 @@ def _year_figures(flagged: pd.DataFrame, links: pd.DataFrame, place_ids, min_n: 
     Returns ``{(place id or None, indicator): figure}``; a figure hidden only because a
     subtraction would reveal a small group has ``secondary_suppression`` set.
     """
+    if flagged.empty:  # no answers that year: no figures (and no groupby to run)
+        return {}
     indicators = sorted(flagged["indicator"].unique())
     respondents = pd.Index(np.unique(flagged["response_id"]))
     links = links[links["response_id"].isin(respondents)]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import ast
+import re
 import sqlite3
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -206,24 +207,47 @@ PLACEHOLDERS = {"qmark": "?", "format": "%s", "pyformat": "%s"}
 
 
 def bulk_insert(
-    connection: Connection, table: Table, columns: list[str], rows: list[tuple]
+    connection: Connection,
+    table: Table,
+    columns: list[str],
+    rows: list[tuple],
+    constants: dict[str, int | str] | None = None,
 ) -> None:
     """Insert many rows through the driver's ``executemany``: plain, portable SQL.
 
     SQLAlchemy's per-row parameter processing dominates large imports, so callers pass
-    ready tuples; JSON columns must already be serialised to text.
+    ready tuples; JSON columns must already be serialised to text. ``constants`` (the
+    same value in every row, e.g. the batch) are written into the statement once
+    instead of bound per row: whole numbers, and texts of letters and digits only.
     """
     if not rows:
         return
     placeholder = PLACEHOLDERS.get(connection.dialect.paramstyle)
-    if placeholder is None:
-        connection.execute(table.insert(), [dict(zip(columns, row, strict=True)) for row in rows])
-        return
+    literals = {name: _literal(value) for name, value in (constants or {}).items()}
+    if placeholder is None or None in literals.values():
+        extra = list(constants or {})
+        values = [(*row, *(constants or {}).values()) for row in rows]
+        if placeholder is None:
+            named = [dict(zip([*columns, *extra], row, strict=True)) for row in values]
+            connection.execute(table.insert(), named)
+            return
+        columns, rows, literals = [*columns, *extra], values, {}
     sql = (
-        f"INSERT INTO {table.name} ({', '.join(columns)}) "
-        f"VALUES ({', '.join([placeholder] * len(columns))})"
+        f"INSERT INTO {table.name} ({', '.join([*columns, *literals])}) "
+        f"VALUES ({', '.join([placeholder] * len(columns) + list(literals.values()))})"
     )
     connection.exec_driver_sql(sql, rows)
+
+
+def _literal(value: int | str) -> str | None:
+    """``value`` as an SQL literal when it is safe to write one, else None."""
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, int):
+        return str(value)
+    if isinstance(value, str) and re.fullmatch(r"[0-9A-Za-z_]{1,40}", value):
+        return f"'{value}'"
+    return None
 
 
 def list_kommuner(engine: Engine) -> list[dict]:

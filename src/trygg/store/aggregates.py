@@ -36,35 +36,42 @@ def store_incident_aggregate(connection: Connection, kommun: str, batch_id: int,
     codes, categories = pd.factorize(pd.Series(columns["category"], dtype=object), sort=True)
     day = columns["occurred_at"].astype("datetime64[D]").astype(np.int64)
     count = np.asarray(columns["count"], dtype=np.int64)
-    links = pd.DataFrame({"row": records.link_rows, "place": records.link_places})
-    links = links.drop_duplicates()
-    rows = links["row"].to_numpy()
-    frame = pd.DataFrame(
-        {
-            "day": np.concatenate([day, day[rows]]),
-            "place": np.concatenate([np.full(len(day), -1), links["place"].to_numpy()]),
-            "category": np.concatenate([codes, codes[rows]]),
-            "count": np.concatenate([count, count[rows]]),
-        }
+    rows, places = _distinct_links(records.link_rows, records.link_places)
+    # One key per (day, place or the kommun first, category): sorted, it is the index's
+    # order, and inserting in that order appends to the index instead of splitting it.
+    first_day, spots, kinds = int(day.min()), int(places.max(initial=0)) + 2, len(categories)
+    keys = np.concatenate(
+        [
+            ((day - first_day) * spots) * kinds + codes,
+            ((day[rows] - first_day) * spots + places + 1) * kinds + codes[rows],
+        ]
     )
-    # Summed in the index's order (day, kommun first, place, category): inserting in
-    # that order appends to the index instead of splitting its pages.
-    sums = frame.groupby(["day", "place", "category"], sort=True)["count"].sum().reset_index()
-    places = sums["place"].to_numpy()
-    size = len(sums)
+    unique, positions = np.unique(keys, return_inverse=True)
+    sums = np.bincount(positions, weights=np.concatenate([count, count[rows]]))
+    unique_day, rest = np.divmod(unique, spots * kinds)
+    place, category = np.divmod(rest, kinds)
     bulk_insert(
         connection,
         schema.incident_aggregate,
-        COLUMNS,
+        COLUMNS[2:],
         list(
             zip(
-                [batch_id] * size,
-                [kommun] * size,
-                np.where(places < 0, None, places).tolist(),
-                sums["day"].tolist(),
-                np.asarray(categories, dtype=object)[sums["category"].to_numpy()].tolist(),
-                sums["count"].tolist(),
+                np.where(place == 0, None, place - 1).tolist(),
+                (unique_day + first_day).tolist(),
+                np.asarray(categories, dtype=object)[category].tolist(),
+                sums.astype(np.int64).tolist(),
                 strict=True,
             )
         ),
+        constants={"batch_id": batch_id, "kommun_kod": kommun},
     )
+
+
+def _distinct_links(rows: np.ndarray, places: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """The (row, place) links with each pair once (a place counts once per incident)."""
+    if len(rows) == 0:
+        return rows, places
+    keys = rows.astype(np.int64) * (int(places.max()) + 1) + places
+    _unique, first = np.unique(keys, return_index=True)
+    first.sort()
+    return rows[first], places[first]
