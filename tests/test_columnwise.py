@@ -17,7 +17,7 @@ from shapely.geometry import MultiPolygon, Polygon, box
 
 from trygg import places, store
 from trygg.auth import local_admin
-from trygg.importers import incidents
+from trygg.importers import incident_store, incidents
 from trygg.places.lookup import POINTS_PER_PLACE, Locator, _by_place
 from trygg.store import reads, schema
 from trygg.tabular import parse_number, parse_numbers, read_table
@@ -258,7 +258,7 @@ def test_every_reading_of_the_same_rows_imports_the_same(demo_db, tmp_path):
 
 
 def test_incident_ids_are_read_back_when_they_are_not_one_run(engine):
-    """:func:`incidents._stored_ids` with ids that are not consecutive (another batch's
+    """:func:`incident_store._stored_ids` with ids that are not consecutive (another batch's
     row in between) reads every pair instead of assuming a run."""
     with store.write_transaction(engine) as connection:
         connection.execute(schema.kommun.insert().values(kod="1111", namn="Test"))
@@ -288,7 +288,7 @@ def test_incident_ids_are_read_back_when_they_are_not_one_run(engine):
                     count=1,
                 )
             )
-        ids = incidents._stored_ids(connection, 1, np.array([2, 3]))
+        ids = incident_store._stored_ids(connection, 1, np.array([2, 3]), 0)
     assert ids.tolist() == [1, 3]
 
 
@@ -332,20 +332,25 @@ def test_migration_0013_keeps_every_link_and_gives_back_the_copies(demo_engine):
 
 def test_bulk_insert_writes_safe_constants_once_and_binds_any_other(engine):
     """Constants are written into the statement only as whole numbers or plain words;
-    a text with a quote is bound like any value, and stored as it is."""
-    from trygg.store import _literal, bulk_insert, write_transaction
+    a text with a quote is bound like any value (beside a written one), and stored as
+    it is."""
+    from trygg.store import bulk_insert, literal, write_transaction
 
-    assert (_literal(7), _literal("1381"), _literal("x'y"), _literal(True)) == (
+    words = [literal(7), literal("1381"), literal("Skadegörelse"), literal("x'y")]
+    assert [*words, literal("a b"), literal("x\\"), literal(True)] == [
         "7",
         "'1381'",
+        "'Skadegörelse'",
         None,
         None,
-    )
+        None,
+        None,
+    ]
     hostile = "x'); DROP TABLE kommun; --"
     with write_transaction(engine) as connection:
         bulk_insert(connection, schema.kommun, ["kod"], [("1111",)], constants={"namn": "Ett"})
         bulk_insert(connection, schema.kommun, ["kod"], [("2222",)], constants={"namn": hostile})
+        bulk_insert(connection, schema.kommun, [], [()], constants={"kod": "3333", "namn": hostile})
     with engine.connect() as connection:
         names = dict(connection.execute(schema.kommun.select()).all())
-    assert names["1111"] == "Ett"
-    assert names["2222"] == hostile
+    assert names == {"1111": "Ett", "2222": hostile, "3333": hostile}

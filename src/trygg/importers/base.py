@@ -176,12 +176,15 @@ def store_batch(
     data: bytes,
     uploaded_by: str,
     source: str | None,
+    foreign_keys: bool = True,
 ) -> dict:
     """Store ``outcome`` as one batch in one transaction; refuse an identical active file.
 
     ``write(connection, batch_id)`` stores the records; if it fails nothing is kept.
     The transaction holds the write lock (:func:`trygg.store.write_transaction`), so
     concurrent imports wait for each other; the file was parsed before, outside it.
+    ``foreign_keys=False``: ``write`` checks the kommun and the places it refers to
+    itself, and deletes nothing (see :func:`trygg.store.write_transaction`).
 
     Raises
     ------
@@ -190,7 +193,7 @@ def store_batch(
         created and the file is not stored; the sentence groups the row errors.
     """
     refuse_if_nothing_accepted(outcome, file_name)
-    with write_transaction(engine) as connection:
+    with write_transaction(engine, foreign_keys=foreign_keys) as connection:
         batch_id = batches.create_batch(
             connection,
             kommun=kommun,
@@ -234,6 +237,7 @@ class Upload:
         kind: str,
         uploaded_by: str,
         source: str | None,
+        foreign_keys: bool = True,
     ) -> dict:
         """Store ``outcome`` as one batch holding this file (see :func:`store_batch`)."""
         return store_batch(
@@ -246,6 +250,7 @@ class Upload:
             data=self.data,
             uploaded_by=uploaded_by,
             source=source,
+            foreign_keys=foreign_keys,
         )
 
 

@@ -16,12 +16,12 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
-from sqlalchemy import Connection, Engine, func, select
+from sqlalchemy import Engine
 
 from trygg import geo
 from trygg.auth import Actor, require_write
 from trygg.errors import TryggError
-from trygg.importers import incident_rows, polisen
+from trygg.importers import incident_rows, incident_store, polisen
 from trygg.importers.base import (
     RowOutcome,
     location_mode,
@@ -34,7 +34,7 @@ from trygg.scales import (
     INCIDENT_CATEGORIES,
     UNKNOWN_CATEGORY,
 )
-from trygg.store import PLACEHOLDERS, aggregates, batches, bulk_insert, schema
+from trygg.store import batches
 from trygg.store.reads import stored_source_ids
 from trygg.strings import t
 from trygg.tabular import (
@@ -194,12 +194,13 @@ def import_incidents(
     return upload.store(
         engine,
         outcome,
-        lambda connection, batch_id: _store_incidents(
-            connection, kommun, batch_id, outcome.records
+        lambda connection, batch_id: incident_store.store_incidents(
+            connection, kommun, batch_id, outcome.records, name
         ),
         kind=BATCH_KIND,
         uploaded_by=actor.name,
         source=source,
+        foreign_keys=False,
     )
 
 
@@ -322,107 +323,3 @@ def parse_incident_rows(
         "years": outcome.records.years(),
     }
     return outcome
-
-
-INCIDENT_COLUMNS = (
-    "row_number",
-    "occurred_at",
-    "precision",
-    "category",
-    "source_category",
-    "count",
-    "x",
-    "y",
-    "place_text",
-    "beskrivning",
-    "location_precision",
-    "source_id",
-)
-
-
-#: Incidents and links are written this many at a time (bounded memory).
-CHUNK = 100_000
-
-
-def _store_incidents(
-    connection: Connection, kommun: str, batch_id: int, records: incident_rows.IncidentRecords
-) -> None:
-    if not records:
-        return
-    columns = records.columns
-    stamps = datetime_texts(connection, columns["occurred_at"])
-    # A column no incident fills (descriptions, source ids …) is left to its NULL.
-    written = [name for name in INCIDENT_COLUMNS if not pd.isna(columns[name]).all()]
-    for start in range(0, len(records), CHUNK):
-        part = slice(start, start + CHUNK)
-        values = [
-            stamps[part] if name == "occurred_at" else columns[name][part].tolist()
-            for name in written
-        ]
-        bulk_insert(
-            connection,
-            schema.incident,
-            written,
-            list(zip(*values, strict=True)),
-            constants={"batch_id": batch_id, "kommun_kod": kommun},
-        )
-    ids = _stored_ids(connection, batch_id, columns["row_number"])
-    rows, places = records.link_rows, records.link_places
-    for start in range(0, len(rows), CHUNK):
-        part = rows[start : start + CHUNK]
-        bulk_insert(
-            connection,
-            schema.incident_place,
-            ["incident_id", "place_id"],
-            list(zip(ids[part].tolist(), places[start : start + CHUNK].tolist(), strict=True)),
-            constants={"batch_id": batch_id},
-        )
-    aggregates.store_incident_aggregate(connection, kommun, batch_id, records)
-
-
-def _stored_ids(connection: Connection, batch_id: int, row_numbers: np.ndarray) -> np.ndarray:
-    """The ids the batch's incidents got, in the order of ``row_numbers`` (as inserted).
-
-    Inserted in one transaction, they are one run of consecutive ids in row order when
-    the batch's smallest and largest id and its first and last row say so; otherwise
-    every (row, id) pair is read."""
-    table = schema.incident
-    first, last, size = connection.execute(
-        select(func.min(table.c.id), func.max(table.c.id), func.count()).where(
-            table.c.batch_id == batch_id
-        )
-    ).one()
-    ends = (
-        connection.execute(
-            select(table.c.row_number).where(table.c.id.in_([first, last])).order_by(table.c.id)
-        )
-        .scalars()
-        .all()
-    )
-    if (
-        size == len(row_numbers)
-        and last - first + 1 == size
-        and ends
-        == [
-            int(row_numbers[0]),
-            int(row_numbers[-1]),
-        ]
-        and bool(np.all(np.diff(row_numbers) > 0))
-    ):
-        return np.arange(first, last + 1, dtype=np.int64)
-    mark = PLACEHOLDERS.get(connection.dialect.paramstyle, "?")
-    cursor = connection.connection.cursor()  # the driver's rows: plain tuples
-    cursor.execute(f"SELECT row_number, id FROM incident WHERE batch_id = {mark}", (batch_id,))
-    stored = np.array(cursor.fetchall(), dtype=np.int64).reshape(-1, 2)
-    cursor.close()
-    stored = stored[np.argsort(stored[:, 0])]
-    return stored[np.searchsorted(stored[:, 0], row_numbers), 1]
-
-
-def datetime_texts(connection: Connection, stamps: np.ndarray) -> list:
-    """How datetimes go to the driver: SQLAlchemy's SQLite text form, else as datetimes."""
-    if connection.dialect.name != "sqlite":
-        return stamps.astype("datetime64[us]").tolist()
-    distinct, positions = np.unique(stamps.astype("datetime64[us]"), return_inverse=True)
-    texts = np.strings.replace(np.datetime_as_string(distinct, unit="us"), "T", " ")
-    return texts.astype(object)[positions].tolist()

@@ -62,12 +62,18 @@ def _sqlite_begin(connection: Connection) -> None:
 
 
 @contextmanager
-def write_transaction(engine: Engine) -> Iterator[Connection]:
+def write_transaction(engine: Engine, *, foreign_keys: bool = True) -> Iterator[Connection]:
     """A transaction that holds the store's write lock from its start; commit or nothing.
 
     Concurrent writers wait for each other, up to ``TRYGG_LOCK_TIMEOUT_S`` seconds
     (SQLite: ``BEGIN IMMEDIATE`` and the busy timeout; PostgreSQL: ``lock_timeout``).
     Read, parse and check a file before calling this, so only the write is serialised.
+
+    ``foreign_keys=False`` is for bulk writes that check their own references inside
+    the transaction: SQLite then skips its foreign-key look-ups (one per reference and
+    row) and its ``ON DELETE`` actions, so such a writer must not delete either. The
+    lock is held from the start, so nothing it checked can go before the commit.
+    PostgreSQL always checks.
 
     Raises
     ------
@@ -80,7 +86,11 @@ def write_transaction(engine: Engine) -> Iterator[Connection]:
     ...     connection.execute(schema.kommun.insert().values(kod="1381", namn="Laholm"))
     """
     try:
-        with engine.execution_options(**{WRITE_LOCK_OPTION: True}).begin() as connection:
+        with (
+            engine.connect() as connection,
+            _sqlite_foreign_keys(connection, foreign_keys),
+            connection.execution_options(**{WRITE_LOCK_OPTION: True}).begin(),
+        ):
             if connection.dialect.name == "postgresql":
                 seconds = settings.limits().lock_timeout_s
                 connection.exec_driver_sql(f"SET LOCAL lock_timeout = '{seconds}s'")
@@ -89,6 +99,21 @@ def write_transaction(engine: Engine) -> Iterator[Connection]:
         if _is_lock_timeout(err):
             raise TryggError(t("err.db_busy")) from None
         raise
+
+
+@contextmanager
+def _sqlite_foreign_keys(connection: Connection, enforce: bool) -> Iterator[None]:
+    """SQLite's foreign-key enforcement off around a transaction (``enforce`` False),
+    and on again after it. The pragma only takes effect outside a transaction."""
+    if enforce or connection.dialect.name != "sqlite":
+        yield
+        return
+    driver = connection.connection.dbapi_connection
+    driver.execute("PRAGMA foreign_keys=OFF")
+    try:
+        yield
+    finally:
+        driver.execute("PRAGMA foreign_keys=ON")
 
 
 def _is_lock_timeout(err: OperationalError) -> bool:
@@ -218,20 +243,24 @@ def bulk_insert(
     SQLAlchemy's per-row parameter processing dominates large imports, so callers pass
     ready tuples; JSON columns must already be serialised to text. ``constants`` (the
     same value in every row, e.g. the batch) are written into the statement once
-    instead of bound per row: whole numbers, and texts of letters and digits only.
+    instead of bound per row when :func:`literal` can write them; others are bound.
     """
     if not rows:
         return
     placeholder = PLACEHOLDERS.get(connection.dialect.paramstyle)
-    literals = {name: _literal(value) for name, value in (constants or {}).items()}
-    if placeholder is None or None in literals.values():
-        extra = list(constants or {})
-        values = [(*row, *(constants or {}).values()) for row in rows]
+    constants = constants or {}
+    literals = {name: literal(value) for name, value in constants.items()}
+    bound = {name: constants[name] for name, text in literals.items() if text is None}
+    if placeholder is None or bound:
         if placeholder is None:
-            named = [dict(zip([*columns, *extra], row, strict=True)) for row in values]
+            bound = constants
+        values = [(*row, *bound.values()) for row in rows]
+        if placeholder is None:
+            named = [dict(zip([*columns, *bound], row, strict=True)) for row in values]
             connection.execute(table.insert(), named)
             return
-        columns, rows, literals = [*columns, *extra], values, {}
+        columns, rows = [*columns, *bound], values
+        literals = {name: text for name, text in literals.items() if text is not None}
     sql = (
         f"INSERT INTO {table.name} ({', '.join([*columns, *literals])}) "
         f"VALUES ({', '.join([placeholder] * len(columns) + list(literals.values()))})"
@@ -239,13 +268,14 @@ def bulk_insert(
     connection.exec_driver_sql(sql, rows)
 
 
-def _literal(value: int | str) -> str | None:
-    """``value`` as an SQL literal when it is safe to write one, else None."""
+def literal(value) -> str | None:
+    """``value`` as an SQL literal when it is safe to write one, else None: whole
+    numbers, and texts of up to 40 letters (also å, ä, ö …), digits and underscores."""
     if isinstance(value, bool):
         return None
     if isinstance(value, int):
         return str(value)
-    if isinstance(value, str) and re.fullmatch(r"[0-9A-Za-z_]{1,40}", value):
+    if isinstance(value, str) and re.fullmatch(r"\w{1,40}", value):
         return f"'{value}'"
     return None
 

@@ -28,15 +28,16 @@ def day_number(moment: dt.date) -> int:
 
 def store_incident_aggregate(connection: Connection, kommun: str, batch_id: int, records) -> None:
     """Sum ``records`` (:class:`~trygg.importers.incident_rows.IncidentRecords`: the
-    columns occurred_at, category and count, and the place links) per kommun and per
-    place × day × category, and insert the sums; each place counts once per record."""
+    columns occurred_at, category and count, and the place links, each (row, place)
+    once, as the links' primary key holds them) per kommun and per place × day ×
+    category, and insert the sums."""
     if not records:
         return
     columns = records.columns
     codes, categories = pd.factorize(pd.Series(columns["category"], dtype=object), sort=True)
     day = columns["occurred_at"].astype("datetime64[D]").astype(np.int64)
     count = np.asarray(columns["count"], dtype=np.int64)
-    rows, places = _distinct_links(records.link_rows, records.link_places)
+    rows, places = records.link_rows, records.link_places
     # One key per (day, place or the kommun first, category): sorted, it is the index's
     # order, and inserting in that order appends to the index instead of splitting it.
     first_day, spots, kinds = int(day.min()), int(places.max(initial=0)) + 2, len(categories)
@@ -46,8 +47,7 @@ def store_incident_aggregate(connection: Connection, kommun: str, batch_id: int,
             ((day[rows] - first_day) * spots + places + 1) * kinds + codes[rows],
         ]
     )
-    unique, positions = np.unique(keys, return_inverse=True)
-    sums = np.bincount(positions, weights=np.concatenate([count, count[rows]]))
+    unique, sums = _sums(keys, np.concatenate([count, count[rows]]))
     unique_day, rest = np.divmod(unique, spots * kinds)
     place, category = np.divmod(rest, kinds)
     bulk_insert(
@@ -59,7 +59,7 @@ def store_incident_aggregate(connection: Connection, kommun: str, batch_id: int,
                 np.where(place == 0, None, place - 1).tolist(),
                 (unique_day + first_day).tolist(),
                 np.asarray(categories, dtype=object)[category].tolist(),
-                sums.astype(np.int64).tolist(),
+                sums.tolist(),
                 strict=True,
             )
         ),
@@ -67,11 +67,13 @@ def store_incident_aggregate(connection: Connection, kommun: str, batch_id: int,
     )
 
 
-def _distinct_links(rows: np.ndarray, places: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """The (row, place) links with each pair once (a place counts once per incident)."""
-    if len(rows) == 0:
-        return rows, places
-    keys = rows.astype(np.int64) * (int(places.max()) + 1) + places
-    _unique, first = np.unique(keys, return_index=True)
-    first.sort()
-    return rows[first], places[first]
+def _sums(keys: np.ndarray, counts: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """The distinct ``keys`` (non-negative), sorted, and the summed ``counts`` of each:
+    counted into every possible key when there are not many more of those than keys,
+    else through a sort."""
+    span = int(keys.max()) + 1
+    if span <= 4 * len(keys) + 1_000_000:
+        present = np.flatnonzero(np.bincount(keys, minlength=span))
+        return present, np.bincount(keys, weights=counts, minlength=span)[present].astype(np.int64)
+    unique, positions = np.unique(keys, return_inverse=True)
+    return unique, np.bincount(positions, weights=counts).astype(np.int64)

@@ -48,6 +48,12 @@ import_batch = Table(
     Column("rows_rejected", Integer, nullable=False, default=0),
     Column("status", String(20), nullable=False, default="active"),
     Column("summary", JSON),
+    #: The smallest and largest id of an incident batch's incidents and day sums: its
+    #: rows, written in one transaction, are found through the primary key (0014).
+    Column("incident_first_id", Integer),
+    Column("incident_last_id", Integer),
+    Column("aggregate_first_id", Integer),
+    Column("aggregate_last_id", Integer),
     #: The same file (bytes) is active once per kommun and kind (migration 0005).
     Index(
         "uq_import_batch_active_file",
@@ -256,7 +262,7 @@ incident = Table(
     Column("location_precision", String(10)),
     #: The event's id at its source (polisen.se ``id``): counted once across snapshots.
     Column("source_id", Text),
-    Index("ix_incident_batch", "batch_id"),
+    #: No index on batch_id: a batch's incidents lie in its id range (migration 0014).
     #: Only the incidents with a source id (polisen.se events) are in it.
     Index(
         "ix_incident_source_id",
@@ -282,25 +288,17 @@ incident_place = Table(
 #: Summed incident counts per batch, place (NULL: every incident of the kommun, placed or
 #: not), local day (days since 1970-01-01) and category, written with the incidents
 #: (migration 0011): figures for any period of whole days scan this, not every link.
+#: A batch's sums lie in its id range (``import_batch.aggregate_first_id`` …, 0014).
 incident_aggregate = Table(
     "incident_aggregate",
     metadata,
+    Column("id", Integer, primary_key=True),
     Column("batch_id", Integer, ForeignKey("import_batch.id", ondelete="CASCADE"), nullable=False),
     Column("kommun_kod", String(4), ForeignKey("kommun.kod"), nullable=False),
     Column("place_id", Integer, ForeignKey("place.id", ondelete="CASCADE")),
     Column("day", Integer, nullable=False),
     Column("category", String(40), nullable=False),
     Column("count", Integer, nullable=False),
-    #: Covering: a period's scan reads the index alone (no table lookup per row).
-    Index(
-        "ix_incident_aggregate_kommun_day",
-        "kommun_kod",
-        "day",
-        "batch_id",
-        "place_id",
-        "category",
-        "count",
-    ),
 )
 
 #: BRÅ-style aggregates: offence type × period × count (and per 100 000 inhabitants).

@@ -609,6 +609,10 @@ CATALOGUE: dict[str, dict[str, str]] = {
         "err.db_busy": (
             "Databasen är upptagen av en annan import; försök igen om en stund. Inget sparades."
         ),
+        "err.places_changed": (
+            "Platserna i {kommun} ändrades medan filen {file} lästes in. Inget sparades; "
+            "importera filen igen."
+        ),
         "err.survey_duplicates": (
             "Filen {file} innehåller {count} svar som redan finns i batch {batch_ids} "
             "({how}). Inget sparades. Är det nya svar, importera ändå med --force "
@@ -1184,6 +1188,10 @@ CATALOGUE: dict[str, dict[str, str]] = {
         ),
         "err.db_busy": (
             "The database is busy with another import; try again in a moment. Nothing was saved."
+        ),
+        "err.places_changed": (
+            "The places of {kommun} changed while the file {file} was being read. Nothing "
+            "was saved; import the file again."
         ),
         "err.survey_duplicates": (
             "The file {file} holds {count} answers that are already in batch {batch_ids} "
