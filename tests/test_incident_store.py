@@ -11,6 +11,8 @@ import datetime as dt
 import numpy as np
 import pandas as pd
 import pytest
+import shapely
+import shapely.affinity
 from alembic import command
 from sqlalchemy import delete, func, select
 from sqlalchemy.dialects import sqlite
@@ -85,9 +87,11 @@ def test_the_checks_come_back_after_a_failed_write_and_hold_elsewhere(engine):
         )
 
 
-def test_a_place_replaced_before_the_write_refuses_the_whole_file(demo_engine, tmp_path):
+@pytest.mark.parametrize("change", ["removed", "reshaped"])
+def test_a_place_changed_before_the_write_refuses_the_whole_file(demo_engine, tmp_path, change):
     """The file is read and placed outside the write lock; a places import that
-    removes a place meanwhile makes the write refuse the file, with nothing kept."""
+    removes or reshapes a place meanwhile makes the write refuse the file, with nothing
+    kept."""
     path = tmp_path / "handelser.csv"
     _write(demo_engine, path)
     upload = open_upload(
@@ -101,15 +105,25 @@ def test_a_place_replaced_before_the_write_refuses_the_whole_file(demo_engine, t
     outcome = incidents.parse_incident_rows(upload.table, upload.locator, mode, None, {})
     linked = sorted(set(outcome.records.link_places.tolist()))
     assert linked
+    shapes = upload.locator.read_shapes
+    place = schema.place
     with store.write_transaction(demo_engine) as connection:
-        connection.execute(delete(schema.place).where(schema.place.c.id == linked[0]))
+        if change == "removed":
+            connection.execute(delete(place).where(place.c.id == linked[0]))
+        else:
+            moved = shapely.affinity.translate(
+                shapely.from_wkb(upload.locator.read_shapes[linked[0]]), 5.0, 0.0
+            )
+            connection.execute(
+                place.update().where(place.c.id == linked[0]).values(geom_wkb=shapely.to_wkb(moved))
+            )
     before = _counts(demo_engine)
     with pytest.raises(TryggError) as refused:
         upload.store(
             demo_engine,
             outcome,
             lambda connection, batch_id: incident_store.store_incidents(
-                connection, LAHOLM, batch_id, outcome.records, path.name
+                connection, LAHOLM, batch_id, outcome.records, path.name, shapes
             ),
             kind=incidents.BATCH_KIND,
             uploaded_by=ADMIN.name,

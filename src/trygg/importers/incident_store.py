@@ -39,13 +39,17 @@ def store_incidents(
     batch_id: int,
     records: incident_rows.IncidentRecords,
     file_name: str,
+    read_shapes: dict[int, bytes],
 ) -> None:
     """Write the incidents, their place links and the aggregate of a new batch.
 
     The transaction does not have SQLite check foreign keys row by row: the batch is
     the transaction's own, the incident ids are the ones just inserted, and the kommun
-    and the linked places are checked here, once, under the write lock."""
-    _check_references(connection, kommun, np.unique(records.link_places), file_name)
+    and the linked places are checked here, once, under the write lock: each still
+    there with the shape it had when the points were placed (``read_shapes``, place id
+    → WKB, :attr:`trygg.places.lookup.Locator.read_shapes`)."""
+    linked = np.unique(records.link_places).tolist()
+    _check_references(connection, kommun, {i: read_shapes.get(i) for i in linked}, file_name)
     if not records:
         return
     columns = records.columns
@@ -58,7 +62,7 @@ def store_incidents(
         values = columns[name]
         if pd.isna(values).all():
             continue
-        same = name != "occurred_at" and _same_value(values)
+        same = None if name == "occurred_at" else _same_value(values)
         if same is not None and literal(same) is not None:
             constants[name] = same
         else:
@@ -121,16 +125,20 @@ def _same_value(values: np.ndarray):
 
 
 def _check_references(
-    connection: Connection, kommun: str, place_ids: np.ndarray, file_name: str
+    connection: Connection, kommun: str, shapes: dict[int, bytes | None], file_name: str
 ) -> None:
-    """Refuse the write unless the kommun exists and every place in ``place_ids`` is
-    still one of its places (a places import may have replaced them meanwhile)."""
+    """Refuse the write unless the kommun exists and every place in ``shapes`` is still
+    one of its places with that shape (a places import may have changed them since)."""
     place = schema.place
-    known = connection.execute(select(place.c.id).where(place.c.kommun_kod == kommun)).scalars()
+    stored = dict(
+        connection.execute(
+            select(place.c.id, place.c.geom_wkb).where(place.c.kommun_kod == kommun)
+        ).all()
+    )
     namn = connection.execute(
         select(schema.kommun.c.namn).where(schema.kommun.c.kod == kommun)
     ).scalar_one_or_none()
-    if namn is None or not np.isin(place_ids, np.fromiter(known, dtype=np.int64)).all():
+    if namn is None or any(stored.get(i) != shape for i, shape in shapes.items()):
         raise TryggError(t("err.places_changed", kommun=namn or kommun, file=file_name))
 
 

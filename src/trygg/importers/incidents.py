@@ -195,7 +195,7 @@ def import_incidents(
         engine,
         outcome,
         lambda connection, batch_id: incident_store.store_incidents(
-            connection, kommun, batch_id, outcome.records, name
+            connection, kommun, batch_id, outcome.records, name, upload.locator.read_shapes
         ),
         kind=BATCH_KIND,
         uploaded_by=actor.name,

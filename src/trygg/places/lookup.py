@@ -161,6 +161,8 @@ class Locator:
         self.names = self.index.names
         self._shapes = shapely.from_wkb([r.geom_wkb for r in rows])
         self._tree = shapely.STRtree(self._shapes)
+        #: The shapes as read (place id → WKB): a write can check they still hold.
+        self.read_shapes = {int(r.id): r.geom_wkb for r in rows}
 
     def __len__(self) -> int:
         return len(self.ids)

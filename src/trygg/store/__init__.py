@@ -113,7 +113,11 @@ def _sqlite_foreign_keys(connection: Connection, enforce: bool) -> Iterator[None
     try:
         yield
     finally:
-        driver.execute("PRAGMA foreign_keys=ON")
+        try:
+            driver.execute("PRAGMA foreign_keys=ON")
+        except sqlite3.Error:
+            connection.invalidate()  # never back to the pool unchecked
+            raise
 
 
 def _is_lock_timeout(err: OperationalError) -> bool:
