@@ -7,6 +7,7 @@ SQLAlchemy's own datetime format, a pandas groupby)."""
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 
 import numpy as np
 import pandas as pd
@@ -298,3 +299,51 @@ def test_interleaved_batches_of_two_kommuner_are_read_as_their_own(demo_engine, 
             "SELECT incident_first_id, incident_last_id FROM import_batch WHERE id = ?", (gone,)
         ).one()
     assert not frame["id"].between(first, last).any()
+
+
+def test_many_batches_are_read_in_one_query_through_few_spans(engine):
+    """A kommun with daily polisen.se snapshots can have thousands of active batches:
+    the condition stays within SQLite's expression depth, every range is covered, and
+    only the rows of the listed batches are read."""
+    ranges = [(batch, 10 * batch, 10 * batch + 3) for batch in range(1, 1501)]
+    spans = batches.id_spans(ranges)
+    assert len(spans) == batches.MAX_SPANS
+    assert all(a[1] < b[0] for a, b in itertools.pairwise(spans))
+    assert all(any(lo <= first and last <= hi for lo, hi in spans) for _b, first, last in ranges)
+    incident = schema.incident
+    with store.write_transaction(engine) as connection:
+        connection.execute(schema.kommun.insert().values(kod="1111", namn="Test"))
+        for batch in (1, 2, 1501, 1502):
+            connection.execute(
+                schema.import_batch.insert().values(
+                    id=batch,
+                    kommun_kod="1111",
+                    kind="incidents",
+                    file_name=f"f{batch}.csv",
+                    sha256=f"{batch:064d}",
+                    original=b"",
+                    uploaded_at=dt.datetime(2024, 1, 1),
+                    status="active",
+                    uploaded_by="t",
+                )
+            )
+        for batch, row_id in ((1, 10), (1, 13), (2, 21), (1501, 15011), (1502, 12)):
+            connection.execute(
+                incident.insert().values(
+                    id=row_id,
+                    batch_id=batch,
+                    kommun_kod="1111",
+                    row_number=2,
+                    occurred_at=dt.datetime(2024, 1, 1),
+                    precision="day",
+                    category="Stöld",
+                    count=1,
+                )
+            )
+    query = select(incident.c.id).where(
+        *batches.in_batches(incident.c.id, incident.c.batch_id, ranges)
+    )
+    with engine.connect() as connection:
+        found = sorted(connection.execute(query).scalars())
+    # 1501 is outside every range listed; 1502's row lies in batch 1's span but is not its.
+    assert found == [10, 13, 21]

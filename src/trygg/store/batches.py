@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import hashlib
+import itertools
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import datetime
 
-from sqlalchemy import Connection, Engine, select
+from sqlalchemy import Connection, Engine, false, or_, select
 from sqlalchemy.exc import IntegrityError
 
 from trygg import auth
@@ -217,3 +218,56 @@ def bump(connection: Connection, kommun: str) -> None:
         ).rowcount
         if not changed:
             connection.execute(table.insert().values(kommun_kod=key, revision=1))
+
+
+# --- where an incident batch's rows are ------------------------------------------
+
+
+def row_ranges(connection, kommun: str, rows: str) -> list[tuple[int, int, int]]:
+    """(batch id, first id, last id) of the kommun's active incident batches' ``rows``
+    (``incident`` or ``aggregate``): a batch with none has no range."""
+    batch = schema.import_batch
+    first, last = batch.c[f"{rows}_first_id"], batch.c[f"{rows}_last_id"]
+    query = select(batch.c.id, first, last).where(
+        batch.c.kommun_kod == kommun,
+        batch.c.kind == INCIDENTS_KIND,
+        batch.c.status == ACTIVE,
+        first.is_not(None),
+    )
+    return [tuple(row) for row in connection.execute(query.order_by(first))]
+
+
+#: At most this many id spans in one condition (SQLite parses ``a OR b OR …`` to a
+#: tree no deeper than 1 000): the ranges nearest each other are read as one.
+MAX_SPANS = 50
+
+
+def in_batches(ids, batch_ids, ranges: list[tuple[int, int, int]]) -> list:
+    """Conditions for the rows of the batches in ``ranges`` (see :func:`row_ranges`):
+    ``ids`` within one of their id spans (found through the primary key) and
+    ``batch_ids`` one of theirs (ranges of concurrent writers may interleave, and a
+    span of merged ranges holds other batches' rows)."""
+    if not ranges:
+        return [false()]
+    spans = [ids.between(first, last) for first, last in id_spans(ranges)]
+    return [or_(*spans), batch_ids.in_([batch for batch, _first, _last in ranges])]
+
+
+def id_spans(ranges: list[tuple[int, int, int]], most: int = MAX_SPANS) -> list[tuple[int, int]]:
+    """The id ranges of ``ranges`` as at most ``most`` spans covering them all, in id
+    order: where there are more, the ranges with the smallest gaps between them merge.
+
+    >>> id_spans([(1, 1, 10), (2, 11, 20), (3, 500, 600), (4, 30, 40)], most=2)
+    [(1, 40), (500, 600)]
+    """
+    ordered = sorted((first, last) for _batch, first, last in ranges)
+    gaps = [after[0] - before[1] for before, after in itertools.pairwise(ordered)]
+    by_size = sorted(range(len(gaps)), key=gaps.__getitem__)
+    cuts = set(by_size[max(len(gaps) - (most - 1), 0) :])
+    spans = [ordered[0]]
+    for index, (first, last) in enumerate(ordered[1:]):
+        if index in cuts:
+            spans.append((first, last))
+        else:
+            spans[-1] = (spans[-1][0], max(spans[-1][1], last))
+    return spans

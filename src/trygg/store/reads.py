@@ -11,7 +11,7 @@ import datetime as dt
 
 import numpy as np
 import pandas as pd
-from sqlalchemy import Engine, String, and_, case, false, func, or_, select, type_coerce
+from sqlalchemy import Engine, String, and_, case, func, select, type_coerce
 
 from trygg.store import batches, require_kommun, schema
 from trygg.store.aggregates import day_number
@@ -197,30 +197,6 @@ def place_frame(engine: Engine, kommun: str) -> pd.DataFrame:
     return pd.DataFrame([tuple(r) for r in rows], columns=["place_id", "area_m2", "population"])
 
 
-def _batch_ranges(connection, kommun: str, rows: str) -> list[tuple[int, int, int]]:
-    """(batch id, first id, last id) of the kommun's active incident batches' ``rows``
-    (``incident`` or ``aggregate``): a batch with none has no range."""
-    batch = schema.import_batch
-    first, last = batch.c[f"{rows}_first_id"], batch.c[f"{rows}_last_id"]
-    query = select(batch.c.id, first, last).where(
-        batch.c.kommun_kod == kommun,
-        batch.c.kind == INCIDENTS_KIND,
-        batch.c.status == ACTIVE,
-        first.is_not(None),
-    )
-    return [tuple(row) for row in connection.execute(query.order_by(first))]
-
-
-def in_batches(ids, batch_ids, ranges: list[tuple[int, int, int]]) -> list:
-    """Conditions for the rows of the batches in ``ranges`` (see :func:`_batch_ranges`):
-    ``ids`` within one of their id ranges (found through the primary key) and
-    ``batch_ids`` one of theirs (ranges of concurrent writers may interleave)."""
-    if not ranges:
-        return [false()]
-    spans = [ids.between(first, last) for _batch, first, last in ranges]
-    return [or_(*spans), batch_ids.in_([batch for batch, _first, _last in ranges])]
-
-
 def _active(
     table,
     ranges: list[tuple[int, int, int]],
@@ -229,10 +205,10 @@ def _active(
     category: str | None,
 ) -> list:
     """Conditions on ``table`` (incident; incident_place for the batches only): the
-    active incident batches' rows (``ranges`` of the incidents, :func:`_batch_ranges`),
-    [start, end) and a category."""
+    active incident batches' rows (``ranges`` of the incidents,
+    :func:`trygg.store.batches.row_ranges`), [start, end) and a category."""
     ids = table.c.id if table is schema.incident else table.c.incident_id
-    conditions = in_batches(ids, table.c.batch_id, ranges)
+    conditions = batches.in_batches(ids, table.c.batch_id, ranges)
     if start is not None:
         conditions.append(table.c.occurred_at >= start)
     if end is not None:
@@ -272,7 +248,7 @@ def load_incidents(
     # The driver's own tuples (no SQLAlchemy Row per incident): none of these columns has
     # a result processor (occurred_at is read as text), so the values are the same.
     with engine.connect() as connection:
-        ranges = _batch_ranges(connection, kommun, "incident")
+        ranges = batches.row_ranges(connection, kommun, "incident")
         result = connection.execute(
             select(*selected).where(*_active(incident, ranges, start, end, category))
         )
@@ -310,7 +286,7 @@ def stored_source_ids(engine: Engine, kommun: str) -> set[str]:
     """The source ids (polisen.se ``id``) of the kommun's incidents in active batches."""
     incident = schema.incident
     with engine.connect() as connection:
-        ranges = _batch_ranges(connection, kommun, "incident")
+        ranges = batches.row_ranges(connection, kommun, "incident")
         query = select(incident.c.source_id).where(
             *_active(incident, ranges, None, None, None),
             incident.c.kommun_kod == kommun,
@@ -366,8 +342,8 @@ def aggregate_sums(
     if category is not None:
         conditions.append(table.c.category == category)
     with engine.connect() as connection:
-        ranges = _batch_ranges(connection, kommun, "aggregate")
-        conditions += in_batches(table.c.id, table.c.batch_id, ranges)
+        ranges = batches.row_ranges(connection, kommun, "aggregate")
+        conditions += batches.in_batches(table.c.id, table.c.batch_id, ranges)
         query = select(*keys, func.sum(table.c.count)).where(*conditions).group_by(*keys)
         rows = [tuple(r) for r in connection.execute(query)]
     frame = pd.DataFrame.from_records(rows, columns=["place_id", "category", "period", "count"])
