@@ -17,7 +17,10 @@ from sqlalchemy import inspect, select, text
 
 from tests.survey_fixtures import ADMIN, GEOMETRIES, add_places, inner_point
 from trygg import store
+from trygg.errors import TryggError
 from trygg.importers import survey_answers
+from trygg.importers.base import location_mode, open_upload
+from trygg.importers.survey_rows import parse_survey_rows
 from trygg.stats import report
 from trygg.store import batches, reads, schema
 
@@ -248,3 +251,37 @@ def test_the_same_rows_in_another_layout_are_held_back_as_duplicates(engine, tmp
         survey_answers.import_survey(engine, third, "1381", actor=ADMIN)
     assert twice.value.duplicates["count"] == 2 * len(RESPONDENTS) + 1
     assert twice.value.duplicates["batch_ids"] == [first["batch_id"], forced["batch_id"]]
+
+
+def test_a_place_removed_before_the_write_refuses_the_survey(engine, tmp_path):
+    """The file is read and placed outside the write lock, and SQLite does not check
+    the links row by row: a place removed meanwhile refuses the file, nothing kept; a
+    plain import leaves every reference whole."""
+    add_places(engine, tmp_path)
+    path = _write(tmp_path / "a.csv", FIRST)
+    upload = open_upload(engine, path, "1381")
+    mode = location_mode(upload.table.columns)
+    outcome = parse_survey_rows(upload.table, upload.locator, mode, None, None, False, False)
+    byn = next(i for i, name in upload.locator.names.items() if name == "Byn")
+    with store.write_transaction(engine) as connection:
+        connection.execute(schema.place.delete().where(schema.place.c.id == byn))
+    writer = survey_answers._response_writer(
+        "1381", path.name, outcome, False, upload.locator.read_shapes
+    )
+    with pytest.raises(TryggError, match=r"^Platserna i .+ ändrades medan filen a\.csv"):
+        upload.store(
+            engine,
+            outcome,
+            writer,
+            kind=survey_answers.BATCH_KIND,
+            uploaded_by=ADMIN.name,
+            source=None,
+            foreign_keys=False,
+        )
+    with engine.connect() as connection:
+        assert connection.execute(select(schema.survey_response.c.id)).all() == []
+    survey_answers.import_survey(engine, path, "1381", actor=ADMIN)
+    with engine.connect() as connection:
+        assert connection.execute(text("PRAGMA foreign_key_check")).all() == []
+        assert connection.execute(text("PRAGMA foreign_keys")).scalar() == 1
+        assert len(connection.execute(select(schema.survey_response_place)).all()) > 0

@@ -13,7 +13,8 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from sqlalchemy import Connection, Engine
+import numpy as np
+from sqlalchemy import Connection, Engine, select
 
 from trygg.errors import RowError, TryggError
 from trygg.filecheck import number, read_bounded
@@ -25,7 +26,7 @@ from trygg.importers.placing import (  # noqa: F401  (the importers' shared name
     unknown_place_message,
 )
 from trygg.places.lookup import Locator
-from trygg.store import batches, check_kommun_code, require_kommun, write_transaction
+from trygg.store import batches, check_kommun_code, require_kommun, schema, write_transaction
 from trygg.strings import t
 from trygg.tabular import Table, canonical_columns, read_mapping, read_table
 
@@ -279,3 +280,29 @@ def open_upload(
         kommun_name = require_kommun(connection, kommun)
         locator = Locator(connection, kommun)
     return Upload(kommun, kommun_name, path, data, mapping, table, locator)
+
+
+def check_references(
+    connection: Connection,
+    kommun: str,
+    place_ids: np.ndarray,
+    read_shapes: dict[int, bytes],
+    file_name: str,
+) -> None:
+    """Refuse a write (made with ``foreign_keys=False``, :func:`store_batch`) unless the
+    kommun exists and every place in ``place_ids`` is still one of its places, with the
+    shape it had when the rows were placed (``read_shapes``: place id → WKB,
+    :attr:`trygg.places.lookup.Locator.read_shapes`); a places import may have removed
+    or changed them since. Call it inside the write transaction, under its lock."""
+    place = schema.place
+    stored = dict(
+        connection.execute(
+            select(place.c.id, place.c.geom_wkb).where(place.c.kommun_kod == kommun)
+        ).all()
+    )
+    namn = connection.execute(
+        select(schema.kommun.c.namn).where(schema.kommun.c.kod == kommun)
+    ).scalar_one_or_none()
+    linked = np.unique(np.asarray(place_ids, dtype=np.int64)).tolist()
+    if namn is None or any(stored.get(i) != read_shapes.get(i) for i in linked):
+        raise TryggError(t("err.places_changed", kommun=namn or kommun, file=file_name))

@@ -7,10 +7,9 @@ import numpy as np
 import pandas as pd
 from sqlalchemy import Connection, func, select
 
-from trygg.errors import TryggError
 from trygg.importers import incident_rows
+from trygg.importers.base import check_references
 from trygg.store import PLACEHOLDERS, aggregates, bulk_insert, literal, schema
-from trygg.strings import t
 
 #: The incident columns a file can fill, in the order they are written.
 INCIDENT_COLUMNS = (
@@ -48,8 +47,7 @@ def store_incidents(
     and the linked places are checked here, once, under the write lock: each still
     there with the shape it had when the points were placed (``read_shapes``, place id
     → WKB, :attr:`trygg.places.lookup.Locator.read_shapes`)."""
-    linked = np.unique(records.link_places).tolist()
-    _check_references(connection, kommun, {i: read_shapes.get(i) for i in linked}, file_name)
+    check_references(connection, kommun, records.link_places, read_shapes, file_name)
     if not records:
         return
     columns = records.columns
@@ -122,24 +120,6 @@ def _same_value(values: np.ndarray):
     if isinstance(first, str):
         return str(first) if bool(np.all(values == first)) else None
     return None
-
-
-def _check_references(
-    connection: Connection, kommun: str, shapes: dict[int, bytes | None], file_name: str
-) -> None:
-    """Refuse the write unless the kommun exists and every place in ``shapes`` is still
-    one of its places with that shape (a places import may have changed them since)."""
-    place = schema.place
-    stored = dict(
-        connection.execute(
-            select(place.c.id, place.c.geom_wkb).where(place.c.kommun_kod == kommun)
-        ).all()
-    )
-    namn = connection.execute(
-        select(schema.kommun.c.namn).where(schema.kommun.c.kod == kommun)
-    ).scalar_one_or_none()
-    if namn is None or any(stored.get(i) != shape for i, shape in shapes.items()):
-        raise TryggError(t("err.places_changed", kommun=namn or kommun, file=file_name))
 
 
 def _stored_ids(

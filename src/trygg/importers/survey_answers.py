@@ -16,7 +16,7 @@ from sqlalchemy import Connection, Engine, select
 
 from trygg.auth import Actor, require_write
 from trygg.errors import TryggError
-from trygg.importers.base import RowOutcome, location_mode, open_upload
+from trygg.importers.base import RowOutcome, check_references, location_mode, open_upload
 from trygg.importers.survey_rows import (  # the year rules, shared with survey_results
     _INVALID,  # noqa: F401
     RESPONSE_COLUMNS,
@@ -103,10 +103,11 @@ def import_survey(
     return upload.store(
         engine,
         outcome,
-        _response_writer(kommun, name, outcome, allow_duplicates),
+        _response_writer(kommun, name, outcome, allow_duplicates, locator.read_shapes),
         kind=BATCH_KIND,
         uploaded_by=actor.name,
         source=source,
+        foreign_keys=False,
     )
 
 
@@ -120,11 +121,11 @@ def _store_responses(connection: Connection, kommun: str, batch_id: int, records
     if not len(records):
         return
     frame = records.frame
-    size = len(frame)
     # A column that no row fills is left to its default (NULL): binding nothing is faster.
     names = [name for name in RESPONSE_COLUMNS if frame[name].notna().any()]
-    columns = [_cells(frame[name]) for name in names] + [[batch_id] * size, [kommun] * size]
-    _insert(connection, schema.survey_response, [*names, "batch_id", "kommun_kod"], columns)
+    columns = [_cells(frame[name]) for name in names]
+    constants = {"batch_id": batch_id, "kommun_kod": kommun}
+    _insert(connection, schema.survey_response, names, columns, constants)
     table = schema.survey_response
     result = connection.execute(
         select(table.c.row_number, table.c.id).where(table.c.batch_id == batch_id)
@@ -145,12 +146,15 @@ def _store_responses(connection: Connection, kommun: str, batch_id: int, records
     )
 
 
-def _insert(connection: Connection, table, names: list[str], columns: list[list]) -> None:
-    """Insert rows given column by column (Python values), :data:`CHUNK` rows at a time."""
+def _insert(
+    connection: Connection, table, names: list[str], columns: list[list], constants=None
+) -> None:
+    """Insert rows given column by column (Python values), :data:`CHUNK` rows at a time,
+    with ``constants`` in every row (see :func:`trygg.store.bulk_insert`)."""
     size = len(columns[0])
     for first in range(0, size, CHUNK):
         rows = list(zip(*(column[first : first + CHUNK] for column in columns), strict=True))
-        bulk_insert(connection, table, names, rows)
+        bulk_insert(connection, table, names, rows, constants)
 
 
 def _answers(ids: np.ndarray, records) -> list[list]:
@@ -211,10 +215,20 @@ class DuplicateRespondents(TryggError):
         self.duplicates = duplicates
 
 
-def _response_writer(kommun: str, file_name: str, outcome: RowOutcome, allow_duplicates: bool):
-    """Store the responses, once (under the write lock) they are known to be new."""
+def _response_writer(
+    kommun: str,
+    file_name: str,
+    outcome: RowOutcome,
+    allow_duplicates: bool,
+    read_shapes: dict[int, bytes],
+):
+    """Store the responses, once (under the write lock) they are known to be new and
+    their places are still the ones they were placed in (the transaction does not have
+    SQLite check foreign keys row by row: see :func:`base.check_references`)."""
 
     def write(connection: Connection, batch_id: int) -> None:
+        links = outcome.records.links["place_id"].to_numpy() if len(outcome.records) else []
+        check_references(connection, kommun, links, read_shapes, file_name)
         duplicates = find_duplicates(connection, kommun, outcome.records)
         if duplicates and not allow_duplicates:
             raise DuplicateRespondents(file_name, duplicates)
