@@ -15,6 +15,7 @@ import shapely
 from alembic import command
 from shapely.geometry import MultiPolygon, Polygon, box
 
+from tests.store_rows import add_batches, add_incident
 from trygg import places, store
 from trygg.auth import local_admin
 from trygg.importers import incident_store, incidents
@@ -261,33 +262,9 @@ def test_incident_ids_are_read_back_when_they_are_not_one_run(engine):
     """:func:`incident_store._stored_ids` with ids that are not consecutive (another batch's
     row in between) reads every pair instead of assuming a run."""
     with store.write_transaction(engine) as connection:
-        connection.execute(schema.kommun.insert().values(kod="1111", namn="Test"))
-        for number in (1, 2):
-            connection.execute(
-                schema.import_batch.insert().values(
-                    id=number,
-                    kommun_kod="1111",
-                    kind="incidents",
-                    file_name=f"f{number}.csv",
-                    sha256=str(number) * 64,
-                    original=b"",
-                    uploaded_at=pd.Timestamp("2024-01-01").to_pydatetime(),
-                    status="active",
-                    uploaded_by="t",
-                )
-            )
+        add_batches(connection, (1, 2))
         for batch, row in ((1, 2), (2, 2), (1, 3)):
-            connection.execute(
-                schema.incident.insert().values(
-                    batch_id=batch,
-                    kommun_kod="1111",
-                    row_number=row,
-                    occurred_at=pd.Timestamp("2024-01-01").to_pydatetime(),
-                    precision="day",
-                    category="stöld",
-                    count=1,
-                )
-            )
+            add_incident(connection, batch, row)
         ids = incident_store._stored_ids(connection, 1, np.array([2, 3]), 0)
     assert ids.tolist() == [1, 3]
 

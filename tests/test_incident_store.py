@@ -19,6 +19,7 @@ from sqlalchemy import delete, func, select
 from sqlalchemy.dialects import sqlite
 from sqlalchemy.exc import IntegrityError
 
+from tests.store_rows import add_batches, add_incident
 from trygg import places, store
 from trygg.auth import local_admin
 from trygg.errors import TryggError
@@ -312,34 +313,9 @@ def test_many_batches_are_read_in_one_query_through_few_spans(engine):
     assert all(any(lo <= first and last <= hi for lo, hi in spans) for _b, first, last in ranges)
     incident = schema.incident
     with store.write_transaction(engine) as connection:
-        connection.execute(schema.kommun.insert().values(kod="1111", namn="Test"))
-        for batch in (1, 2, 1501, 1502):
-            connection.execute(
-                schema.import_batch.insert().values(
-                    id=batch,
-                    kommun_kod="1111",
-                    kind="incidents",
-                    file_name=f"f{batch}.csv",
-                    sha256=f"{batch:064d}",
-                    original=b"",
-                    uploaded_at=dt.datetime(2024, 1, 1),
-                    status="active",
-                    uploaded_by="t",
-                )
-            )
+        add_batches(connection, (1, 2, 1501, 1502))
         for batch, row_id in ((1, 10), (1, 13), (2, 21), (1501, 15011), (1502, 12)):
-            connection.execute(
-                incident.insert().values(
-                    id=row_id,
-                    batch_id=batch,
-                    kommun_kod="1111",
-                    row_number=2,
-                    occurred_at=dt.datetime(2024, 1, 1),
-                    precision="day",
-                    category="Stöld",
-                    count=1,
-                )
-            )
+            add_incident(connection, batch, id=row_id)
     query = select(incident.c.id).where(
         *batches.in_batches(incident.c.id, incident.c.batch_id, ranges)
     )
@@ -347,3 +323,20 @@ def test_many_batches_are_read_in_one_query_through_few_spans(engine):
         found = sorted(connection.execute(query).scalars())
     # 1501 is outside every range listed; 1502's row lies in batch 1's span but is not its.
     assert found == [10, 13, 21]
+
+
+def test_reads_find_a_batch_s_rows_through_the_primary_key(demo_engine):
+    """The conditions every incident read uses search the key, never scan a table."""
+    incident, link, sums = schema.incident, schema.incident_place, schema.incident_aggregate
+    reads_of = [(incident, "incident", incident.c.id), (link, "incident", link.c.incident_id)]
+    with demo_engine.connect() as connection:
+        for table, rows, ids in [*reads_of, (sums, "aggregate", sums.c.id)]:
+            ranges = batches.row_ranges(connection, LAHOLM, rows)
+            assert ranges
+            conditions = batches.in_batches(ids, table.c.batch_id, ranges)
+            query = select(func.count()).select_from(table).where(*conditions)
+            sql = query.compile(dialect=connection.dialect, compile_kwargs={"literal_binds": True})
+            plan = " ".join(
+                str(row[-1]) for row in connection.exec_driver_sql(f"EXPLAIN QUERY PLAN {sql}")
+            )
+            assert "PRIMARY KEY" in plan and f"SCAN {table.name}" not in plan, plan
